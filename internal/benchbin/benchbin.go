@@ -1,0 +1,87 @@
+// Package benchbin builds the concbench bench test binary and runs it, the one
+// piece the runner (concbench run) and the gate (concbench gate) share.
+//
+// Like `go test -c` followed by running the binary by hand: one build serves
+// every cell of a matrix, and each run is a separate process, so a process
+// setting such as GODEBUG=asyncpreemptoff=1 (read once at start) can differ
+// between runs. Every run has a watchdog: a benchmark that hangs is killed,
+// and the run says so instead of hanging its caller.
+package benchbin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+)
+
+// Pkg is the import path of the benchmark suite, relative to the module root.
+const Pkg = "./bench"
+
+// Build compiles the test binary of pkg in the module rooted at dir (go test
+// -c) into out, and returns go's output on failure.
+func Build(ctx context.Context, dir, pkg, out string) error {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, "go", "test", "-c", "-o", abs, pkg)
+	cmd.Dir = dir
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go test -c %s in %s: %v\n%s", pkg, dir, err, buf.Bytes())
+	}
+	return nil
+}
+
+// Run is one run of a test binary.
+type Run struct {
+	Bin     string        // path to the test binary
+	Args    []string      // e.g. -test.run=^$ -test.bench=... -test.cpu=1
+	Env     []string      // added to the current environment (e.g. GODEBUG=asyncpreemptoff=1)
+	Timeout time.Duration // watchdog; 0 means no limit beyond ctx
+}
+
+// ErrTimeout is returned (wrapped) when the watchdog killed the run.
+var ErrTimeout = errors.New("watchdog: killed after timeout")
+
+// Do runs r and returns its standard output, which holds the benchmark lines.
+// Standard error is returned inside the error when the process fails. The
+// output up to a failure is returned too: what was measured is kept.
+func (r Run) Do(ctx context.Context) ([]byte, error) {
+	if r.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, r.Timeout)
+		defer cancel()
+	}
+	cmd := exec.CommandContext(ctx, r.Bin, r.Args...)
+	cmd.Env = append(os.Environ(), r.Env...)
+	cmd.WaitDelay = 5 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	switch {
+	case err == nil:
+		return stdout.Bytes(), nil
+	case ctx.Err() == context.DeadlineExceeded && r.Timeout > 0:
+		return stdout.Bytes(), fmt.Errorf("%s: %w (%v)", filepath.Base(r.Bin), ErrTimeout, r.Timeout)
+	case ctx.Err() != nil:
+		return stdout.Bytes(), ctx.Err()
+	default:
+		return stdout.Bytes(), fmt.Errorf("%s %v: %v\n%s%s", filepath.Base(r.Bin), r.Args, err, tail(stdout.Bytes()), tail(stderr.Bytes()))
+	}
+}
+
+// tail returns the last few lines of b, enough to show a panic's message.
+func tail(b []byte) []byte {
+	const max = 2000
+	if len(b) > max {
+		b = append([]byte("…"), b[len(b)-max:]...)
+	}
+	return b
+}

@@ -1,0 +1,76 @@
+package benchbin
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The tests build a tiny module of their own so they do not depend on the
+// real suite's size.
+func tinyModule(t *testing.T, bench string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":         "module tiny\n\ngo 1.25\n",
+		"b/tiny_test.go": "package b\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nvar _ = os.Getenv\n\n" + bench,
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestBuildAndRun(t *testing.T) {
+	dir := tinyModule(t, `func BenchmarkX(b *testing.B) {
+	if os.Getenv("TINY_MODE") != "on" { b.Fatal("env not passed") }
+	for b.Loop() {}
+}
+func BenchmarkHang(b *testing.B) { select {} }
+`)
+	bin := filepath.Join(t.TempDir(), "b.test")
+	ctx := context.Background()
+	if err := Build(ctx, dir, "./b", bin); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run{Bin: bin, Args: []string{"-test.run=^$", "-test.bench=X", "-test.benchtime=3x"},
+		Env: []string{"TINY_MODE=on"}, Timeout: time.Minute}.Do(ctx)
+	if err != nil {
+		t.Fatalf("Do: %v", err)
+	}
+	if !strings.Contains(string(out), "BenchmarkX") {
+		t.Errorf("output lacks BenchmarkX:\n%s", out)
+	}
+
+	start := time.Now()
+	_, err = Run{Bin: bin, Args: []string{"-test.run=^$", "-test.bench=Hang"}, Timeout: 500 * time.Millisecond}.Do(ctx)
+	if !errors.Is(err, ErrTimeout) {
+		t.Errorf("hanging run: err = %v; want ErrTimeout", err)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("watchdog took %v to end a hanging run", d)
+	}
+
+	_, err = Run{Bin: bin, Args: []string{"-test.run=^$", "-test.bench=X", "-test.benchtime=1x"}, Timeout: time.Minute}.Do(ctx)
+	if err == nil || !strings.Contains(err.Error(), "env not passed") {
+		t.Errorf("failing run: err = %v; want the benchmark's failure message", err)
+	}
+}
+
+func TestBuildError(t *testing.T) {
+	dir := tinyModule(t, "func BenchmarkBroken(b *testing.B) { undefined() }\n")
+	err := Build(context.Background(), dir, "./b", filepath.Join(t.TempDir(), "b.test"))
+	if err == nil || !strings.Contains(err.Error(), "undefined") {
+		t.Errorf("Build = %v; want the compiler's error", err)
+	}
+}

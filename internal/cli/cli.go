@@ -1,0 +1,69 @@
+// Package cli holds what every concbench command shares: the exit-code
+// convention and the error kinds that select it.
+//
+//	0  success
+//	1  a finding: a regression, or starvation where it was asserted absent
+//	2  bad usage or bad input
+//
+// Like flag.ErrHelp, the kinds are marks on an error, not separate types the
+// caller has to know: wrap with [Usage] or [Finding], and [ExitCode] reads
+// the mark back through any further wrapping.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+)
+
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+type findingError struct{ err error }
+
+func (e findingError) Error() string { return e.err.Error() }
+func (e findingError) Unwrap() error { return e.err }
+
+// Usage marks err as bad usage or bad input: exit status 2.
+func Usage(err error) error {
+	if err == nil {
+		return nil
+	}
+	return usageError{err}
+}
+
+// Usagef is Usage(fmt.Errorf(format, args...)).
+func Usagef(format string, args ...any) error { return Usage(fmt.Errorf(format, args...)) }
+
+// Finding marks err as a finding, such as a regression: exit status 1.
+func Finding(err error) error {
+	if err == nil {
+		return nil
+	}
+	return findingError{err}
+}
+
+// ExitCode maps an error to the process exit status: 0 for nil, 2 for usage
+// errors (and flag.ErrHelp), 1 for findings, and 2 for anything else too,
+// since a command that could not do its job must not look like it found
+// something.
+func ExitCode(err error) int {
+	var f findingError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &f):
+		return 1
+	default:
+		return 2
+	}
+}
+
+// IsUsage reports whether err is marked as usage or bad input, or is
+// flag.ErrHelp.
+func IsUsage(err error) bool {
+	var u usageError
+	return errors.As(err, &u) || errors.Is(err, flag.ErrHelp)
+}

@@ -1,0 +1,173 @@
+package joinall
+
+import (
+	"errors"
+	"sync"
+
+	"github.com/sourcegraph/conc"
+	"github.com/sourcegraph/conc/pool"
+	"golang.org/x/sync/errgroup"
+)
+
+// Func is the signature every implementation in [Impls] shares: [Run] for
+// tasks returning int.
+type Func func(tasks []func() (int, error)) ([]int, error)
+
+// PanicMode says what an implementation does when a task panics.
+type PanicMode string
+
+const (
+	// Repanic: the other tasks finish, then the caller panics.
+	Repanic PanicMode = "repanic"
+	// Crash: the panic ends the process, as any unrecovered panic in a
+	// goroutine does; the caller cannot recover it.
+	Crash PanicMode = "crash"
+	// Caller: the task runs on the caller's goroutine, so the panic unwinds
+	// the caller at once and the later tasks never run.
+	Caller PanicMode = "caller"
+)
+
+// Impl is one way to write the join-all pattern.
+type Impl struct {
+	Name   string
+	Run    Func
+	Panics PanicMode
+	// Deviations maps a clause of the contract (a contract test case name)
+	// to how this implementation departs from it. The contract tests check
+	// that each one really does.
+	Deviations map[string]string
+	// Use says when this implementation is the right choice.
+	Use string
+}
+
+// Impls lists the implementations the contract tests and benchmarks compare,
+// the project's own first.
+var Impls = []Impl{
+	{Name: "own", Run: Run[int], Panics: Repanic,
+		Use: "any mix of tasks: fastest or within noise of the fastest in every measured cell"},
+	{Name: "serial", Run: Serial, Panics: Caller,
+		Deviations: map[string]string{"concurrent": "runs tasks one after another: the reference for CPU work"},
+		Use:        "the lower bound for CPU work on one core; never for waiting work"},
+	{Name: "waitgroup", Run: WaitGroup, Panics: Crash,
+		Use: "few tasks that block; ~200 ns per task of goroutine start-up"},
+	{Name: "wggo", Run: WaitGroupGo, Panics: Crash,
+		Use: "as waitgroup, with Go 1.25's WaitGroup.Go; same cost"},
+	{Name: "fanin", Run: FanIn, Panics: Crash,
+		Use: "when results are consumed as they arrive; the channel adds cost per task"},
+	{Name: "errgroup", Run: ErrGroup, Panics: Crash,
+		Deviations: map[string]string{"errors": "Wait returns only the first error; the others are dropped"},
+		Use:        "when the first error is enough (see failfast)"},
+	{Name: "concwg", Run: ConcWaitGroup, Panics: Repanic,
+		Use: "blocking tasks where a panic must reach the caller"},
+	{Name: "concpool", Run: ConcPool, Panics: Repanic,
+		Deviations: map[string]string{
+			"ordered": "ResultPool returns results in completion order, not submission order",
+			"errors":  "results of failed tasks are dropped from the slice",
+		},
+		Use: "when order does not matter; costs a channel hand-off per task"},
+}
+
+// Serial calls the tasks one after another on the caller's goroutine: the
+// lower bound for CPU work on one core. It keeps every clause of the contract
+// except concurrency.
+func Serial(tasks []func() (int, error)) ([]int, error) {
+	results := make([]int, len(tasks))
+	var errs []error
+	for i, t := range tasks {
+		v, err := t()
+		results[i] = v
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return results, errors.Join(errs...)
+}
+
+// WaitGroup starts a goroutine per task and waits with sync.WaitGroup.
+func WaitGroup(tasks []func() (int, error)) ([]int, error) {
+	results := make([]int, len(tasks))
+	errs := make([]error, len(tasks))
+	var wg sync.WaitGroup
+	wg.Add(len(tasks))
+	for i, t := range tasks {
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = t()
+		}()
+	}
+	wg.Wait()
+	return results, errors.Join(errs...)
+}
+
+// WaitGroupGo is [WaitGroup] written with sync.WaitGroup.Go (Go 1.25).
+func WaitGroupGo(tasks []func() (int, error)) ([]int, error) {
+	results := make([]int, len(tasks))
+	errs := make([]error, len(tasks))
+	var wg sync.WaitGroup
+	for i, t := range tasks {
+		wg.Go(func() { results[i], errs[i] = t() })
+	}
+	wg.Wait()
+	return results, errors.Join(errs...)
+}
+
+// FanIn starts a goroutine per task, each sending its result on one channel
+// that the caller drains.
+func FanIn(tasks []func() (int, error)) ([]int, error) {
+	type result struct {
+		i   int
+		v   int
+		err error
+	}
+	ch := make(chan result, len(tasks))
+	for i, t := range tasks {
+		go func() {
+			v, err := t()
+			ch <- result{i, v, err}
+		}()
+	}
+	results := make([]int, len(tasks))
+	errs := make([]error, len(tasks))
+	for range tasks {
+		r := <-ch
+		results[r.i], errs[r.i] = r.v, r.err
+	}
+	return results, errors.Join(errs...)
+}
+
+// ErrGroup starts a goroutine per task with a zero errgroup.Group (no context)
+// and returns what Wait returns: the first error only.
+func ErrGroup(tasks []func() (int, error)) ([]int, error) {
+	results := make([]int, len(tasks))
+	var g errgroup.Group
+	for i, t := range tasks {
+		g.Go(func() error {
+			v, err := t()
+			results[i] = v
+			return err
+		})
+	}
+	return results, g.Wait()
+}
+
+// ConcWaitGroup uses conc.WaitGroup, which carries a task's panic to Wait.
+func ConcWaitGroup(tasks []func() (int, error)) ([]int, error) {
+	results := make([]int, len(tasks))
+	errs := make([]error, len(tasks))
+	var wg conc.WaitGroup
+	for i, t := range tasks {
+		wg.Go(func() { results[i], errs[i] = t() })
+	}
+	wg.Wait()
+	return results, errors.Join(errs...)
+}
+
+// ConcPool uses conc's pool.NewWithResults with errors, the library's own
+// shape for "run these and give me the results".
+func ConcPool(tasks []func() (int, error)) ([]int, error) {
+	p := pool.NewWithResults[int]().WithErrors()
+	for _, t := range tasks {
+		p.Go(t)
+	}
+	return p.Wait()
+}
