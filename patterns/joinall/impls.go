@@ -2,6 +2,7 @@ package joinall
 
 import (
 	"errors"
+	"runtime"
 	"sync"
 
 	"github.com/sourcegraph/conc"
@@ -59,6 +60,8 @@ var Impls = []Impl{
 		Use:        "when the first error is enough (see failfast)"},
 	{Name: "concwg", Run: ConcWaitGroup, Panics: Repanic,
 		Use: "blocking tasks where a panic must reach the caller"},
+	{Name: "osthread", Run: OSThread, Panics: Crash,
+		Use: "never for joining: it measures what an OS thread per task costs next to a goroutine"},
 	{Name: "concpool", Run: ConcPool, Panics: Repanic,
 		Deviations: map[string]string{
 			"ordered": "ResultPool returns results in completion order, not submission order",
@@ -106,6 +109,26 @@ func WaitGroupGo(tasks []func() (int, error)) ([]int, error) {
 	var wg sync.WaitGroup
 	for i, t := range tasks {
 		wg.Go(func() { results[i], errs[i] = t() })
+	}
+	wg.Wait()
+	return results, errors.Join(errs...)
+}
+
+// OSThread is [WaitGroup] with an OS thread per task: each goroutine locks
+// itself to its thread and exits still locked, so the runtime ends the thread
+// instead of reusing it. It exists to measure the cost of a thread per task
+// against a goroutine per task (the lesson's "do I still need threads?").
+func OSThread(tasks []func() (int, error)) ([]int, error) {
+	results := make([]int, len(tasks))
+	errs := make([]error, len(tasks))
+	var wg sync.WaitGroup
+	wg.Add(len(tasks))
+	for i, t := range tasks {
+		go func() {
+			defer wg.Done()
+			runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
+			results[i], errs[i] = t()
+		}()
 	}
 	wg.Wait()
 	return results, errors.Join(errs...)
