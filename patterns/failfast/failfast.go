@@ -1,0 +1,227 @@
+package failfast
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+)
+
+// A Group runs tasks that share one context and fails fast: the first task
+// to fail cancels that context for all the others. Make one with [New]; the
+// zero Group is not usable, and a Group is for one batch of tasks.
+type Group struct {
+	ctx    context.Context
+	done   <-chan struct{} // ctx.Done(), read without an interface call
+	cancel context.CancelCauseFunc
+	sem    chan struct{} // nil: no limit
+	all    bool          // keep every error, not only the first
+
+	wg      sync.WaitGroup
+	skipped atomic.Bool // a task was not started because ctx was done
+	waited  atomic.Bool // Wait has returned
+
+	mu       sync.Mutex
+	errs     []error // errs[0] is the first error; more only with AllErrors
+	panicked *PanicError
+}
+
+// An Option configures a [Group] made by [New].
+type Option func(*Group)
+
+// Limit bounds the number of tasks that run at once to n: [Group.Go] blocks
+// while n tasks run. Limit panics if n < 1.
+func Limit(n int) Option {
+	if n < 1 {
+		panic(fmt.Sprintf("failfast: Limit(%d): the limit must be at least 1", n))
+	}
+	return func(g *Group) { g.sem = make(chan struct{}, n) }
+}
+
+// AllErrors makes [Group.Wait] return every task's error, joined with
+// [errors.Join] in the order the tasks returned them, instead of only the
+// first. The first error still cancels the context. An error identical (==)
+// to the first one, which is what a sibling returns when it reports
+// context.Cause(ctx), is listed once.
+func AllErrors() Option {
+	return func(g *Group) { g.all = true }
+}
+
+// New returns a Group and the context its tasks share, derived from ctx. The
+// context is cancelled when a task fails (its cause, context.Cause, is then
+// the task's error), when a task panics (the cause is the *[PanicError]), when
+// ctx is cancelled, or when Wait returns, whichever comes first. New panics if
+// ctx is nil.
+//
+// Cost: what x/sync's errgroup.WithContext costs, a context per group and a
+// goroutine per started task; the package doc has the measured numbers.
+func New(ctx context.Context, opts ...Option) (*Group, context.Context) {
+	if ctx == nil {
+		panic("failfast: New with a nil context")
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	g := &Group{ctx: ctx, done: ctx.Done(), cancel: cancel}
+	for _, o := range opts {
+		o(g)
+	}
+	return g, ctx
+}
+
+// Go runs f(ctx) in a new goroutine, with the group's context, unless that
+// context is done first: a task is never started after the group failed or
+// its parent context was cancelled. Go then returns at once without calling
+// f, and if the new goroutine finds the context done when it begins, it
+// returns without calling f too; so even without a limit, a task submitted
+// just before a failure may never run. With a [Limit], Go blocks until a
+// running task returns or the context is done, whichever comes first.
+//
+// Go panics if f is nil, if the Group was not made by [New], or if Wait has
+// returned. Calls to Go may come from several goroutines, and from tasks, but
+// the first must happen before Wait is called.
+func (g *Group) Go(f func(ctx context.Context) error) {
+	switch {
+	case g.cancel == nil:
+		panic("failfast: Go on a Group not made by New")
+	case f == nil:
+		panic("failfast: Go with a nil task")
+	case g.waited.Load():
+		panic("failfast: Go after Wait returned")
+	}
+	if g.sem != nil {
+		select {
+		case g.sem <- struct{}{}:
+		case <-g.done:
+			g.skipped.Store(true)
+			return
+		}
+	}
+	// A failing task cancels the context before it gives back its slot (see
+	// run), so a Go that just got that slot sees the context done here.
+	if g.stopped() {
+		if g.sem != nil {
+			<-g.sem
+		}
+		g.skipped.Store(true)
+		return
+	}
+	g.wg.Add(1)
+	go g.run(f)
+}
+
+// stopped reports whether the group's context is done.
+func (g *Group) stopped() bool {
+	select {
+	case <-g.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// run calls f, unless the context was cancelled while its goroutine waited to
+// be scheduled, and records how f ended.
+func (g *Group) run(f func(context.Context) error) {
+	returned := false
+	defer func() {
+		if !returned {
+			g.abort(recover())
+		}
+		if g.sem != nil {
+			<-g.sem // after the failure is recorded and ctx cancelled
+		}
+		g.wg.Done()
+	}()
+	if g.stopped() {
+		g.skipped.Store(true)
+		returned = true
+		return
+	}
+	err := f(g.ctx)
+	returned = true
+	if err != nil {
+		g.fail(err)
+	}
+}
+
+// fail records err and cancels the context if it is the first error.
+func (g *Group) fail(err error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	switch {
+	case len(g.errs) == 0:
+		g.errs = append(g.errs, err)
+		g.cancel(err)
+	case g.all && err != g.errs[0]:
+		g.errs = append(g.errs, err)
+	}
+}
+
+// abort records a task that did not return: it panicked with v, or called
+// runtime.Goexit (v is nil).
+func (g *Group) abort(v any) {
+	if v == nil {
+		g.fail(ErrGoexit)
+		return
+	}
+	p := &PanicError{Value: v, Stack: debug.Stack()}
+	g.mu.Lock()
+	first := g.panicked == nil
+	if first {
+		g.panicked = p
+	}
+	g.mu.Unlock()
+	if first {
+		g.cancel(p)
+	}
+}
+
+// Wait blocks until every started task has returned, then cancels the
+// context and returns the first error (with [AllErrors], every error). If no
+// task failed but some were not started because the parent context was
+// cancelled, Wait returns that context's cause. If a task panicked, Wait
+// panics with a *[PanicError] holding the first panic's value and stack,
+// after all the other tasks have returned. Wait may be called more than once.
+func (g *Group) Wait() error {
+	g.wg.Wait()
+	g.waited.Store(true)
+	cause := context.Cause(g.ctx) // before our own cancel below
+	g.cancel(context.Canceled)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.panicked != nil {
+		panic(g.panicked)
+	}
+	switch {
+	case len(g.errs) == 1:
+		return g.errs[0]
+	case len(g.errs) > 1:
+		return errors.Join(g.errs...)
+	case g.skipped.Load():
+		return cause
+	}
+	return nil
+}
+
+// ErrGoexit is the error of a task that called runtime.Goexit (as t.FailNow
+// does), which ends its goroutine without returning.
+var ErrGoexit = errors.New("failfast: task called runtime.Goexit")
+
+// PanicError is the value [Group.Wait] panics with when a task panicked, and
+// the cause of the group's context from then on.
+type PanicError struct {
+	Value any    // the value passed to panic
+	Stack []byte // the panicking task's stack, as debug.Stack formats it
+}
+
+func (p *PanicError) Error() string {
+	return fmt.Sprintf("failfast: task panicked: %v\n\n%s", p.Value, p.Stack)
+}
+
+// Unwrap returns the panic value if it is an error, so errors.Is and errors.As
+// see through to it.
+func (p *PanicError) Unwrap() error {
+	err, _ := p.Value.(error)
+	return err
+}
