@@ -1,0 +1,163 @@
+package bench
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/internal/work"
+	"github.com/concbench/concbench/patterns/firstdone"
+)
+
+// BenchmarkFirstDone models a race of n tasks where task 0, started first,
+// wins by construction: it runs one task of its kind (tiny: ~40 ns of CPU at
+// once; wait: a 1 ms timer, by which time every loser is parked) while the
+// other n-1 tasks wait for their context and return when it is cancelled —
+// hedged requests, a search over replicas. Each op is one whole race:
+// start, first result, cancellation, and the wait for every loser.
+//
+// Besides sec/op it reports, averaged per op, from time.Now stamps taken
+// inside the tasks and around the call (monotonic clock, ~30 ns a read):
+//   - first-ns: the winner returned -> the caller has its result (First
+//     returned; for impl=ascompleted, the loop body got the first yield).
+//   - cancel-ns: the winner returned -> the last loser returned.
+//   - start-ns: the call began -> the winner's first instruction: a go
+//     statement's start-up, plus the implementation's set-up before its first
+//     go statement (a context and a few allocations), plus, with
+//     GOMAXPROCS=1, however long the caller keeps the only P.
+//
+// impl=floor is the lower bound for cancel-ns: a bare goroutine per task, the
+// winner known in advance and cancelling the context itself, a WaitGroup.
+// impl=ascompleted is firstdone.AsCompleted, breaking after the first result.
+// impl=select takes at most 3 tasks and runs at n=2 only. Left out: tasks
+// that ignore their context (the call then waits for them, whatever the
+// implementation), and FirstSuccess, which differs from First only in
+// skipping failures.
+func BenchmarkFirstDone(b *testing.B) {
+	for _, r := range racers() {
+		for _, n := range []int{2, 16, 1024} {
+			if r.maxTasks > 0 && n > r.maxTasks {
+				continue
+			}
+			for _, kind := range []string{"tiny", "wait"} {
+				b.Run(name("impl", r.name, "n", n, "task", kind), func(b *testing.B) {
+					p := newRace(n, kind)
+					b.ReportAllocs()
+					for b.Loop() {
+						p.left.Store(int32(n - 1))
+						p.called = p.now()
+						r.run(context.Background(), p)
+						p.sumFirst += p.got - p.won
+						p.sumCancel += p.lastLoser - p.won
+						p.sumStart += p.started - p.called
+						p.ops++
+					}
+					b.ReportMetric(float64(p.sumFirst)/float64(p.ops), "first-ns")
+					b.ReportMetric(float64(p.sumCancel)/float64(p.ops), "cancel-ns")
+					b.ReportMetric(float64(p.sumStart)/float64(p.ops), "start-ns")
+				})
+			}
+		}
+	}
+}
+
+// racer runs one race and stamps p.got when the caller has the result.
+type racer struct {
+	name     string
+	maxTasks int
+	run      func(ctx context.Context, p *race)
+}
+
+func racers() []racer {
+	var rs []racer
+	for _, im := range firstdone.Impls {
+		if im.First == nil {
+			continue
+		}
+		rs = append(rs, racer{im.Name, im.MaxTasks, func(ctx context.Context, p *race) {
+			if _, err := im.First(ctx, p.tasks); err != nil {
+				panic(err)
+			}
+			p.got = p.now()
+		}})
+	}
+	return append(rs,
+		racer{name: "ascompleted", run: func(ctx context.Context, p *race) {
+			for _, err := range firstdone.AsCompleted(ctx, p.tasks) {
+				p.got = p.now()
+				if err != nil {
+					panic(err)
+				}
+				break
+			}
+		}},
+		racer{name: "floor", run: floor},
+	)
+}
+
+// floor is the least a race can do: a goroutine per task, the winner (task
+// 0, known in advance) cancelling the others' context, a WaitGroup.
+func floor(ctx context.Context, p *race) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	var wg sync.WaitGroup
+	wg.Add(len(p.tasks))
+	winner := p.tasks[0]
+	go func() {
+		winner(ctx)
+		cancel(firstdone.ErrLost)
+		wg.Done()
+	}()
+	for _, t := range p.tasks[1:] {
+		go func() {
+			t(ctx)
+			wg.Done()
+		}()
+	}
+	wg.Wait()
+	cancel(nil)
+	p.got = p.now()
+}
+
+// race holds a race's tasks and the stamps they take, in ns since base.
+type race struct {
+	tasks []func(context.Context) (int, error)
+	base  time.Time
+	left  atomic.Int32 // losers still running
+
+	called, started, won, lastLoser, got int64
+	sumFirst, sumCancel, sumStart        int64
+	ops                                  int64
+}
+
+func (p *race) now() int64 { return int64(time.Since(p.base)) }
+
+func newRace(n int, kind string) *race {
+	p := &race{tasks: make([]func(context.Context) (int, error), n), base: time.Now()}
+	p.tasks[0] = func(ctx context.Context) (int, error) {
+		p.started = p.now()
+		var v int
+		var err error
+		switch kind {
+		case "tiny":
+			v = work.Tiny(0)
+		case "wait":
+			v, err = work.Wait(ctx, 0)
+		default:
+			panic("bench: unknown task kind " + kind)
+		}
+		p.won = p.now()
+		return v, err
+	}
+	for i := 1; i < n; i++ {
+		p.tasks[i] = func(ctx context.Context) (int, error) {
+			<-ctx.Done()
+			if p.left.Add(-1) == 0 {
+				p.lastLoser = p.now()
+			}
+			return 0, context.Cause(ctx)
+		}
+	}
+	return p
+}

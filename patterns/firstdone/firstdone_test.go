@@ -1,0 +1,488 @@
+package firstdone_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/patterns/firstdone"
+	"github.com/concbench/concbench/patterns/internal/contract"
+)
+
+func TestFirst(t *testing.T) {
+	contract.Run(t, implsFor("First", func(im firstdone.Impl) bool { return im.First != nil }), firstCases)
+}
+
+func TestFirstSuccess(t *testing.T) {
+	contract.Run(t, implsFor("FirstSuccess", func(im firstdone.Impl) bool { return im.FirstSuccess != nil }), successCases)
+}
+
+func TestAsCompleted(t *testing.T) {
+	contract.Run(t, implsFor("AsCompleted", func(im firstdone.Impl) bool { return im.AsCompleted != nil }), seqCases)
+}
+
+// implsFor lists the implementations offering an entry point, with their
+// deviations from that entry point's cases.
+func implsFor(entry string, has func(firstdone.Impl) bool) []contract.Impl[firstdone.Impl] {
+	var impls []contract.Impl[firstdone.Impl]
+	for _, im := range firstdone.Impls {
+		if !has(im) {
+			continue
+		}
+		devs := map[string]string{}
+		for k, why := range im.Deviations {
+			if c, ok := strings.CutPrefix(k, entry+"/"); ok {
+				devs[c] = why
+			}
+		}
+		impls = append(impls, contract.Impl[firstdone.Impl]{Name: im.Name, Fn: im, Deviations: devs})
+	}
+	return impls
+}
+
+// size is n, or the most tasks im takes if that is fewer.
+func size(im firstdone.Impl, n int) int {
+	if im.MaxTasks > 0 {
+		return min(n, im.MaxTasks)
+	}
+	return n
+}
+
+// patience bounds how long a loser waits for its context: past it, the
+// loser gives up and returns, and the case fails. In a bubble it is fake
+// time, shorter than the harness's 20s timeout.
+const patience = 5 * time.Second
+
+// field is a set of tasks and what they observed.
+type field struct {
+	tasks    []func(context.Context) (int, error)
+	returned atomic.Int32
+	causes   []error // causes[i]: context.Cause seen by task i, nil if not cancelled
+}
+
+// newField makes n tasks; task i runs play(i, ctx) if it is not nil, and
+// otherwise waits for its context (for at most patience) and returns its
+// cause.
+func newField(n int, play func(i int, ctx context.Context) (int, error)) *field {
+	f := &field{tasks: make([]func(context.Context) (int, error), n), causes: make([]error, n)}
+	for i := range f.tasks {
+		f.tasks[i] = func(ctx context.Context) (int, error) {
+			defer f.returned.Add(1)
+			if play != nil {
+				if v, err := play(i, ctx); v >= 0 {
+					return v, err
+				}
+			}
+			select {
+			case <-ctx.Done():
+				f.causes[i] = context.Cause(ctx)
+				return -1, f.causes[i]
+			case <-time.After(patience):
+				return -1, fmt.Errorf("task %d: not cancelled within %v", i, patience)
+			}
+		}
+	}
+	return f
+}
+
+// after returns v, err after d; given v < 0 it makes the task wait for its
+// context instead (see newField).
+func after(d time.Duration, v int, err error) (int, error) {
+	time.Sleep(d)
+	return v, err
+}
+
+// wait is a play that makes every task wait for its context.
+func wait(int, context.Context) (int, error) { return -1, nil }
+
+// checkAllReturned fails unless every task had returned when the call did.
+func (f *field) checkAllReturned(t contract.T, returned int32) {
+	t.Helper()
+	if returned != int32(len(f.tasks)) {
+		t.Errorf("%d of %d tasks had returned when the call ended; want all", returned, len(f.tasks))
+	}
+}
+
+// checkCancelled fails unless every task but those in skip saw its context
+// done with a cause matching want (any cause if want is nil).
+func (f *field) checkCancelled(t contract.T, want error, skip ...int) {
+	t.Helper()
+	for i, c := range f.causes {
+		switch {
+		case slices.Contains(skip, i):
+		case c == nil:
+			t.Errorf("task %d: context not cancelled; want cancelled", i)
+		case want != nil && !errors.Is(c, want):
+			t.Errorf("task %d: context.Cause = %v; want %v", i, c, want)
+		}
+	}
+}
+
+var (
+	errBoom   = errors.New("boom")
+	errParent = errors.New("parent gave up")
+)
+
+var firstCases = []contract.Case[firstdone.Impl]{
+	{Name: "fastest", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+		// The last task started is the fastest; the others take longer and
+		// ignore their context.
+		n := size(im, 5)
+		f := newField(n, func(i int, _ context.Context) (int, error) {
+			if i == n-1 {
+				return after(time.Millisecond, 100+i, nil)
+			}
+			return after(time.Duration(2+i)*time.Millisecond, 100+i, nil)
+		})
+		got, err := im.First(context.Background(), f.tasks)
+		if got != 100+n-1 || err != nil {
+			t.Errorf("First = %d, %v; want %d, nil", got, err, 100+n-1)
+		}
+		f.checkAllReturned(t, f.returned.Load())
+	}},
+	{Name: "cancel", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+		// The winner returns at 1ms; the losers wait for their context, so
+		// First returns only if they are cancelled, and only after them.
+		n := size(im, 8)
+		f := newField(n, func(i int, _ context.Context) (int, error) {
+			if i == 1 {
+				return after(time.Millisecond, 7, nil)
+			}
+			return -1, nil
+		})
+		start := time.Now()
+		got, err := im.First(context.Background(), f.tasks)
+		f.checkAllReturned(t, f.returned.Load())
+		if got != 7 || err != nil {
+			t.Errorf("First = %d, %v; want 7, nil", got, err)
+		}
+		if d := time.Since(start); d != time.Millisecond {
+			t.Errorf("First took %v of fake time; want 1ms (the losers cancelled at once)", d)
+		}
+		f.checkCancelled(t, nil, 1)
+	}},
+	{Name: "cause", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+		n := size(im, 8)
+		f := newField(n, func(i int, _ context.Context) (int, error) {
+			if i == 0 {
+				return after(time.Millisecond, 7, nil)
+			}
+			return -1, nil
+		})
+		im.First(context.Background(), f.tasks)
+		f.checkCancelled(t, firstdone.ErrLost, 0)
+	}},
+	{Name: "error-wins", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+		// The first task to finish fails: First returns its error, not the
+		// success that comes later.
+		n := size(im, 3)
+		f := newField(n, func(i int, _ context.Context) (int, error) {
+			if i == 0 {
+				return after(2*time.Millisecond, 1, nil)
+			}
+			if i == n-1 {
+				return after(time.Millisecond, 2, errBoom)
+			}
+			return -1, nil
+		})
+		_, err := im.First(context.Background(), f.tasks)
+		if !errors.Is(err, errBoom) {
+			t.Errorf("First err = %v; want %v", err, errBoom)
+		}
+	}},
+	{Name: "parent", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+		// Every task waits for its context; the caller's is cancelled.
+		checkParent(t, size(im, 8), func(ctx context.Context, tasks []func(context.Context) (int, error)) {
+			if _, err := im.First(ctx, tasks); !errors.Is(err, errParent) {
+				t.Errorf("First err = %v; want %v", err, errParent)
+			}
+		})
+	}},
+	{Name: "zero", Check: func(t contract.T, im firstdone.Impl) {
+		checkZero(t, im.First)
+	}},
+	{Name: "one", Check: func(t contract.T, im firstdone.Impl) {
+		checkOne(t, im.First)
+	}},
+	{Name: "once", Check: func(t contract.T, im firstdone.Impl) {
+		// Many real, tiny tasks racing: each runs once, one wins.
+		n := size(im, 500)
+		var runs = make([]atomic.Int32, n)
+		f := newField(n, func(i int, _ context.Context) (int, error) {
+			runs[i].Add(1)
+			return i, nil
+		})
+		got, err := im.First(context.Background(), f.tasks)
+		if got < 0 || got >= n || err != nil {
+			t.Errorf("First = %d, %v; want one of the tasks' results", got, err)
+		}
+		for i := range runs {
+			if c := runs[i].Load(); c != 1 {
+				t.Errorf("task %d ran %d times; want 1", i, c)
+			}
+		}
+	}},
+	{Name: "panic", Check: func(t contract.T, im firstdone.Impl) {
+		checkPanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
+			im.First(ctx, tasks)
+		})
+	}},
+}
+
+var successCases = []contract.Case[firstdone.Impl]{
+	{Name: "success", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+		// Task 0 fails first, task 1 succeeds next; the rest wait.
+		n := size(im, 6)
+		f := newField(n, func(i int, _ context.Context) (int, error) {
+			switch i {
+			case 0:
+				return after(time.Millisecond, 0, errBoom)
+			case 1:
+				return after(2*time.Millisecond, 11, nil)
+			}
+			return -1, nil
+		})
+		got, err := im.FirstSuccess(context.Background(), f.tasks)
+		f.checkAllReturned(t, f.returned.Load())
+		if got != 11 || err != nil {
+			t.Errorf("FirstSuccess = %d, %v; want 11, nil", got, err)
+		}
+		f.checkCancelled(t, nil, 0, 1)
+	}},
+	{Name: "all-fail", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+		// Every task fails, the later started first: every error comes
+		// back, joined in submission order.
+		n := size(im, 4)
+		errs := make([]error, n)
+		var want []string
+		for i := range errs {
+			errs[i] = fmt.Errorf("e%d", i)
+			want = append(want, errs[i].Error())
+		}
+		f := newField(n, func(i int, _ context.Context) (int, error) {
+			return after(time.Duration(n-i)*time.Millisecond, i, errs[i])
+		})
+		_, err := im.FirstSuccess(context.Background(), f.tasks)
+		if err == nil || err.Error() != strings.Join(want, "\n") {
+			t.Errorf("FirstSuccess err = %q; want %q", err, strings.Join(want, "\n"))
+		}
+		for _, e := range errs {
+			if !errors.Is(err, e) {
+				t.Errorf("errors.Is(err, %v) = false; want true", e)
+			}
+		}
+		f.checkAllReturned(t, f.returned.Load())
+	}},
+	{Name: "zero", Check: func(t contract.T, im firstdone.Impl) {
+		checkZero(t, im.FirstSuccess)
+	}},
+	{Name: "one", Check: func(t contract.T, im firstdone.Impl) {
+		checkOne(t, im.FirstSuccess)
+	}},
+	{Name: "panic", Check: func(t contract.T, im firstdone.Impl) {
+		checkPanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
+			im.FirstSuccess(ctx, tasks)
+		})
+	}},
+}
+
+var seqCases = []contract.Case[firstdone.Impl]{
+	{Name: "order", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+		// Later tasks finish first, one of them failing: each outcome comes
+		// once, in completion order.
+		n := size(im, 6)
+		f := newField(n, func(i int, _ context.Context) (int, error) {
+			if i == 1 {
+				return after(time.Duration(n-i)*time.Millisecond, i, errBoom)
+			}
+			return after(time.Duration(n-i)*time.Millisecond, i, nil)
+		})
+		var got []string
+		var want []string
+		for v, err := range im.AsCompleted(context.Background(), f.tasks) {
+			got = append(got, fmt.Sprint(v, err))
+		}
+		f.checkAllReturned(t, f.returned.Load())
+		for i := n - 1; i >= 0; i-- {
+			if i == 1 {
+				want = append(want, fmt.Sprint(i, errBoom))
+			} else {
+				want = append(want, fmt.Sprint(i, nil))
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("yielded %q; want %q", got, want)
+		}
+	}},
+	{Name: "break", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+		// Stop after the first result: the others are cancelled with
+		// ErrStopped and have returned when the loop ends.
+		n := size(im, 8)
+		f := newField(n, func(i int, _ context.Context) (int, error) {
+			if i == 0 {
+				return after(time.Millisecond, 5, nil)
+			}
+			return -1, nil
+		})
+		yields := 0
+		for v := range im.AsCompleted(context.Background(), f.tasks) {
+			yields++
+			if v != 5 {
+				t.Errorf("first yield = %d; want 5", v)
+			}
+			break
+		}
+		f.checkAllReturned(t, f.returned.Load())
+		if yields != 1 {
+			t.Errorf("%d yields; want 1", yields)
+		}
+		f.checkCancelled(t, firstdone.ErrStopped, 0)
+	}},
+	{Name: "body-panic", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+		// The loop body panics: the panic passes through, after the tasks
+		// were cancelled and waited for.
+		n := size(im, 4)
+		f := newField(n, func(i int, _ context.Context) (int, error) {
+			if i == 0 {
+				return after(time.Millisecond, 5, nil)
+			}
+			return -1, nil
+		})
+		var returned int32
+		v := func() (v any) {
+			defer func() {
+				returned = f.returned.Load()
+				v = recover()
+			}()
+			for range im.AsCompleted(context.Background(), f.tasks) {
+				panic(errBoom)
+			}
+			return nil
+		}()
+		if v != errBoom {
+			t.Errorf("recovered %v; want the loop body's %v", v, errBoom)
+		}
+		f.checkAllReturned(t, returned)
+		f.checkCancelled(t, nil, 0)
+	}},
+	{Name: "parent", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+		n := size(im, 8)
+		checkParent(t, n, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
+			yields := 0
+			for _, err := range im.AsCompleted(ctx, tasks) {
+				yields++
+				if !errors.Is(err, errParent) {
+					t.Errorf("yielded err = %v; want %v", err, errParent)
+				}
+			}
+			if yields != n {
+				t.Errorf("%d yields; want %d", yields, n)
+			}
+		})
+	}},
+	{Name: "zero", Check: func(t contract.T, im firstdone.Impl) {
+		for v, err := range im.AsCompleted(context.Background(), nil) {
+			t.Errorf("AsCompleted(nil) yielded %v, %v; want nothing", v, err)
+		}
+	}},
+	{Name: "one", Check: func(t contract.T, im firstdone.Impl) {
+		var got []string
+		for v, err := range im.AsCompleted(context.Background(), newField(1, func(int, context.Context) (int, error) {
+			return 7, errBoom
+		}).tasks) {
+			got = append(got, fmt.Sprint(v, err))
+		}
+		if len(got) != 1 || got[0] != fmt.Sprint(7, errBoom) {
+			t.Errorf("yielded %q; want [\"7 boom\"]", got)
+		}
+	}},
+	{Name: "panic", Check: func(t contract.T, im firstdone.Impl) {
+		checkPanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
+			for range im.AsCompleted(ctx, tasks) {
+			}
+		})
+	}},
+}
+
+func checkZero(t contract.T, fn firstdone.Func) {
+	for _, tasks := range [][]func(context.Context) (int, error){nil, {}} {
+		if got, err := fn(context.Background(), tasks); got != 0 || !errors.Is(err, firstdone.ErrNoTasks) {
+			t.Errorf("no tasks: %d, %v; want 0, ErrNoTasks", got, err)
+		}
+	}
+}
+
+func checkOne(t contract.T, fn firstdone.Func) {
+	for _, want := range []struct {
+		v   int
+		err error
+	}{{7, nil}, {0, errBoom}} {
+		f := newField(1, func(int, context.Context) (int, error) { return want.v, want.err })
+		if got, err := fn(context.Background(), f.tasks); got != want.v || !errors.Is(err, want.err) {
+			t.Errorf("one task returning %d, %v: got %d, %v", want.v, want.err, got, err)
+		}
+	}
+}
+
+// checkParent runs n tasks waiting for their context through call, and
+// cancels the caller's context at 1ms.
+func checkParent(t contract.T, n int, call func(context.Context, []func(context.Context) (int, error))) {
+	f := newField(n, wait)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	time.AfterFunc(time.Millisecond, func() { cancel(errParent) })
+	call(ctx, f.tasks)
+	f.checkAllReturned(t, f.returned.Load())
+	f.checkCancelled(t, errParent)
+}
+
+var errPanic = errors.New("boom from task 1")
+
+// panickingTask is named so that the stack a re-panic carries can be checked.
+//
+//go:noinline
+func panickingTask() (int, error) { panic(errPanic) }
+
+// checkPanic runs tasks through call where task 1 panics at once and the
+// others wait for their context, and checks the documented panic mode.
+func checkPanic(t contract.T, im firstdone.Impl, call func(context.Context, []func(context.Context) (int, error))) {
+	n := size(im, 4)
+	f := newField(n, func(i int, _ context.Context) (int, error) {
+		if i == 1 {
+			return panickingTask()
+		}
+		return -1, nil
+	})
+	switch im.Panics {
+	case firstdone.Crash:
+		contract.ExpectCrash(t, func() { call(context.Background(), f.tasks) }, errPanic.Error())
+	case firstdone.Repanic:
+		var returned int32
+		v := func() (v any) {
+			defer func() {
+				returned = f.returned.Load()
+				v = recover()
+			}()
+			call(context.Background(), f.tasks)
+			return nil
+		}()
+		if v == nil {
+			t.Fatalf("the call returned normally; want a panic")
+		}
+		if text := fmt.Sprint(v); !strings.Contains(text, errPanic.Error()) || !strings.Contains(text, "panickingTask") {
+			t.Errorf("recovered %q; want the value %q and the task's stack (panickingTask)", text, errPanic)
+		}
+		if err, ok := v.(error); ok && !errors.Is(err, errPanic) {
+			t.Errorf("errors.Is(recovered, errPanic) = false; want true")
+		}
+		f.checkAllReturned(t, returned) // the panicking task counts itself in a deferred call
+		f.checkCancelled(t, nil, 1)
+	default:
+		t.Fatalf("unknown panic mode %q", im.Panics)
+	}
+}
