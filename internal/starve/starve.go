@@ -1,0 +1,216 @@
+// Package starve runs the endless hog: CPU hogs that never return, next to a
+// victim that needs the CPU every millisecond, in a child process under a
+// watchdog, and says whether the victim starved. It is what `concbench
+// starve` does, and the answer to "what if I write an endless loop?".
+//
+// Like [benchbin.Run] with its watchdog, but here the hang is the
+// experiment: [Watch] re-executes the current binary in the child role (see
+// [Child]) with GOMAXPROCS and GODEBUG=asyncpreemptoff set, reads the
+// victim's wake-ups from the child's standard output for a fixed time, then
+// kills the child and its process group and waits for it. A starved victim
+// is reported, never waited for.
+//
+// [benchbin.Run]: https://pkg.go.dev/github.com/concbench/concbench/internal/benchbin#Run
+package starve
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/concbench/concbench/patterns/starvation"
+)
+
+// Config is one experiment: which hogs, which victim, in which runtime
+// setting, watched for how long.
+type Config struct {
+	Hog     string        // a starvation.Hogs name: tight, leafcall, call or yield
+	Victim  string        // a starvation.Victims name: sleep or ping
+	Preempt string        // "async" (the default runtime) or "off" (GODEBUG=asyncpreemptoff=1)
+	Procs   int           // GOMAXPROCS of the child
+	Hogs    int           // number of endless hogs; 0 means Procs (every P taken)
+	Timeout time.Duration // how long the victim is watched once the hogs run
+}
+
+// Verdict is what [Watch] saw.
+type Verdict struct {
+	Config
+	// Starved is true when the victim did not wake up once in Timeout.
+	Starved bool
+	// Delays are the victim's wake-ups while it was watched.
+	Delays starvation.Delays
+	// PID was the child's process id; the process is gone when Watch
+	// returns.
+	PID int
+}
+
+// String is the one-line verdict, such as
+//
+//	hog=tight victim=sleep preempt=off procs=1 hogs=1: starved: the victim made no progress for 2s
+//	hog=tight victim=sleep preempt=async procs=1 hogs=1: bounded: p50 19.2ms, p99 20.1ms, max 20.1ms, 99 wakes in 2s
+func (v Verdict) String() string {
+	head := fmt.Sprintf("hog=%s victim=%s preempt=%s procs=%d hogs=%d", v.Hog, v.Victim, v.Preempt, v.Procs, v.hogs())
+	if v.Starved {
+		return fmt.Sprintf("%s: starved: the victim made no progress for %v", head, v.Timeout)
+	}
+	return fmt.Sprintf("%s: bounded: %v in %v", head, v.Delays, v.Timeout)
+}
+
+func (c Config) hogs() int {
+	if c.Hogs == 0 {
+		return c.Procs
+	}
+	return c.Hogs
+}
+
+// startLimit bounds the child's start-up: exec, the runtime's start, and the
+// victim's first wake-up, after which the child starts its hogs.
+const startLimit = 500 * time.Millisecond
+
+// Watch runs c in a child process and returns the verdict once c.Timeout
+// has passed since the child started its hogs. The child and every process
+// in its group are killed and waited for before Watch returns, whatever
+// happened; Watch takes at most c.Timeout plus about half a second.
+//
+// The error is non-nil, and the verdict holds only c and the PID, if c is
+// invalid (a usage error naming the flag), if the child does not start its
+// hogs within half a second, if it exits or writes something unexpected
+// before the time is up, or if ctx is done first.
+//
+// The binary must call [Child] at start-up, before it does anything else:
+// Watch re-executes it to run the child role.
+func Watch(ctx context.Context, c Config) (Verdict, error) {
+	if err := c.check(); err != nil {
+		return Verdict{Config: c}, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return Verdict{Config: c}, fmt.Errorf("starve: finding the binary to re-execute: %v", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, exe)
+	cmd.Env = append(os.Environ(), c.childEnv()...)
+	var stderr headBuffer
+	cmd.Stderr = &stderr
+	cmd.WaitDelay = time.Second
+	killGroup(cmd)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return Verdict{Config: c}, err
+	}
+	if err := cmd.Start(); err != nil {
+		return Verdict{Config: c}, fmt.Errorf("starve: starting the child: %v", err)
+	}
+	v := Verdict{Config: c, PID: cmd.Process.Pid}
+
+	lines := make(chan string)
+	var reader sync.WaitGroup
+	reader.Go(func() {
+		defer close(lines)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+	})
+	delays, watchErr := watch(ctx, lines, c.Timeout)
+	cancel() // kills the child's process group (killGroup)
+	waitErr := cmd.Wait()
+	reader.Wait()
+
+	if errors.Is(watchErr, errExited) {
+		return v, fmt.Errorf("starve: the child exited before the verdict (%v): %w\n%s", waitErr, watchErr, stderr.Bytes())
+	}
+	if watchErr != nil {
+		return v, fmt.Errorf("%w\n%s", watchErr, stderr.Bytes())
+	}
+	v.Delays = starvation.Summarize(delays)
+	v.Starved = v.Delays.Wakes == 0
+	return v, nil
+}
+
+// Rejected: running the child with benchbin.Run, the suite's other
+// watchdog. It buffers the output until the process exits and treats its
+// timeout as a failure; here the kill at the deadline is the normal end, the
+// wake-ups are read while the child runs, and the whole process group goes.
+
+var errExited = errors.New("its output ended")
+
+// watch reads the child's protocol from lines: "hogs N" once the victim runs
+// and the hogs start, then "wake NS" for each wake-up. It returns the delays
+// reported within timeout of the hogs' start.
+func watch(ctx context.Context, lines <-chan string, timeout time.Duration) ([]time.Duration, error) {
+	start := time.NewTimer(startLimit)
+	defer start.Stop()
+	for started := false; !started; {
+		select {
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		case <-start.C:
+			return nil, fmt.Errorf("starve: the child did not start its hogs within %v", startLimit)
+		case line, ok := <-lines:
+			switch {
+			case !ok:
+				return nil, errExited
+			case strings.HasPrefix(line, "hogs "):
+				started = true
+			case !strings.HasPrefix(line, "wake "): // wake-ups before the hogs do not count
+				return nil, fmt.Errorf("starve: unexpected line from the child: %q", line)
+			}
+		}
+	}
+	window := time.NewTimer(timeout)
+	defer window.Stop()
+	var delays []time.Duration
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		case <-window.C:
+			return delays, nil
+		case line, ok := <-lines:
+			if !ok {
+				return nil, errExited
+			}
+			ns, err := strconv.ParseInt(strings.TrimPrefix(line, "wake "), 10, 64)
+			if err != nil || !strings.HasPrefix(line, "wake ") {
+				return nil, fmt.Errorf("starve: unexpected line from the child: %q", line)
+			}
+			delays = append(delays, time.Duration(ns))
+		}
+	}
+}
+
+// headBuffer keeps the first 4 KiB written to it: enough for a panic's
+// message, bounded whatever the child writes.
+type headBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (t *headBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if room := 4096 - t.buf.Len(); room > 0 {
+		t.buf.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
+}
+
+func (t *headBuffer) Bytes() []byte {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return bytes.Clone(t.buf.Bytes())
+}
