@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/concbench/concbench/internal/cli"
+	"github.com/concbench/concbench/internal/outdir"
+	"github.com/concbench/concbench/internal/report"
+	"github.com/concbench/concbench/internal/results"
+)
+
+func init() {
+	commands["report"] = command{summary: "write report.md and charts from benchmark files", run: runReport}
+}
+
+func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("concbench report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: concbench report [flags] FILE...\n\n"+
+			"Reads Go benchmark files (a run's raw.txt or any go test -bench output) and writes\n"+
+			"report.md and SVG charts into a new directory.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	out := fs.String("o", "", "output `dir` (default: FILE's name without extension + \"-report\", next to the first FILE)")
+	force := fs.Bool("force", false, "replace the output directory if it exists")
+	if err := fs.Parse(args); err != nil {
+		return cli.Usage(err)
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return cli.Usagef("report: no input files")
+	}
+	dir := *out
+	if dir == "" {
+		first := fs.Arg(0)
+		dir = strings.TrimSuffix(first, filepath.Ext(first)) + "-report"
+	}
+	set, err := results.Read(fs.Args()...)
+	if err != nil {
+		return cli.Usage(err)
+	}
+	d, err := outdir.New(dir, *force)
+	if err != nil {
+		return cli.Usage(err)
+	}
+	if err := report.Write(d.Path(), set, report.Options{Command: commandLine("concbench report", args), Charts: true}); err != nil {
+		d.Abort()
+		return err
+	}
+	if err := d.Commit(); err != nil {
+		d.Abort()
+		if errors.Is(err, outdir.ErrExists) {
+			return cli.Usage(err)
+		}
+		return err
+	}
+	fmt.Fprintln(stdout, filepath.Join(dir, "report.md"))
+	return nil
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/internal/cli"
+	"github.com/concbench/concbench/internal/outdir"
+	"github.com/concbench/concbench/internal/runner"
+)
+
+func init() {
+	commands["run"] = command{summary: "run the benchmark matrix and write results/<run>/ (the default)", run: runRun}
+}
+
+func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("concbench run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: concbench [run] [flags]\n\n"+
+			"Builds the bench binary once, runs preempt {async,off} x GOMAXPROCS {1,all cores} round-robin,\n"+
+			"and writes OUT/<UTC time>-<commit>/ with raw.txt, report.md and SVG charts.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	var c runner.Config
+	fs.StringVar(&c.Bench, "bench", ".", "run only benchmarks matching `regexp` (as go test -bench)")
+	fs.IntVar(&c.Rounds, "count", runner.DefaultRounds, "`rounds`: samples per cell (benchstat needs 6 for a 95% interval)")
+	fs.IntVar(&c.Rounds, "rounds", runner.DefaultRounds, "same as -count")
+	fs.StringVar(&c.Benchtime, "benchtime", runner.DefaultBenchtime, "go test -benchtime per benchmark and process (`d` or Nx)")
+	quick := fs.Bool("quick", false, "smoke run of about a minute: -count 2 -benchtime 1x unless given (intervals are ±∞)")
+	fs.StringVar(&c.Out, "out", "results", "write the run directory under `dir`")
+	cpus := fs.String("cpu", "", "comma-separated GOMAXPROCS `list` (default 1,"+strconv.Itoa(numCPU())+")")
+	preempt := fs.String("preempt", "async,off", "comma-separated preemption `modes`: async, off")
+	fs.DurationVar(&c.Timeout, "timeout", runner.DefaultTimeout, "watchdog per benchmark process")
+	if err := fs.Parse(args); err != nil {
+		return cli.Usage(err)
+	}
+	if fs.NArg() > 0 {
+		return cli.Usagef("run: unexpected arguments %q", fs.Args())
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *quick {
+		rounds, benchtime := runner.Quick()
+		if !set["count"] && !set["rounds"] {
+			c.Rounds = rounds
+		}
+		if !set["benchtime"] {
+			c.Benchtime = benchtime
+		}
+	}
+	if c.Rounds < 1 {
+		return cli.Usagef("-count %d: want at least 1", c.Rounds)
+	}
+	if *cpus != "" {
+		for _, f := range strings.Split(*cpus, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				return cli.Usagef("-cpu %q: want a comma-separated list of numbers >= 1", *cpus)
+			}
+			c.CPUs = append(c.CPUs, n)
+		}
+	}
+	for _, m := range strings.Split(*preempt, ",") {
+		m = strings.TrimSpace(m)
+		if m != "async" && m != "off" {
+			return cli.Usagef("-preempt %q: want async, off or async,off", *preempt)
+		}
+		c.Preempt = append(c.Preempt, m)
+	}
+	c.Command = commandLine("concbench run", args)
+	c.Progress = stderr
+	c.Terminal = isTerminal(stderr)
+
+	res, err := runner.Run(ctx, c)
+	if errors.Is(err, outdir.ErrExists) {
+		return cli.Usage(err)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s\n", res.Dir)
+	fmt.Fprintf(stderr, "concbench: wrote %s (raw.txt, report.md, charts): %d processes in %s", res.Dir, res.Processes, res.Elapsed.Round(time.Second))
+	if len(res.Failed) > 0 {
+		fmt.Fprintf(stderr, ", %d crashed or hung (see the report)", len(res.Failed))
+	}
+	fmt.Fprintln(stderr)
+	if res.Interrupted {
+		return fmt.Errorf("interrupted: kept the %d of %d processes that finished in %s", res.Processes, res.Planned, res.Dir)
+	}
+	return nil
+}
+
+// commandLine returns name and args as one line a shell would read back.
+func commandLine(name string, args []string) string {
+	s := name
+	for _, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$*?[]|&;<>()`") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		s += " " + a
+	}
+	return s
+}
+
+// isTerminal reports whether w is a character device (a terminal), where
+// progress can rewrite one line.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func numCPU() int { return runtime.NumCPU() }

@@ -1,0 +1,238 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/concbench/concbench/internal/results"
+)
+
+// series is one line of a chart's legend: a median and its interval per
+// category.
+type series struct {
+	name   string
+	points map[int]results.Metric // category index -> metric
+}
+
+// logSpan is the ratio of largest to smallest value above which a chart
+// uses a log scale.
+const logSpan = 30
+
+// patternChart draws one pattern at one GOMAXPROCS: its chart unit per cell
+// (n, task, ...), the impls side by side with their 95% intervals as
+// whiskers. It returns nil if the pattern has no values in that unit.
+func patternChart(s *results.Set, p pattern, mode string, procs int) (*Chart, error) {
+	unit := p.chart
+	var cats []string
+	var ser []*series
+	for _, try := range []string{unit, "sec/op"} {
+		unit = try
+		cats, ser = nil, nil
+		byName := map[string]*series{}
+		for _, m := range s.Metrics {
+			if m.Bench != p.bench || m.Preempt != mode || m.Procs != procs || m.Unit != unit {
+				continue
+			}
+			cat := strings.ReplaceAll(withoutKey(m.Sub, "impl"), "/", " ")
+			i := indexOrAppend(&cats, cat)
+			name := m.Get("impl")
+			if byName[name] == nil {
+				byName[name] = &series{name: name, points: map[int]results.Metric{}}
+				ser = append(ser, byName[name])
+			}
+			byName[name].points[i] = m
+		}
+		if len(ser) > 0 {
+			break
+		}
+	}
+	if len(ser) == 0 {
+		return nil, nil
+	}
+	title := fmt.Sprintf("Benchmark%s: %s, GOMAXPROCS=%d", p.bench, s.OrigUnit(unit), procs)
+	if mode != "" {
+		title += ", preempt=" + mode
+	}
+	file := fmt.Sprintf("%s-gomaxprocs%d.svg", strings.ToLower(p.bench), procs)
+	return draw2(s, title, unit, s.OrigUnit(unit)+" (median, 95% interval)", file, cats, ser)
+}
+
+// wakeChart draws the starvation benchmark's wake-delay percentiles by hog
+// kind, preemption on and off, for the cell where every P runs a hog.
+func wakeChart(s *results.Set, hogs []string, procs int, victim string) (*Chart, error) {
+	var ser []*series
+	for _, mode := range []string{"async", "off"} {
+		for _, unit := range wakeUnits {
+			sr := &series{name: fmt.Sprintf("%s %s", strings.TrimSuffix(unit, "-wake-sec"), mode), points: map[int]results.Metric{}}
+			for i, hog := range hogs {
+				m := metric("Starvation", fmt.Sprintf("n=%d/hog=%s/victim=%s", procs, hog, victim), procs, mode, unit)
+				if len(s.Values(m)) > 0 {
+					sr.points[i] = m
+				}
+			}
+			if len(sr.points) > 0 {
+				ser = append(ser, sr)
+			}
+		}
+	}
+	if len(ser) == 0 {
+		return nil, nil
+	}
+	cats := make([]string, len(hogs))
+	for i, h := range hogs {
+		cats[i] = "hog=" + h
+	}
+	title := fmt.Sprintf("Victim wake delay, %d hogs, GOMAXPROCS=%d, victim=%s", procs, procs, victim)
+	file := fmt.Sprintf("starvation-wake-gomaxprocs%d-%s.svg", procs, victim)
+	return draw2(s, title, "sec", "wake delay (median, 95% interval)", file, cats, ser)
+}
+
+// draw2 renders categories on the X axis with each series offset a little
+// within its category, as points with interval whiskers.
+func draw2(s *results.Set, title, unit, ylabel, file string, cats []string, ser []*series) (*Chart, error) {
+	p := plot.New()
+	p.Title.Text = title
+	p.Y.Label.Text = ylabel
+	p.Legend.Top = true
+	p.Legend.Left = true
+
+	lo, hi := math.Inf(1), 0.0
+	for _, sr := range ser {
+		for _, m := range sr.points {
+			if v, ok := median(s, m); ok && v > 0 {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+		}
+	}
+	logScale := hi > 0 && hi/lo > logSpan
+	if logScale {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	p.Y.Tick.Marker = tickUnits{p.Y.Tick.Marker, unit}
+
+	width := 0.7 / float64(len(ser))
+	for k, sr := range ser {
+		var xys plotter.XYs
+		var errs plotter.YErrors
+		for i := range cats {
+			m, ok := sr.points[i]
+			if !ok {
+				continue
+			}
+			sum, _ := s.Summary(m)
+			if logScale && sum.Center <= 0 {
+				continue
+			}
+			x := float64(i) - 0.35 + width*(float64(k)+0.5)
+			xys = append(xys, plotter.XY{X: x, Y: sum.Center})
+			low, high := sum.Center-sum.Lo, sum.Hi-sum.Center
+			if math.IsInf(low, 0) || math.IsInf(high, 0) || (logScale && sum.Lo <= 0) {
+				low, high = 0, 0 // no interval with too few samples
+			}
+			errs = append(errs, struct{ Low, High float64 }{low, high})
+		}
+		if len(xys) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(xys)
+		if err != nil {
+			return nil, err
+		}
+		sc.GlyphStyle.Color = plotutil.Color(k)
+		sc.GlyphStyle.Shape = plotutil.Shape(k)
+		sc.GlyphStyle.Radius = vg.Points(3)
+		eb, err := plotter.NewYErrorBars(struct {
+			plotter.XYs
+			plotter.YErrors
+		}{xys, errs})
+		if err != nil {
+			return nil, err
+		}
+		eb.LineStyle.Color = plotutil.Color(k)
+		p.Add(sc, eb)
+		if sr.name != "" {
+			p.Legend.Add(sr.name, sc)
+		}
+	}
+	ticks := make([]plot.Tick, len(cats))
+	for i, c := range cats {
+		ticks[i] = plot.Tick{Value: float64(i), Label: c}
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.X.Min, p.X.Max = -0.5, float64(len(cats))-0.5
+	p.X.Tick.Label.Rotation = math.Pi / 5
+	p.X.Tick.Label.XAlign = draw.XRight
+	p.X.Tick.Label.YAlign = draw.YCenter
+	p.Add(plotter.NewGrid())
+
+	w := vg.Length(max(6, 0.55*float64(len(cats))+2)) * vg.Inch
+	wt, err := p.WriterTo(w, 4.5*vg.Inch, "svg")
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return &Chart{File: file, SVG: buf.Bytes()}, nil
+}
+
+// tickUnits labels ticks with SI prefixes (and "s" for times) instead of
+// raw floats such as 1e-06.
+type tickUnits struct {
+	plot.Ticker
+	unit string
+}
+
+func (t tickUnits) Ticks(min, max float64) []plot.Tick {
+	ticks := t.Ticker.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = trimZeros(value(ticks[i].Value, t.unit))
+		}
+	}
+	return ticks
+}
+
+// trimZeros drops the zeros after a decimal point: 1.000ms is 1ms.
+func trimZeros(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
+	if i < 0 {
+		i = len(s)
+	}
+	num := s[:i]
+	if strings.Contains(num, ".") {
+		num = strings.TrimRight(strings.TrimRight(num, "0"), ".")
+	}
+	return num + s[i:]
+}
+
+// withoutKey returns sub without the part whose key is key.
+func withoutKey(sub, key string) string {
+	var keep []part
+	for _, p := range splitSub(sub) {
+		if p.key != key {
+			keep = append(keep, p)
+		}
+	}
+	return joinSub(keep)
+}
+
+func indexOrAppend(ss *[]string, s string) int {
+	for i, x := range *ss {
+		if x == s {
+			return i
+		}
+	}
+	*ss = append(*ss, s)
+	return len(*ss) - 1
+}

@@ -1,0 +1,79 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/perf/benchmath"
+	"golang.org/x/perf/benchunit"
+
+	"github.com/concbench/concbench/internal/results"
+)
+
+// median returns the median of m, as benchmath computes it.
+func median(s *results.Set, m results.Metric) (float64, bool) {
+	sum, ok := s.Summary(m)
+	return sum.Center, ok
+}
+
+// isTime reports whether a tidied unit measures time (sec/op, first-sec).
+func isTime(unit string) bool {
+	num, _, _ := strings.Cut(unit, "/")
+	return slices.Contains(strings.Split(num, "-"), "sec")
+}
+
+// value formats v in unit the way benchstat does (three significant digits
+// and an SI prefix), with "s" after times and "B" after sizes; small whole
+// counts print as they are.
+func value(v float64, unit string) string {
+	switch {
+	case math.IsInf(v, 0) || math.IsNaN(v):
+		return fmt.Sprint(v)
+	case isTime(unit):
+		return benchunit.Scale(v, benchunit.Decimal) + "s"
+	case benchunit.ClassOf(unit) == benchunit.Binary:
+		if v == math.Trunc(v) && math.Abs(v) < 1024 {
+			return strconv.FormatFloat(v, 'f', -1, 64) + "B"
+		}
+		return benchunit.Scale(v, benchunit.Binary) + "B"
+	case v == math.Trunc(v) && math.Abs(v) < 1e5:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return benchunit.Scale(v, benchunit.Decimal)
+}
+
+// summary formats a median with its confidence interval: "1.23µs ±2%".
+func summary(s benchmath.Summary, unit string) string {
+	return value(s.Center, unit) + " ±" + s.PctRangeString()
+}
+
+// delta formats a comparison as benchstat's "vs base" column does: the
+// change of the medians, or "~" when the difference is not significant, then
+// the p-value and sample sizes.
+func delta(c benchmath.Comparison, old, new float64) string {
+	return c.FormatDelta(old, new) + " (" + c.String() + ")"
+}
+
+// percent formats a ratio as a whole percentage.
+// Below 10% it keeps one decimal, so 0.4% does not print as 0%.
+func percent(r float64) string {
+	if 100*r < 10 {
+		return strconv.FormatFloat(100*r, 'f', 1, 64) + "%"
+	}
+	return strconv.FormatFloat(100*r, 'f', 0, 64) + "%"
+}
+
+// ratio formats how many times a is b: "9.8×".
+func ratio(a, b float64) string {
+	if b == 0 {
+		return "∞×"
+	}
+	r := a / b
+	if r >= 10 {
+		return strconv.FormatFloat(r, 'f', 0, 64) + "×"
+	}
+	return strconv.FormatFloat(r, 'f', 1, 64) + "×"
+}

@@ -1,0 +1,439 @@
+// Package report turns benchmark results into the report people read:
+// report.md with, per pattern, a table per metric (median and 95% interval,
+// efficiency against the measured lower bound), the preemption comparison
+// for the starvation cells, answers to the project's questions built from
+// the numbers, the implementations' documented contract deviations, and SVG
+// charts; and [Compare], benchstat's old/new table for two sets.
+//
+// It is benchstat's table with concbench's knowledge added: which impl is a
+// lower bound, which cells answer which question. Everything shown comes
+// from the input; a cell the input lacks is reported as not measured.
+// Statistics come from golang.org/x/perf/benchmath through [results.Set].
+//
+// Rejected: one table with a column per (GOMAXPROCS, preempt) pair for every
+// pattern. Preemption mode moves nothing but the starvation numbers, so the
+// pattern tables show one mode (async when measured) and the comparison of
+// modes has a section of its own; raw.txt keeps everything for benchstat.
+package report
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/concbench/concbench/internal/results"
+)
+
+// Options are what the report says about how it was made.
+type Options struct {
+	// Command is the command line that wrote this report; the command that
+	// produced the data comes from the input's "command:" config line.
+	Command string
+	// Charts, when false, leaves the charts out (and their links).
+	Charts bool
+	// Files, if set, names the inputs in the report instead of their paths
+	// (the runner's report says raw.txt, not its temporary path).
+	Files []string
+}
+
+// Write writes report.md and the charts for s into dir, which must exist.
+// Everything is rendered before the first file is written.
+func Write(dir string, s *results.Set, o Options) error {
+	md, charts, err := Build(s, o)
+	if err != nil {
+		return err
+	}
+	files := map[string][]byte{"report.md": md}
+	for _, c := range charts {
+		files[c.File] = c.SVG
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Chart is one rendered chart.
+type Chart struct {
+	File string // e.g. joinall-gomaxprocs2.svg
+	SVG  []byte
+}
+
+// Build returns report.md's text and, if o.Charts, the charts it links to.
+func Build(s *results.Set, o Options) ([]byte, []Chart, error) {
+	r := &rep{Set: s, opts: o}
+	r.index()
+	var b bytes.Buffer
+	r.header(&b)
+	r.problems(&b)
+	r.answers(&b)
+	for _, bench := range r.benches {
+		if err := r.pattern(&b, bench); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := r.preemption(&b); err != nil {
+		return nil, nil, err
+	}
+	r.machine(&b)
+	return b.Bytes(), r.charts, nil
+}
+
+// rep is one report being built.
+type rep struct {
+	*results.Set
+	opts    Options
+	benches []string // top-level benchmarks, registry order first
+	charts  []Chart
+}
+
+func (r *rep) index() {
+	seen := map[string]bool{}
+	for _, m := range r.Metrics {
+		seen[m.Bench] = true
+	}
+	for _, p := range patterns {
+		if seen[p.bench] {
+			r.benches = append(r.benches, p.bench)
+			delete(seen, p.bench)
+		}
+	}
+	for _, m := range r.Metrics {
+		if seen[m.Bench] {
+			r.benches = append(r.benches, m.Bench)
+			delete(seen, m.Bench)
+		}
+	}
+}
+
+// mode returns the preempt mode the pattern tables of bench show: async
+// when measured, else the unlabelled mode of plain go test output, else the
+// first one seen.
+func (r *rep) mode(bench string) string {
+	var modes []string
+	for _, m := range r.Metrics {
+		if m.Bench == bench && !slices.Contains(modes, m.Preempt) {
+			modes = append(modes, m.Preempt)
+		}
+	}
+	for _, want := range []string{"async", ""} {
+		if slices.Contains(modes, want) {
+			return want
+		}
+	}
+	if len(modes) == 0 {
+		return ""
+	}
+	return modes[0]
+}
+
+// procs returns the GOMAXPROCS values measured for bench in mode, ascending.
+func (r *rep) procs(bench, mode string) []int {
+	var out []int
+	for _, m := range r.Metrics {
+		if m.Bench == bench && m.Preempt == mode && !slices.Contains(out, m.Procs) {
+			out = append(out, m.Procs)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (r *rep) header(b *bytes.Buffer) {
+	fmt.Fprintf(b, "# concbench report\n\n")
+	fmt.Fprintf(b, "Medians with their 95%% confidence intervals, computed by golang.org/x/perf/benchmath as benchstat does "+
+		"(\"±∞\": fewer than 6 samples, too few for an interval). Comparisons use the Mann-Whitney U-test; "+
+		"\"~\" means no significant difference at α = 0.05.\n\n")
+	files := r.Files
+	if len(r.opts.Files) > 0 {
+		files = r.opts.Files
+	}
+	fmt.Fprintf(b, "- Data: %s\n", strings.Join(quoteAll(files), ", "))
+	if c := r.Config("command"); len(c) > 0 {
+		fmt.Fprintf(b, "- Produced by: %s\n", strings.Join(quoteAll(c), ", "))
+	} else {
+		fmt.Fprintf(b, "- Produced by: not recorded in the input (no \"command:\" line)\n")
+	}
+	if r.opts.Command != "" {
+		fmt.Fprintf(b, "- Report written by: `%s`\n", r.opts.Command)
+	}
+	var cells []string
+	for _, bench := range r.benches {
+		n, lo, hi := r.samples(bench)
+		s := fmt.Sprintf("%s %d cells", bench, n)
+		if lo == hi {
+			s += fmt.Sprintf(", %d samples each", lo)
+		} else {
+			s += fmt.Sprintf(", %d to %d samples", lo, hi)
+		}
+		cells = append(cells, s)
+	}
+	fmt.Fprintf(b, "- Measured (a cell is a sub-benchmark at one GOMAXPROCS and preemption mode): %s\n", strings.Join(cells, "; "))
+	fmt.Fprintf(b, "- Machine: see [the end of this report](#machine)\n\n")
+}
+
+// samples returns the number of cells of bench and the fewest and most
+// samples of a metric among them.
+func (r *rep) samples(bench string) (n, lo, hi int) {
+	cells := map[results.Key]bool{}
+	for _, m := range r.Metrics {
+		if m.Bench != bench {
+			continue
+		}
+		cells[m.Key] = true
+		k := len(r.Values(m))
+		if lo == 0 || k < lo {
+			lo = k
+		}
+		hi = max(hi, k)
+	}
+	return len(cells), lo, hi
+}
+
+func (r *rep) problems(b *bytes.Buffer) {
+	if len(r.Notes) == 0 && len(r.Warnings) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "## Problems during the run\n\n")
+	for _, n := range r.Notes {
+		fmt.Fprintf(b, "- %s:%d: %s\n", n.File, n.Line, n.Text)
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(b, "- mixed inputs: %s\n", w)
+	}
+	b.WriteString("\n")
+}
+
+func (r *rep) machine(b *bytes.Buffer) {
+	fmt.Fprintf(b, "## Machine\n\n")
+	for _, k := range r.ConfigKeys() {
+		if k == "command" || k == "preempt" {
+			continue
+		}
+		fmt.Fprintf(b, "- %s: %s\n", k, strings.Join(r.Config(k), "; "))
+	}
+	if len(r.ConfigKeys()) == 0 {
+		fmt.Fprintf(b, "The input has no configuration lines (goos:, cpu:, ...): the machine is unknown.\n")
+	}
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = "`" + s + "`"
+	}
+	return out
+}
+
+// pattern writes one pattern's section: what it is, the chart, the
+// documented deviations, and a table per metric.
+func (r *rep) pattern(b *bytes.Buffer, bench string) error {
+	p := patternOf(bench)
+	mode := r.mode(bench)
+	fmt.Fprintf(b, "## %s (Benchmark%s)\n\n", p.title, bench)
+	if p.about != "" {
+		fmt.Fprintf(b, "Models: %s", p.about)
+	}
+	if mode != "" {
+		fmt.Fprintf(b, " Tables show preempt=%s.", mode)
+	}
+	b.WriteString("\n\n")
+	if r.opts.Charts {
+		for _, procs := range r.procs(bench, mode) {
+			c, err := patternChart(r.Set, p, mode, procs)
+			if err != nil {
+				return err
+			}
+			if c != nil {
+				r.charts = append(r.charts, *c)
+				fmt.Fprintf(b, "![%s, GOMAXPROCS=%d](%s)\n\n", bench, procs, c.File)
+			}
+		}
+	}
+	if devs := deviationsOf(p); len(devs) > 0 {
+		fmt.Fprintf(b, "Known contract deviations (from the package's Impls table; the contract tests check each):\n\n")
+		fmt.Fprintf(b, "| impl | clause | how it departs | use it for |\n|---|---|---|---|\n")
+		for _, im := range devs {
+			for _, clause := range sortedKeys(im.deviations) {
+				fmt.Fprintf(b, "| %s | %s | %s | %s |\n", im.name, clause, im.deviations[clause], im.use)
+			}
+		}
+		b.WriteString("\n")
+	}
+	for _, unit := range r.units(bench, mode) {
+		r.table(b, p, mode, unit)
+	}
+	return nil
+}
+
+// units returns the units of bench in mode: sec/op first, then as seen.
+func (r *rep) units(bench, mode string) []string {
+	var out []string
+	for _, m := range r.Metrics {
+		if m.Bench == bench && m.Preempt == mode && !slices.Contains(out, m.Unit) {
+			out = append(out, m.Unit)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b string) int {
+		return cmp.Compare(boolInt(a != "sec/op"), boolInt(b != "sec/op"))
+	})
+	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// table writes one metric of one pattern: a row per sub-benchmark, a column
+// (and an efficiency column where there is a bound) per GOMAXPROCS.
+func (r *rep) table(b *bytes.Buffer, p pattern, mode, unit string) {
+	procs := r.procs(p.bench, mode)
+	subs := r.rows(p.bench, mode, unit)
+	keys := columns(subs)
+	hasBound := false
+	if p.bound != nil {
+		for _, sub := range subs {
+			for _, n := range procs {
+				if _, ok := p.bound(r.Set, metric(p.bench, sub, n, mode, unit)); ok {
+					hasBound = true
+				}
+			}
+		}
+	}
+	fmt.Fprintf(b, "### %s\n\n", r.OrigUnit(unit))
+	if hasBound {
+		fmt.Fprintf(b, "eff. = measured lower bound / median (100%% = at the bound).\n\n")
+	}
+	head, rule := "|", "|"
+	for _, k := range keys {
+		head += " " + cmp.Or(k, "name") + " |"
+		rule += "---|"
+	}
+	for _, n := range procs {
+		head += fmt.Sprintf(" GOMAXPROCS=%d |", n)
+		rule += "--:|"
+		if hasBound {
+			head += " eff. |"
+			rule += "--:|"
+		}
+	}
+	fmt.Fprintf(b, "%s\n%s\n", head, rule)
+	for _, sub := range subs {
+		line := "|"
+		parts := splitSub(sub)
+		for _, k := range keys {
+			line += " " + valueOf(parts, k) + " |"
+		}
+		for _, n := range procs {
+			m := metric(p.bench, sub, n, mode, unit)
+			sum, ok := r.Summary(m)
+			if !ok {
+				line += " — |"
+				if hasBound {
+					line += " |"
+				}
+				continue
+			}
+			line += " " + summary(sum, unit) + " |"
+			if hasBound {
+				if bound, ok := p.bound(r.Set, m); ok && sum.Center > 0 {
+					line += " " + percent(bound/sum.Center) + " |"
+				} else {
+					line += " |"
+				}
+			}
+		}
+		b.WriteString(line + "\n")
+	}
+	b.WriteString("\n")
+}
+
+func metric(bench, sub string, procs int, mode, unit string) results.Metric {
+	return results.Metric{Key: results.Key{Bench: bench, Sub: sub, Procs: procs, Preempt: mode}, Unit: unit}
+}
+
+// rows returns the sub-benchmarks of bench that have unit, sorted by their
+// keys other than impl (numbers numerically, other values in the order first
+// seen), then by impl in the order first seen: the impls of one cell sit
+// together.
+func (r *rep) rows(bench, mode, unit string) []string {
+	var subs []string
+	order := map[string]int{} // "key=value" -> first seen
+	for _, m := range r.Metrics {
+		if m.Bench != bench || m.Preempt != mode || m.Unit != unit || slices.Contains(subs, m.Sub) {
+			continue
+		}
+		subs = append(subs, m.Sub)
+		for _, p := range splitSub(m.Sub) {
+			if _, ok := order[p.key+"="+p.val]; !ok {
+				order[p.key+"="+p.val] = len(order)
+			}
+		}
+	}
+	keys := columns(subs)
+	slices.SortStableFunc(subs, func(a, b string) int {
+		pa, pb := splitSub(a), splitSub(b)
+		for _, k := range keys {
+			va, vb := valueOf(pa, k), valueOf(pb, k)
+			if va == vb {
+				continue
+			}
+			if _, err := strconv.ParseFloat(va, 64); err == nil {
+				if c := numLess(va, vb); c != 0 {
+					return c
+				}
+			}
+			return cmp.Compare(order[k+"="+va], order[k+"="+vb])
+		}
+		return 0
+	})
+	return subs
+}
+
+// columns returns the keys of subs in the order they sort by: every key but
+// impl in name order, then impl. Positional parts have the key "".
+func columns(subs []string) []string {
+	var keys []string
+	for _, sub := range subs {
+		for _, p := range splitSub(sub) {
+			if !slices.Contains(keys, p.key) {
+				keys = append(keys, p.key)
+			}
+		}
+	}
+	if i := slices.Index(keys, "impl"); i >= 0 {
+		keys = append(slices.Delete(keys, i, i+1), "impl")
+	}
+	return keys
+}
+
+func valueOf(parts []part, key string) string {
+	for _, p := range parts {
+		if p.key == key {
+			return p.val
+		}
+	}
+	return ""
+}
+
+// WriteMarkdown is Build without charts, for callers that only want text.
+func WriteMarkdown(w io.Writer, s *results.Set, o Options) error {
+	o.Charts = false
+	md, _, err := Build(s, o)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(md)
+	return err
+}

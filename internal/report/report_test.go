@@ -1,0 +1,303 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchmath"
+
+	"github.com/concbench/concbench/internal/results"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func read(t *testing.T, paths ...string) *results.Set {
+	t.Helper()
+	s, err := results.Read(paths...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the output (go test -update rewrites it); got:\n%s", path, got)
+	}
+}
+
+// fixedImpls replaces the pattern packages' live Impls tables with fixed
+// ones for the golden tests, so that another package's edit to a Use or a
+// deviation text does not change this package's golden files.
+func fixedImpls(t *testing.T) {
+	saved := patterns
+	t.Cleanup(func() { patterns = saved })
+	patterns = slices.Clone(patterns)
+	for i := range patterns {
+		if patterns[i].impls != nil {
+			name := patterns[i].bench
+			patterns[i].impls = func() []impl {
+				return []impl{
+					{name: "own", use: "fixture: the project's own"},
+					{name: "other", use: "fixture: " + name, deviations: map[string]string{"ordered": "fixture: results in completion order"}},
+				}
+			}
+		}
+	}
+}
+
+func TestGolden(t *testing.T) {
+	fixedImpls(t)
+	for _, tc := range []struct{ in, golden string }{
+		{"testdata/run.txt", "run.golden.md"},     // the runner's format, all four patterns
+		{"testdata/plain.txt", "plain.golden.md"}, // plain go test -bench output
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			md, charts, err := Build(read(t, tc.in), Options{Command: "concbench report " + tc.in, Charts: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.golden, md)
+			for _, c := range charts {
+				if !bytes.Contains(md, []byte("("+c.File+")")) {
+					t.Errorf("chart %s is not linked from the report", c.File)
+				}
+				if !bytes.HasPrefix(bytes.TrimSpace(c.SVG), []byte("<?xml")) || !bytes.Contains(c.SVG, []byte("<svg")) {
+					t.Errorf("chart %s is not an SVG document", c.File)
+				}
+			}
+			if len(charts) == 0 {
+				t.Errorf("no charts")
+			}
+		})
+	}
+}
+
+// samples reads the values of one benchmark (name without "Benchmark") in one preempt mode
+// and unit straight from the file with benchfmt, bypassing package results.
+func samples(t *testing.T, path, name, preempt, unit string) []float64 {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var vals []float64
+	r := benchfmt.NewReader(f, path)
+	for r.Scan() {
+		res, ok := r.Result().(*benchfmt.Result)
+		if !ok || res.Name.String() != name || res.GetConfig("preempt") != preempt {
+			continue
+		}
+		if v, ok := res.Value(unit); ok {
+			vals = append(vals, v)
+		}
+	}
+	if len(vals) == 0 {
+		t.Fatalf("no %s %s samples for %s", preempt, unit, name)
+	}
+	return vals
+}
+
+// row returns the table line of report.md that starts with the given
+// cells, in the table right under the last of headings (each searched for
+// after the one before).
+func row(t *testing.T, md string, start string, headings ...string) string {
+	t.Helper()
+	after := md
+	for _, h := range headings {
+		var ok bool
+		if _, after, ok = strings.Cut(after, h+"\n"); !ok {
+			t.Fatalf("no %q in the report", h)
+		}
+	}
+	for _, line := range strings.Split(after, "\n") {
+		if strings.HasPrefix(line, start) {
+			return line
+		}
+		if strings.HasPrefix(line, "#") {
+			break
+		}
+	}
+	t.Fatalf("no row %q under %q", start, headings)
+	return ""
+}
+
+func TestNumbersAgreeWithBenchmath(t *testing.T) {
+	const in = "testdata/run.txt"
+	md, _, err := Build(read(t, in), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(md)
+	summarize := func(vals []float64) benchmath.Summary {
+		return benchmath.AssumeNothing.Summary(benchmath.NewSample(vals, &benchmath.DefaultThresholds), 0.95)
+	}
+
+	// A pattern table cell: median ± interval at GOMAXPROCS=2.
+	vals := samples(t, in, "JoinAll/impl=own/n=1000/task=cpu-2", "async", "sec/op")
+	s := summarize(vals)
+	want := fmt.Sprintf("%s ±%s", value(s.Center, "sec/op"), s.PctRangeString())
+	if line := row(t, text, "| 1000 | cpu | own |", "## Join all (BenchmarkJoinAll)", "### ns/op"); !strings.HasSuffix(strings.TrimSpace(line), want+" | "+effOf(t, in, s.Center)+" |") {
+		t.Errorf("row = %s\nwant GOMAXPROCS=2 cell %q", line, want)
+	}
+
+	// The preemption comparison: both medians and benchstat's delta and p.
+	async := samples(t, in, "Starvation/n=2/hog=tight/victim=sleep-2", "async", "max-wake-sec")
+	off := samples(t, in, "Starvation/n=2/hog=tight/victim=sleep-2", "off", "max-wake-sec")
+	sa, so := summarize(async), summarize(off)
+	c := benchmath.AssumeNothing.Compare(benchmath.NewSample(async, &benchmath.DefaultThresholds), benchmath.NewSample(off, &benchmath.DefaultThresholds))
+	line := row(t, text, "| 2 | 2 | tight | sleep |", "## Preemption: async vs off (BenchmarkStarvation)", "### max-wake-ns")
+	for _, w := range []string{value(sa.Center, "sec"), value(so.Center, "sec"), c.FormatDelta(sa.Center, so.Center), fmt.Sprintf("p=%.3f n=%d", c.P, c.N1)} {
+		if !strings.Contains(line, w) {
+			t.Errorf("row = %s\nwant it to contain %q", line, w)
+		}
+	}
+}
+
+// effOf is the efficiency the report should print for JoinAll own n=1000
+// cpu at GOMAXPROCS=2: serial's median divided by 2, over own's median.
+func effOf(t *testing.T, in string, own float64) string {
+	serial := samples(t, in, "JoinAll/impl=serial/n=1000/task=cpu-2", "async", "sec/op")
+	s := benchmath.AssumeNothing.Summary(benchmath.NewSample(serial, &benchmath.DefaultThresholds), 0.95)
+	return percent(s.Center / 2 / own)
+}
+
+// TestAnswersFollowInput checks that the answers are built from the input:
+// without FirstDone results the first-done answer says so, and changing the
+// numbers changes the join-all answer.
+func TestAnswersFollowInput(t *testing.T) {
+	data, err := os.ReadFile("testdata/run.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "BenchmarkFirstDone") {
+			continue
+		}
+		kept = append(kept, strings.Replace(line, "impl=serial/n=10/task=wait", "impl=serial/n=10/task=waitx", 1))
+	}
+	path := filepath.Join(t.TempDir(), "cut.txt")
+	if err := os.WriteFile(path, []byte(strings.Join(kept, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	full, _, err := Build(read(t, "testdata/run.txt"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut, _, err := Build(read(t, path), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		q         string
+		full, cut string // substrings of the answer
+	}{
+		{"2. ", "caller had the winner's result", "Not measured in this run (no BenchmarkFirstDone impl=own first-ns)"},
+		{"6. ", "first instruction ran", "Not measured in this run (no BenchmarkFirstDone impl=own start-ns)"},
+		{"1. ", "one after another (impl=serial)", "Not measured in this run (no BenchmarkJoinAll impl=serial task=wait)"},
+		{"7. ", "(impl=osthread)", "(impl=osthread)"},
+	} {
+		if a := answer(t, full, tc.q); !strings.Contains(a, tc.full) {
+			t.Errorf("full input: answer %s= %s\nwant it to contain %q", tc.q, a, tc.full)
+		}
+		if a := answer(t, cut, tc.q); !strings.Contains(a, tc.cut) {
+			t.Errorf("cut input: answer %s= %s\nwant it to contain %q", tc.q, a, tc.cut)
+		}
+	}
+}
+
+func answer(t *testing.T, md []byte, num string) string {
+	t.Helper()
+	for _, line := range strings.Split(string(md), "\n") {
+		if strings.HasPrefix(line, num+"**") {
+			return line
+		}
+	}
+	t.Fatalf("no answer %q", num)
+	return ""
+}
+
+func TestCompareGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := Compare(&b, read(t, "testdata/plain.txt"), read(t, "testdata/new.txt"), "plain.txt", "new.txt"); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "compare.golden.txt", b.Bytes())
+}
+
+func TestCompareNothingInCommon(t *testing.T) {
+	err := Compare(&bytes.Buffer{}, read(t, "testdata/plain.txt"), read(t, "testdata/run.txt"), "plain.txt", "run.txt")
+	if err == nil || !strings.Contains(err.Error(), "no benchmark in common") {
+		t.Errorf("err = %v; want no benchmark in common", err)
+	}
+}
+
+// TestDeviationsFromTables checks that the report shows the pattern
+// packages' own deviation tables (the golden files use fixed ones).
+func TestDeviationsFromTables(t *testing.T) {
+	md, _, err := Build(read(t, "testdata/run.txt"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range patterns {
+		for _, im := range deviationsOf(p) {
+			for clause, how := range im.deviations {
+				if want := fmt.Sprintf("| %s | %s | %s |", im.name, clause, how); !bytes.Contains(md, []byte(want)) {
+					t.Errorf("report lacks %s's deviation row %q", p.bench, want)
+				}
+			}
+		}
+	}
+}
+
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	if err := Write(dir, read(t, "testdata/run.txt"), Options{Charts: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"report.md", "joinall-gomaxprocs2.svg", "starvation-wake-gomaxprocs2-sleep.svg"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s not written: %v", name, err)
+		}
+	}
+}
+
+func TestValue(t *testing.T) {
+	for _, tc := range []struct {
+		v    float64
+		unit string
+		want string
+	}{
+		{2.017e-6, "sec/op", "2.017µs"},
+		{0.0105, "max-wake-sec", "10.50ms"},
+		{232, "B/op", "232B"},
+		{8344, "B/op", "8.148KiB"},
+		{3, "allocs/op", "3"},
+		{4.5, "allocs/op", "4.500"},
+	} {
+		if got := value(tc.v, tc.unit); got != tc.want {
+			t.Errorf("value(%v, %q) = %q; want %q", tc.v, tc.unit, got, tc.want)
+		}
+	}
+}

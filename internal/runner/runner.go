@@ -1,0 +1,349 @@
+// Package runner runs the concbench matrix — preemption mode × GOMAXPROCS —
+// and leaves a run directory: raw.txt in the Go benchmark format, report.md
+// and the charts.
+//
+// Like `go test -c` followed by benchstat's advice done by hand: the bench
+// binary is built once, then every round runs each cell of the matrix once,
+// each cell its own process (GODEBUG=asyncpreemptoff=1 is read only at
+// start), so that drift on a shared machine spreads over all cells evenly
+// instead of landing on whichever ran last. Each process has a watchdog; a
+// process that crashes or hangs is recorded in raw.txt (a "# concbench:"
+// line) and in the report, and the run goes on. Cancelling the context stops
+// the run after killing the running process; what was measured is kept.
+//
+// Rejected: one process per cell running all rounds (-count 6), which is
+// faster to start but puts all of a cell's samples in one stretch of time, so
+// a noisy minute on the shared machine moves one cell and not the others.
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/internal/benchbin"
+	"github.com/concbench/concbench/internal/outdir"
+	"github.com/concbench/concbench/internal/report"
+	"github.com/concbench/concbench/internal/results"
+)
+
+// Config is one run. The zero value of a field means its default.
+type Config struct {
+	Bench     string        // -test.bench regexp; default "."
+	Rounds    int           // samples per cell; default [DefaultRounds]
+	Benchtime string        // -test.benchtime; default [DefaultBenchtime]
+	CPUs      []int         // GOMAXPROCS values; default 1 and runtime.NumCPU()
+	Preempt   []string      // "async", "off"; default both
+	Out       string        // parent of the run directory; default "results"
+	Timeout   time.Duration // watchdog per process; default [DefaultTimeout]
+	Command   string        // the command line, recorded in raw.txt and the report
+
+	ModuleDir string // module root to build in; default "."
+	Pkg       string // package to build; default benchbin.Pkg
+
+	Progress io.Writer // progress lines; nil for none
+	Terminal bool      // Progress is a terminal: rewrite one status line
+
+	now func() time.Time // for tests
+}
+
+const (
+	// DefaultRounds is benchstat's minimum for a 95% interval of the median.
+	DefaultRounds = 6
+	// DefaultBenchtime keeps a default run near 5 minutes on the reference
+	// machine (2 cores): each benchmark is written to take about 3 s per
+	// pass at 20ms, and a run makes 24 passes (2 modes × 2 GOMAXPROCS × 6).
+	DefaultBenchtime = "20ms"
+	// DefaultTimeout is the watchdog per process: a process runs every
+	// selected benchmark once, about 12 s at the defaults.
+	DefaultTimeout = 3 * time.Minute
+)
+
+// Quick returns the settings of -quick, a smoke run of about a minute: two
+// rounds of one iteration per benchmark. Its intervals are ±∞ (too few
+// samples); it checks that everything runs, it measures nothing.
+func Quick() (rounds int, benchtime string) { return 2, "1x" }
+
+// Result says what a run did.
+type Result struct {
+	Dir         string        // the run directory written
+	Processes   int           // processes run
+	Planned     int           // processes planned
+	Failed      []string      // processes that crashed or hung
+	Interrupted bool          // the context was cancelled before the end
+	Elapsed     time.Duration // wall time, build included
+}
+
+// Preempt modes and the environment each sets.
+var modes = map[string]string{
+	"async": "GODEBUG=asyncpreemptoff=0",
+	"off":   "GODEBUG=asyncpreemptoff=1",
+}
+
+// cell is one process setting of the matrix.
+type cell struct {
+	preempt string
+	cpu     int
+}
+
+func (c cell) String() string { return fmt.Sprintf("preempt=%s gomaxprocs=%d", c.preempt, c.cpu) }
+
+func (c *Config) defaults() error {
+	if c.Bench == "" {
+		c.Bench = "."
+	}
+	if c.Rounds == 0 {
+		c.Rounds = DefaultRounds
+	}
+	if c.Rounds < 0 {
+		return fmt.Errorf("rounds must be at least 1, not %d", c.Rounds)
+	}
+	if c.Benchtime == "" {
+		c.Benchtime = DefaultBenchtime
+	}
+	if len(c.CPUs) == 0 {
+		c.CPUs = []int{1}
+		if n := runtime.NumCPU(); n > 1 {
+			c.CPUs = append(c.CPUs, n)
+		}
+	}
+	for _, n := range c.CPUs {
+		if n < 1 {
+			return fmt.Errorf("GOMAXPROCS must be at least 1, not %d", n)
+		}
+	}
+	if len(c.Preempt) == 0 {
+		c.Preempt = []string{"async", "off"}
+	}
+	for _, p := range c.Preempt {
+		if _, ok := modes[p]; !ok {
+			return fmt.Errorf("preempt mode %q: want async or off", p)
+		}
+	}
+	if c.Out == "" {
+		c.Out = "results"
+	}
+	if c.Timeout == 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.ModuleDir == "" {
+		c.ModuleDir = "."
+	}
+	if c.Pkg == "" {
+		c.Pkg = benchbin.Pkg
+	}
+	if c.Command == "" {
+		c.Command = "concbench run"
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	return nil
+}
+
+// ErrNothingMeasured is returned when a run ends before any benchmark
+// result was written; no run directory is left behind then.
+var ErrNothingMeasured = errors.New("nothing was measured; no results written")
+
+// Run runs the matrix and writes the run directory. The run directory's
+// name is the start time in UTC and the short commit; an existing directory
+// of that name is an error before anything runs ([outdir.ErrExists]).
+// Cancelling ctx stops the run; Run then still writes what was measured and
+// returns it with Result.Interrupted set and a nil error.
+func Run(ctx context.Context, c Config) (*Result, error) {
+	if err := c.defaults(); err != nil {
+		return nil, err
+	}
+	start := c.now()
+	info := describe(ctx, c.ModuleDir)
+	name := start.UTC().Format("20060102T150405Z") + "-" + info.commit
+	dir, err := outdir.New(filepath.Join(c.Out, name), false)
+	if err != nil {
+		return nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			dir.Abort()
+		}
+	}()
+
+	binDir, err := os.MkdirTemp("", "concbench-bin-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(binDir)
+	bin := filepath.Join(binDir, "bench.test")
+	c.progressf("building %s (go test -c)\n", c.Pkg)
+	if err := benchbin.Build(ctx, c.ModuleDir, c.Pkg, bin); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("interrupted while building: %w", ErrNothingMeasured)
+		}
+		return nil, err
+	}
+
+	rawPath := filepath.Join(dir.Path(), "raw.txt")
+	raw, err := os.Create(rawPath)
+	if err != nil {
+		return nil, err
+	}
+	defer raw.Close()
+	w := bufio.NewWriter(raw)
+	fmt.Fprintf(w, "commit: %s\ngo: %s\ncores: %d\nmachine: %s\nrunid: %s\ncommand: %s\n",
+		info.commit, info.goVersion, runtime.NumCPU(), info.machine, name, c.Command)
+
+	var cells []cell
+	for _, p := range c.Preempt {
+		for _, n := range c.CPUs {
+			cells = append(cells, cell{p, n})
+		}
+	}
+	res := &Result{Planned: c.Rounds * len(cells)}
+	prog := &progress{w: c.Progress, term: c.Terminal, start: start, total: res.Planned, now: c.now}
+	measured := 0
+rounds:
+	for round := 1; round <= c.Rounds; round++ {
+		for _, cl := range cells {
+			prog.cell(round, c.Rounds, cl, res.Processes)
+			out, err := benchbin.Run{
+				Bin: bin,
+				Args: []string{"-test.run=^$", "-test.bench=" + c.Bench, "-test.benchtime=" + c.Benchtime,
+					"-test.cpu=" + strconv.Itoa(cl.cpu), "-test.count=1"},
+				Env:     []string{modes[cl.preempt]},
+				Timeout: c.Timeout,
+			}.Do(ctx)
+			fmt.Fprintf(w, "preempt: %s\n", cl.preempt)
+			measured += keepBenchLines(w, out)
+			if ctx.Err() != nil {
+				res.Interrupted = true
+				fmt.Fprintf(w, "%sinterrupted in round %d of %d at %s; kept the results of %d of %d processes, and what the stopped one had finished\n",
+					note, round, c.Rounds, cl, res.Processes, res.Planned)
+				break rounds
+			}
+			res.Processes++
+			if err != nil {
+				msg := fmt.Sprintf("round %d %s: %s", round, cl, reason(err))
+				res.Failed = append(res.Failed, msg)
+				fmt.Fprintf(w, "%sfailed: %s\n", note, msg)
+				prog.failed(msg)
+			}
+			if err := w.Flush(); err != nil {
+				return nil, err
+			}
+		}
+		prog.round(round, c.Rounds, res.Processes)
+	}
+	prog.done()
+	if err := w.Flush(); err != nil {
+		return nil, err
+	}
+	if err := raw.Close(); err != nil {
+		return nil, err
+	}
+	if measured == 0 {
+		if res.Interrupted {
+			return res, fmt.Errorf("interrupted: %w", ErrNothingMeasured)
+		}
+		return res, fmt.Errorf("-bench %q: %w (%d processes, %d failed)", c.Bench, ErrNothingMeasured, res.Processes, len(res.Failed))
+	}
+	set, err := readResults(rawPath)
+	if err != nil {
+		return res, err
+	}
+	if err := report.Write(dir.Path(), set, report.Options{Charts: true, Files: []string{"raw.txt"}}); err != nil {
+		return res, fmt.Errorf("writing the report: %w", err)
+	}
+	if err := dir.Commit(); err != nil {
+		return res, err
+	}
+	committed = true
+	res.Dir = dir.Final()
+	res.Elapsed = c.now().Sub(start)
+	return res, nil
+}
+
+// readResults reads raw.txt back with the same reader `concbench report`
+// uses, so the run's report and a later one agree.
+func readResults(path string) (*results.Set, error) { return results.Read(path) }
+
+// note starts a line of raw.txt that the report lists under problems.
+const note = results.NotePrefix
+
+// keepBenchLines copies the benchmark result and config lines of a test
+// binary's output to w (not PASS, ok or logs) and returns how many results
+// it copied.
+func keepBenchLines(w io.Writer, out []byte) int {
+	n := 0
+	for line := range bytes.Lines(out) {
+		s := strings.TrimRight(string(line), "\r\n")
+		switch {
+		case isResultLine(s):
+			n++
+		case isConfigLine(s):
+		default:
+			continue
+		}
+		fmt.Fprintln(w, s)
+	}
+	return n
+}
+
+// isResultLine reports whether s is a complete benchmark result line: a
+// name, an iteration count, and value-unit pairs. A benchmark that crashed
+// leaves its name and padding alone on a line, which is not kept.
+func isResultLine(s string) bool {
+	f := strings.Fields(s)
+	if len(f) < 4 || len(f)%2 != 0 || !strings.HasPrefix(f[0], "Benchmark") {
+		return false
+	}
+	if _, err := strconv.Atoi(f[1]); err != nil {
+		return false
+	}
+	for i := 2; i < len(f); i += 2 {
+		if _, err := strconv.ParseFloat(f[i], 64); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// isConfigLine reports whether s is a "key: value" line of the benchmark
+// format: a key of lower-case letters and no spaces.
+func isConfigLine(s string) bool {
+	key, _, ok := strings.Cut(s, ": ")
+	if !ok || key == "" || key[0] < 'a' || key[0] > 'z' {
+		return false
+	}
+	return !strings.ContainsAny(key, " \t")
+}
+
+// reason returns a process failure in one line: the error's first line and,
+// for a crash, the line of its output that says why (a panic, a fatal
+// error, a failed benchmark).
+func reason(err error) string {
+	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
+	for _, l := range lines[1:] {
+		l = strings.TrimSpace(l)
+		for _, p := range []string{"panic: ", "fatal error: ", "--- FAIL: ", "signal: "} {
+			if strings.HasPrefix(l, p) {
+				return lines[0] + ": " + l
+			}
+		}
+	}
+	return lines[0]
+}
+
+func (c *Config) progressf(format string, args ...any) {
+	if c.Progress != nil {
+		fmt.Fprintf(c.Progress, "concbench: "+format, args...)
+	}
+}

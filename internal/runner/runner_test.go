@@ -1,0 +1,248 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/internal/outdir"
+	"github.com/concbench/concbench/internal/results"
+)
+
+// tinyModule writes a module of its own with the given benchmarks, so the
+// tests do not depend on the real suite's size or health.
+func tinyModule(t *testing.T, benchmarks string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module tiny\n\ngo 1.25\n",
+		"b/b_test.go": "package b\n\nimport (\n\t\"os\"\n\t\"runtime\"\n\t\"strings\"\n\t\"testing\"\n\t\"time\"\n)\n\n" +
+			"var _, _, _, _ = os.Getenv, runtime.GOMAXPROCS, strings.Contains, time.Sleep\n\n" + benchmarks,
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const okBench = `func BenchmarkOK(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {}
+}
+`
+
+// TestRunCrashAndHang runs a matrix where one benchmark crashes at
+// GOMAXPROCS=2 and another hangs with preemption off: both are recorded,
+// and the run finishes with everything else.
+func TestRunCrashAndHang(t *testing.T) {
+	mod := tinyModule(t, okBench+`
+func BenchmarkCrash(b *testing.B) {
+	if runtime.GOMAXPROCS(0) == 2 { panic("crash on purpose") }
+	for b.Loop() {}
+}
+func BenchmarkHang(b *testing.B) {
+	if strings.Contains(os.Getenv("GODEBUG"), "asyncpreemptoff=1") { time.Sleep(time.Hour) }
+	for b.Loop() {}
+}
+`)
+	out := filepath.Join(t.TempDir(), "results")
+	var progress bytes.Buffer
+	res, err := Run(context.Background(), Config{
+		Rounds: 2, Benchtime: "1x", CPUs: []int{1, 2}, Out: out, Timeout: 2 * time.Second,
+		ModuleDir: mod, Pkg: "./b", Command: "concbench run -test", Progress: &progress,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Per round: async/1 ok, async/2 crash, off/1 hang, off/2 crash.
+	if res.Processes != 8 || len(res.Failed) != 6 {
+		t.Errorf("Processes = %d, Failed = %q; want 8 processes, 6 failed", res.Processes, res.Failed)
+	}
+	hung := 0
+	for _, f := range res.Failed {
+		if strings.Contains(f, "watchdog") {
+			hung++
+		}
+	}
+	if hung != 2 {
+		t.Errorf("%d failures name the watchdog; want 2 (off/1 in each round)", hung)
+	}
+	s, err := results.Read(filepath.Join(res.Dir, "raw.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Notes) != 6 {
+		t.Errorf("raw.txt has %d notes; want 6", len(s.Notes))
+	}
+	ok := results.Metric{Key: results.Key{Bench: "OK", Procs: 2, Preempt: "off"}, Unit: "sec/op"}
+	if n := len(s.Values(ok)); n != 2 {
+		t.Errorf("%v has %d samples; want 2 (measured before the crash)", ok, n)
+	}
+	if got := s.Config("commit"); len(got) != 1 || got[0] != "unknown" {
+		t.Errorf("commit = %q; want unknown (no git)", got)
+	}
+	md, err := os.ReadFile(filepath.Join(res.Dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## Problems during the run", "watchdog", "crash on purpose", "`concbench run -test`"} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	if got := strings.Count(progress.String(), "/8 done"); got != 2 {
+		t.Errorf("progress has %d round lines; want 2 (not a terminal):\n%s", got, progress.String())
+	}
+}
+
+// cancelOn cancels a context when a progress line contains a string.
+type cancelOn struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	substr string
+	cancel context.CancelFunc
+}
+
+func (c *cancelOn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.buf.Write(p)
+	if strings.Contains(c.buf.String(), c.substr) {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+func TestRunInterrupted(t *testing.T) {
+	mod := tinyModule(t, okBench+`
+func BenchmarkHang(b *testing.B) {
+	if runtime.GOMAXPROCS(0) == 2 { time.Sleep(time.Hour) }
+	for b.Loop() {}
+}
+`)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Cancel as the second process starts, as Ctrl-C would.
+	w := &cancelOn{substr: "gomaxprocs=2", cancel: cancel}
+	res, err := Run(ctx, Config{
+		Rounds: 6, Benchtime: "1x", CPUs: []int{1, 2}, Preempt: []string{"async"},
+		Out: t.TempDir(), Timeout: time.Minute, ModuleDir: mod, Pkg: "./b",
+		Progress: w, Terminal: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Interrupted || res.Processes != 1 || res.Planned != 12 {
+		t.Errorf("Result = %+v; want interrupted after 1 of 12 processes", res)
+	}
+	raw, err := os.ReadFile(filepath.Join(res.Dir, "raw.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(raw, []byte("BenchmarkOK")) || !bytes.Contains(raw, []byte(results.NotePrefix+"interrupted")) {
+		t.Errorf("raw.txt lacks the kept result or the interrupt note:\n%s", raw)
+	}
+	if _, err := os.Stat(filepath.Join(res.Dir, "report.md")); err != nil {
+		t.Errorf("no report after an interrupt: %v", err)
+	}
+}
+
+func TestRunExistingDir(t *testing.T) {
+	mod := tinyModule(t, okBench)
+	out := t.TempDir()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	existing := filepath.Join(out, "20260102T030405Z-unknown")
+	if err := os.MkdirAll(existing, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Run(context.Background(), Config{Out: out, ModuleDir: mod, Pkg: "./b", now: func() time.Time { return at }})
+	if !errors.Is(err, outdir.ErrExists) {
+		t.Errorf("Run into an existing run directory: %v; want ErrExists", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 1 {
+		t.Errorf("results/ holds %v; want only the existing run", entries)
+	}
+}
+
+func TestRunUnwritable(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "results")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), Config{Out: file, ModuleDir: tinyModule(t, okBench), Pkg: "./b"}); err == nil {
+		t.Errorf("Run with -out a regular file: want an error")
+	}
+}
+
+func TestRunNothingMeasured(t *testing.T) {
+	_, err := Run(context.Background(), Config{Bench: "NoSuchBenchmark", Rounds: 1, CPUs: []int{1}, Preempt: []string{"async"},
+		Out: t.TempDir(), ModuleDir: tinyModule(t, okBench), Pkg: "./b"})
+	if !errors.Is(err, ErrNothingMeasured) {
+		t.Errorf("err = %v; want ErrNothingMeasured", err)
+	}
+}
+
+// TestRunSuite is the end-to-end check on the real suite: a quick run of
+// one JoinAll cell writes a run directory whose files exist and parse.
+func TestRunSuite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the real bench suite")
+	}
+	rounds, benchtime := Quick()
+	res, err := Run(context.Background(), Config{
+		Bench: "JoinAll/impl=own/n=10$/task=tiny", Rounds: rounds, Benchtime: benchtime,
+		Out: t.TempDir(), ModuleDir: "../..",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := results.Read(filepath.Join(res.Dir, "raw.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range s.Metrics {
+		if m.Bench != "JoinAll" || m.Get("impl") != "own" {
+			t.Errorf("unexpected metric %v", m)
+		}
+		if n := len(s.Values(m)); n != rounds {
+			t.Errorf("%v: %d samples; want %d", m, n, rounds)
+		}
+	}
+	if len(s.Metrics) == 0 {
+		t.Fatal("no metrics")
+	}
+	for _, name := range []string{"report.md", "joinall-gomaxprocs1.svg"} {
+		b, err := os.ReadFile(filepath.Join(res.Dir, name))
+		if err != nil || len(b) == 0 {
+			t.Errorf("%s: %d bytes, %v", name, len(b), err)
+		}
+	}
+}
+
+func TestIsResultLine(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want bool
+	}{
+		{"BenchmarkX-2   \t 100\t 200 ns/op\t 3 B/op", true},
+		{"BenchmarkX-2   \t", false}, // a benchmark that crashed before printing results
+		{"BenchmarkX-2   \tpanic: boom", false},
+		{"PASS", false},
+	} {
+		if got := isResultLine(tc.line); got != tc.want {
+			t.Errorf("isResultLine(%q) = %v; want %v", tc.line, got, tc.want)
+		}
+	}
+}
