@@ -40,6 +40,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	cpus := fs.String("cpu", "", "comma-separated GOMAXPROCS `list` (default 1,"+strconv.Itoa(numCPU())+")")
 	preempt := fs.String("preempt", "async,off", "comma-separated preemption `modes`: async, off")
 	fs.DurationVar(&c.Timeout, "timeout", runner.DefaultTimeout, "watchdog per benchmark process")
+	fs.DurationVar(&c.Endless, "endless", time.Second, "after the rounds, run the endless hog of each kind under a watchdog for `d` per preempt mode (0: skip)")
 	if err := fs.Parse(args); err != nil {
 		return cli.Usage(err)
 	}

@@ -232,9 +232,18 @@ func (r *rep) answerEndless() string {
 		s += fmt.Sprintf(", while with async preemption the same cell was %s", r.verdict("Starvation", a.Sub, a.Procs, "async"))
 	}
 	s += "."
+	var endless []string
+	for _, n := range r.Notes {
+		if v, ok := strings.CutPrefix(n.Text, results.EndlessPrefix); ok {
+			endless = append(endless, "`"+v+"`")
+		}
+	}
+	if len(endless) > 0 {
+		s += " The endless hog itself, run in a child process under a watchdog: " + strings.Join(endless, "; ") + "."
+	}
 	killed := 0
 	for _, n := range r.Notes {
-		if strings.Contains(n.Text, "watchdog") {
+		if strings.Contains(n.Text, "watchdog") && !strings.HasPrefix(n.Text, results.EndlessPrefix) {
 			killed++
 		}
 	}

@@ -199,11 +199,17 @@ func (r *rep) samples(bench string) (n, lo, hi int) {
 }
 
 func (r *rep) problems(b *bytes.Buffer) {
-	if len(r.Notes) == 0 && len(r.Warnings) == 0 {
+	var problems []results.Note
+	for _, n := range r.Notes {
+		if !strings.HasPrefix(n.Text, results.EndlessPrefix) {
+			problems = append(problems, n)
+		}
+	}
+	if len(problems) == 0 && len(r.Warnings) == 0 {
 		return
 	}
 	fmt.Fprintf(b, "## Problems during the run\n\n")
-	for _, n := range r.Notes {
+	for _, n := range problems {
 		fmt.Fprintf(b, "- %s:%d: %s\n", n.File, n.Line, n.Text)
 	}
 	for _, w := range r.Warnings {

@@ -301,3 +301,30 @@ func TestValue(t *testing.T) {
 		}
 	}
 }
+
+func TestEndlessVerdicts(t *testing.T) {
+	// The runner's endless-hog verdicts are quoted in answer 5 and are not
+	// listed as problems.
+	data, err := os.ReadFile("testdata/run.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	verdict := "hog=tight victim=sleep preempt=off procs=1 hogs=1: starved: the victim made no progress for 1s"
+	data = append(data, []byte(results.NotePrefix+results.EndlessPrefix+verdict+"\n")...)
+	path := filepath.Join(t.TempDir(), "endless.txt")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	md, _, err := Build(read(t, path), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := answer(t, md, "5. "); !strings.Contains(a, verdict) {
+		t.Errorf("answer 5 = %s\nwant it to quote %q", a, verdict)
+	}
+	_, problems, _ := strings.Cut(string(md), "## Problems during the run")
+	problems, _, _ = strings.Cut(problems, "\n## ")
+	if strings.Contains(problems, verdict) {
+		t.Errorf("the endless verdict is listed under problems:\n%s", problems)
+	}
+}

@@ -60,6 +60,11 @@ type Metric struct {
 	Unit string // tidied: sec/op, sec/task, first-sec, B/op, ...
 }
 
+// EndlessPrefix starts a note that is not a problem: the verdict of an
+// endless hog run under the watchdog (see runner.Config.Endless), as
+// starve.Verdict prints it.
+const EndlessPrefix = "endless: "
+
 // Note is a NotePrefix comment line of an input file.
 type Note struct {
 	File string

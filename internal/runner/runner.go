@@ -34,6 +34,8 @@ import (
 	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/report"
 	"github.com/concbench/concbench/internal/results"
+	"github.com/concbench/concbench/internal/starve"
+	"github.com/concbench/concbench/patterns/starvation"
 )
 
 // Config is one run. The zero value of a field means its default.
@@ -49,6 +51,13 @@ type Config struct {
 
 	ModuleDir string // module root to build in; default "."
 	Pkg       string // package to build; default benchbin.Pkg
+
+	// Endless, when not zero, runs the endless hog of every kind under the
+	// watchdog (internal/starve) after the rounds, at GOMAXPROCS=1 in each
+	// preempt mode, watching the victim this long, and records each verdict
+	// in raw.txt. It needs the running binary to call starve.Child at start
+	// (cmd/concbench does), since the child is this binary re-executed.
+	Endless time.Duration
 
 	Progress io.Writer // progress lines; nil for none
 	Terminal bool      // Progress is a terminal: rewrite one status line
@@ -243,6 +252,9 @@ rounds:
 		prog.round(round, c.Rounds, res.Processes)
 	}
 	prog.done()
+	if c.Endless > 0 && !res.Interrupted && ctx.Err() == nil {
+		c.endless(ctx, w)
+	}
 	if err := w.Flush(); err != nil {
 		return nil, err
 	}
@@ -269,6 +281,26 @@ rounds:
 	res.Dir = dir.Final()
 	res.Elapsed = c.now().Sub(start)
 	return res, nil
+}
+
+// endless runs the endless hog of every kind in every selected preempt mode
+// and writes the verdicts as notes, which the report's answer to "what if I
+// write an endless loop?" quotes.
+func (c *Config) endless(ctx context.Context, w io.Writer) {
+	for _, mode := range c.Preempt {
+		for _, h := range starvation.Hogs {
+			v, err := starve.Watch(ctx, starve.Config{Hog: h.Name, Victim: "sleep", Preempt: mode, Procs: 1, Timeout: c.Endless})
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				fmt.Fprintf(w, "%sfailed: endless hog=%s preempt=%s: %v\n", note, h.Name, mode, err)
+				continue
+			}
+			c.progressf("endless: %v\n", v)
+			fmt.Fprintf(w, "%s%s%v\n", note, results.EndlessPrefix, v)
+		}
+	}
 }
 
 // readResults reads raw.txt back with the same reader `concbench report`

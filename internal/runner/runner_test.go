@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/results"
+	"github.com/concbench/concbench/internal/starve"
+	"github.com/concbench/concbench/patterns/starvation"
 )
 
 // tinyModule writes a module of its own with the given benchmarks, so the
@@ -196,6 +199,9 @@ func TestRunNothingMeasured(t *testing.T) {
 
 // TestRunSuite is the end-to-end check on the real suite: a quick run of
 // one JoinAll cell writes a run directory whose files exist and parse.
+// The endless hog runs in this test binary re-executed in the child role.
+func init() { starve.Child() }
+
 func TestRunSuite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the real bench suite")
@@ -203,7 +209,7 @@ func TestRunSuite(t *testing.T) {
 	rounds, benchtime := Quick()
 	res, err := Run(context.Background(), Config{
 		Bench: "JoinAll/impl=own/n=10$/task=tiny", Rounds: rounds, Benchtime: benchtime,
-		Out: t.TempDir(), ModuleDir: "../..",
+		Out: t.TempDir(), ModuleDir: "../..", Endless: 200 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -222,6 +228,27 @@ func TestRunSuite(t *testing.T) {
 	}
 	if len(s.Metrics) == 0 {
 		t.Fatal("no metrics")
+	}
+	// Endless: one verdict per hog kind and preempt mode; the starved ones
+	// are exactly the hogs without a preemption point, with preemption off.
+	verdicts := map[string]bool{}
+	for _, n := range s.Notes {
+		if v, ok := strings.CutPrefix(n.Text, results.EndlessPrefix); ok {
+			head, _, _ := strings.Cut(v, ":")
+			verdicts[head] = strings.Contains(v, ": starved:")
+		}
+	}
+	if len(verdicts) != 2*len(starvation.Hogs) {
+		t.Errorf("endless verdicts: %v; want one per hog kind and preempt mode", verdicts)
+	}
+	for _, h := range starvation.Hogs {
+		for _, mode := range []string{"async", "off"} {
+			head := fmt.Sprintf("hog=%s victim=sleep preempt=%s procs=1 hogs=1", h.Name, mode)
+			want := mode == "off" && !h.Cooperative
+			if got, ok := verdicts[head]; ok && got != want {
+				t.Errorf("%s: starved = %v; want %v", head, got, want)
+			}
+		}
 	}
 	for _, name := range []string{"report.md", "joinall-gomaxprocs1.svg"} {
 		b, err := os.ReadFile(filepath.Join(res.Dir, name))
