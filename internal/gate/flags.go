@@ -1,0 +1,66 @@
+package gate
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/concbench/concbench/internal/cli"
+)
+
+// ParseArgs parses the command line of concbench gate into Options, with
+// the defaults filled in and Dir set to ".". Summary is taken from
+// $GITHUB_STEP_SUMMARY. Flags may be written -flag or --flag. Bad flags and
+// positional arguments are cli.Usage errors; -h is flag.ErrHelp.
+func ParseArgs(args []string, stderr io.Writer) (Options, error) {
+	o := Options{Dir: ".", Summary: os.Getenv("GITHUB_STEP_SUMMARY")}
+	fs := flag.NewFlagSet("gate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.Base, "base", "", "`REF` to compare against (a commit, branch or tag); required unless -aa")
+	fs.StringVar(&o.Head, "head", "", "`REF` to measure (default: the working tree, uncommitted changes included)")
+	fs.BoolVar(&o.AA, "aa", false, "A/A check: compare -base (default: the working tree) with itself and count the false positives")
+	fs.StringVar(&o.Bench, "bench", QuickSet, "benchmarks to compare, a go test -bench `regexp`")
+	fs.IntVar(&o.Rounds, "rounds", DefaultRounds, "rounds of A B B A (`N`); 2N samples a side")
+	fs.StringVar(&o.Benchtime, "benchtime", DefaultBenchtime, "go test -benchtime of every process (`d` or Nx)")
+	threshold := percent(DefaultThreshold)
+	fs.Var(&threshold, "threshold", "smallest change that fails, in `percent` (5 or 5%)")
+	fs.Float64Var(&o.Alpha, "alpha", DefaultAlpha, "family-wise error rate of the whole gate")
+	fs.DurationVar(&o.Timeout, "timeout", DefaultTimeout, "watchdog for each benchmark process")
+	fs.StringVar(&o.Raw, "o", "", "also write the raw benchmark output to this new `file` (config lines side: and round:)")
+	fs.BoolVar(&o.Clean, "clean", false, "fail (exit 2) if the working tree, as the head, has uncommitted changes")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: concbench gate --base REF [--head REF] [flags]\n       concbench gate --aa [--base REF] [flags]\n\n"+
+			"Exit status: 0 no regression, 1 regression, 2 bad usage or input.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return o, err
+		}
+		return o, cli.Usage(err)
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return o, cli.Usagef("gate: unexpected argument %q (the base is --base REF)", fs.Arg(0))
+	}
+	o.Threshold = float64(threshold)
+	return o, nil
+}
+
+// percent is a flag value written in percent ("5" or "5%") and held as a
+// fraction (0.05).
+type percent float64
+
+func (p *percent) String() string { return strconv.FormatFloat(float64(*p)*100, 'g', -1, 64) + "%" }
+
+func (p *percent) Set(s string) error {
+	f, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+	if err != nil || !(f >= 0) {
+		return fmt.Errorf("want a percentage such as 5 or 5%%")
+	}
+	*p = percent(f / 100)
+	return nil
+}

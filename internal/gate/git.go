@@ -1,0 +1,84 @@
+package gate
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/internal/cli"
+)
+
+// repo is the git repository holding the module the gate measures.
+type repo struct {
+	top    string // the working tree's top directory
+	prefix string // the module's directory relative to top ("" or "sub/")
+}
+
+func git(ctx context.Context, dir string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = dir
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(errb.String()))
+	}
+	return strings.TrimSpace(out.String()), nil
+}
+
+// openRepo finds the repository holding dir.
+func openRepo(ctx context.Context, dir string) (repo, error) {
+	top, err := git(ctx, dir, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return repo{}, cli.Usagef("%s is not inside a git work tree: %v", dir, err)
+	}
+	prefix, err := git(ctx, dir, "rev-parse", "--show-prefix")
+	if err != nil {
+		return repo{}, err
+	}
+	return repo{top: top, prefix: prefix}, nil
+}
+
+// resolve returns the commit hash that ref names, or a usage error naming
+// the flag.
+func (r repo) resolve(ctx context.Context, flag, ref string) (string, error) {
+	if ref == "" || strings.HasPrefix(ref, "-") {
+		return "", cli.Usagef("--%s %q: not a git revision", flag, ref)
+	}
+	sha, err := git(ctx, r.top, "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
+	if err != nil {
+		return "", cli.Usagef("--%s %q: not a commit in %s", flag, ref, r.top)
+	}
+	return sha, nil
+}
+
+// dirty reports whether the working tree differs from HEAD, untracked files
+// included (they would be built into the head binary).
+func (r repo) dirty(ctx context.Context) (bool, error) {
+	out, err := git(ctx, r.top, "status", "--porcelain")
+	return out != "", err
+}
+
+// worktree checks sha out, detached, in a new directory under parent and
+// returns the module's directory in it and a function that removes the
+// worktree again. The remover works after ctx is cancelled (Ctrl-C): it
+// must, or an interrupted gate would leave a worktree registered in the
+// repository.
+func (r repo) worktree(ctx context.Context, parent, name, sha string) (dir string, remove func(), err error) {
+	path := filepath.Join(parent, name)
+	if _, err := git(ctx, r.top, "worktree", "add", "--detach", "--quiet", path, sha); err != nil {
+		r.removeWorktree(path)
+		return "", nil, err
+	}
+	return filepath.Join(path, filepath.FromSlash(r.prefix)), func() { r.removeWorktree(path) }, nil
+}
+
+func (r repo) removeWorktree(path string) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, _ = git(ctx, r.top, "worktree", "remove", "--force", path) // prune below catches what remove misses
+	_, _ = git(ctx, r.top, "worktree", "prune")
+}

@@ -1,0 +1,108 @@
+package gate
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/concbench/concbench/internal/gate/verdict"
+	"golang.org/x/perf/benchunit"
+)
+
+// table is the gate's Markdown output.
+type table struct {
+	o                  Options
+	base, head         string
+	results            []verdict.Result
+	tests              int
+	onlyBase, onlyHead []string
+}
+
+func (t table) markdown() string {
+	var b strings.Builder
+	o := t.o
+	b.WriteString("### concbench gate\n\n")
+	if o.AA {
+		fmt.Fprintf(&b, "A/A check: %s against itself (the same binary on both sides).\n", t.base)
+	} else {
+		fmt.Fprintf(&b, "base %s · head %s\n", t.base, t.head)
+	}
+	fmt.Fprintf(&b, "\n%d rounds of A B B A (%d samples a side), benchtime %s, Mann-Whitney U with Holm–Bonferroni over %d comparisons at alpha %v, threshold %s.\n\n",
+		o.Rounds, 2*o.Rounds, o.Benchtime, t.tests, o.Alpha, pct(o.Threshold))
+	b.WriteString("| benchmark | unit | base | head | delta | p (Holm) | verdict |\n")
+	b.WriteString("|---|---|--:|--:|--:|--:|---|\n")
+	for _, r := range t.results {
+		sc := benchunit.CommonScale([]float64{r.BaseMedian, r.HeadMedian}, benchunit.ClassOf(r.Unit))
+		p := "–"
+		if !math.IsNaN(r.PHolm) {
+			p = fmt.Sprintf("%.2g", r.PHolm)
+		}
+		v := r.Kind.String()
+		if r.Kind == verdict.Regression {
+			v = "**" + v + "**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n",
+			r.Bench, r.Unit, sc.Format(r.BaseMedian), sc.Format(r.HeadMedian), signedPct(r.Delta), p, v)
+	}
+	b.WriteString("\n")
+	if len(t.onlyBase) > 0 {
+		fmt.Fprintf(&b, "Only at base, not compared: %s.\n\n", strings.Join(t.onlyBase, ", "))
+	}
+	if len(t.onlyHead) > 0 {
+		fmt.Fprintf(&b, "Only at head, not compared: %s.\n\n", strings.Join(t.onlyHead, ", "))
+	}
+	noisy, worst := 0, -1
+	for i, r := range t.results {
+		if r.Kind != verdict.Identical && r.Noise > o.Threshold {
+			noisy++
+			if worst < 0 || r.Noise > t.results[worst].Noise {
+				worst = i
+			}
+		}
+	}
+	if noisy > 0 {
+		w := t.results[worst]
+		fmt.Fprintf(&b, "Noise: %d of %d comparisons have a median less certain than the threshold (95%% CI wider than ±%s; worst ±%s, %s %s): a change of the threshold's size there may go unseen. A busy machine or a noisy benchmark; more -rounds or a quieter machine help.\n\n",
+			noisy, t.tests, pct(o.Threshold), strings.TrimPrefix(signedPct(w.Noise), "+"), w.Bench, w.Unit)
+	}
+	regs, imps := len(t.names(verdict.Regression)), len(t.names(verdict.Improvement))
+	other := len(t.names(verdict.Changed))
+	if o.AA {
+		sig := 0
+		for _, r := range t.results {
+			if r.PHolm <= o.Alpha {
+				sig++
+			}
+		}
+		fmt.Fprintf(&b, "**A/A: %d comparisons, %d significant after correction, %d flagged (%d as regression, %d as improvement, %d as change); every one flagged is a false positive.**\n",
+			t.tests, sig, regs+imps+other, regs, imps, other)
+	} else if regs > 0 {
+		fmt.Fprintf(&b, "**%d regression(s)** beyond %s; %d improvement(s).\n", regs, pct(o.Threshold), imps)
+	} else {
+		fmt.Fprintf(&b, "**No regression** beyond %s; %d improvement(s).\n", pct(o.Threshold), imps)
+	}
+	return b.String()
+}
+
+// names lists "benchmark unit" for the results of kind k.
+func (t table) names(k verdict.Kind) []string {
+	var s []string
+	for _, r := range t.results {
+		if r.Kind == k {
+			s = append(s, fmt.Sprintf("%s %s %s", r.Bench, r.Unit, signedPct(r.Delta)))
+		}
+	}
+	return s
+}
+
+func pct(f float64) string { return fmt.Sprintf("%g%%", f*100) }
+
+func signedPct(d float64) string {
+	switch {
+	case math.IsInf(d, 1):
+		return "+∞"
+	case math.IsInf(d, -1):
+		return "-∞"
+	}
+	return fmt.Sprintf("%+.1f%%", d*100)
+}
