@@ -56,7 +56,7 @@ var Impls = []Impl{
 			"cause":             "the context is made with WithCancel: context.Cause is context.Canceled, not the error",
 			"skip-after-cancel": "queued tasks are handed to workers and run after the cancel",
 		},
-		Use: "code already built on conc; about 1.7x errgroup's cost per task and a slower cancel, and the failure is not the context's cause"},
+		Use: "code already built on conc; dearer per task than errgroup, a slower cancel, and the failure is not the context's cause"},
 	{Name: "concall", Run: ConcAll, AllErrors: true, Panics: Repanic,
 		Deviations: map[string]string{
 			"cause":             "the context is made with WithCancel: context.Cause is context.Canceled, not the error",

@@ -22,21 +22,22 @@
 // machine, shared and loaded while measured, so only differences benchstat
 // calls significant count; the tables are in the pattern's report):
 //   - First, for any number of tasks. With 1024 tasks and a winner that
-//     returns at once it took about 1.1 ms a race, against 1.6 ms for conc,
-//     2.6 ms for the buffered channel and 3.7 ms for reflect.Select;
-//     errgroup (1.6 ms) and a bare goroutine per task (0.9 ms) were not
-//     significantly different.
-//   - conc's pool when the winner is an early task that blocks: its Go hands
-//     each task to a goroutine before returning, so task 0 starts within
-//     ~15 µs instead of after the whole spawn loop (~250 µs for 1024), and a
-//     race whose winner waits 1 ms took ~17% less time than First.
+//     returns at once it took about 0.64 ms a race, against 1.0 ms for
+//     errgroup, 1.4 ms for conc, 1.5 ms for the buffered channel and 2.7 ms
+//     for reflect.Select (a bare goroutine per task: 0.73 ms). With a winner
+//     that waits 1 ms, First, conc and bare goroutines all took ~2.8 ms
+//     (errgroup's 3.1 ms was not significantly different); the buffered
+//     channel took 9% more and reflect.Select 29% more.
+//   - conc's pool only where the code already has one: its Go hands each
+//     task to a goroutine before returning, so task 0 starts at once, as
+//     with First, but a race of 1024 quick tasks cost 2.2x First's.
 //   - AsCompleted (and break) when the first result is wanted before the
-//     losers have returned: it reached the loop body in well under a
-//     microsecond at 2 and 16 tasks, where First's caller waits for the
-//     cancellation too (1.4 µs and 5.6 µs).
+//     losers have returned: it reached the loop body in 0.5-0.7 µs at 2 and
+//     16 tasks, where First's caller waits for the cancellation too (1.0 µs
+//     and 5.7 µs).
 //   - A select statement only to mix the tasks with other channels: over two
-//     tasks it cost ~30% more than First. reflect.Select cost 2.5-3.5x First
-//     from 16 tasks on when the winner returns at once.
+//     tasks it cost ~50% more than First. reflect.Select cost 2.7x First at
+//     16 tasks and 4.3x at 1024 when the winner returns at once.
 //
 // [Impls] holds the alternatives side by side.
 package firstdone
@@ -79,10 +80,19 @@ var (
 // panic after another task had won is not dropped either: First panics with
 // it. A task calling runtime.Goexit completes with [ErrGoexit].
 //
+// Every task runs exactly once, in a goroutine of its own: a task not yet
+// started when the winner is known is still started, and sees a done
+// context.
+//
 // Cost, from BenchmarkFirstDone: a goroutine start per task and one
-// cancellation, about what a bare goroutine per task cancelled by hand costs
-// (within noise at 1024 tasks). Every task is started before First waits, so
-// with GOMAXPROCS=1 no task runs until all have been started.
+// cancellation. The tasks' goroutines start each other in a binary tree
+// (except from 4 to 63 tasks, which the caller starts in a loop), so task 0
+// runs after three go statements: ~5 µs after the call at 1024 tasks, where a
+// loop of 1024 go statements took ~250 µs; by construction this holds with
+// GOMAXPROCS=1 too. The price is paid when the winner returns at once: the
+// tasks are then started after it, so the last loser returned ~1.3x later
+// than with a bare goroutine per task (cancel-ns), though the whole race took
+// ~12% less, the late tasks never parking.
 func First[T any](ctx context.Context, tasks []func(context.Context) (T, error)) (T, error) {
 	return race(ctx, tasks, false)
 }
@@ -115,7 +125,10 @@ func FirstSuccess[T any](ctx context.Context, tasks []func(context.Context) (T, 
 // runtime.Goexit yields [ErrGoexit].
 //
 // It costs what First does plus a channel send per task and a wake-up of the
-// ranging goroutine per result.
+// ranging goroutine per result. Its tasks start as First's do, so with 1024
+// tasks and a winner that returns at once the loop body had the first result
+// ~1 µs after the winner returned (~340 µs when the caller started every
+// task first).
 func AsCompleted[T any](ctx context.Context, tasks []func(context.Context) (T, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		if len(tasks) == 0 {
@@ -123,9 +136,7 @@ func AsCompleted[T any](ctx context.Context, tasks []func(context.Context) (T, e
 		}
 		ctx, cancel := context.WithCancelCause(ctx)
 		done := make(chan completion[T], len(tasks))
-		for i, t := range tasks {
-			go complete(ctx, i, t, done)
-		}
+		start(&completer[T]{ctx, tasks, done}, len(tasks))
 		left := len(tasks)
 		defer func() { // on break, on a panic in the loop body or below, and at the end
 			cancel(ErrStopped)
@@ -179,14 +190,37 @@ func (p *PanicError) Unwrap() error {
 //     completions of no tasks has nothing to see, like a range over an empty
 //     slice.
 //   - Re-panicking with the bare value: the task's stack would be lost.
-//   - Yielding to the tasks while starting them (runtime.Gosched after tasks
-//     1, 3, 7, 15, ...): task 0 then started within ~3.5 µs instead of
-//     ~290 µs at 1024 tasks, but a winner that returns at once leaves the
-//     rest of the start loop inside the cancellation (cancel-ns at 16 tasks
-//     went from ~5 µs to ~14 µs) and race times did not change
-//     significantly. Not starting tasks once a winner is known (tokio's
-//     select! drops unpolled branches) would be faster still, but every
-//     task running once is simpler to rely on.
+//   - Starting the tasks in a loop in the caller, for every n (this
+//     package until the tree): task 0 waited for the whole loop, a start-ns
+//     of ~250 µs at 1024 tasks, and a 1 ms winner at 1024 tasks measured
+//     once 21% slower than conc (p=0.022). The tree's numbers against it
+//     (20 interleaved rounds, -cpu 2, load 1.3-3.4 on 2 cores): race time
+//     -20% at 2 tasks and -15% at 1024 with a quick winner, no significant
+//     change elsewhere; start-ns 258 -> 4.3 µs (quick winner) and
+//     232 -> 14 µs (1 ms winner) at 1024; cancel-ns with a quick winner
+//     -39% at 2 tasks, +22% at 1024 (518 -> 632 µs; floor 482 µs).
+//   - The tree for every n: at 16 tasks with a quick winner the race time
+//     was unchanged but cancel-ns went from 4.9 to 8.3 µs (13 tasks started
+//     after the winner instead of 15 woken), so from 4 to 63 tasks, where
+//     the loop is short anyway, the caller keeps the loop. Below 4 the tree
+//     starts every loser before task 0 runs, as the loop does, and was
+//     faster (-21% at 2 tasks).
+//   - Handing task 0 to its goroutine and waiting until it starts (conc's
+//     hand-off, for task 0 only), then the loop: start-ns 5.6 µs at 1024
+//     tasks, but cancel-ns with a quick winner +55% at 1024 tasks (660 µs
+//     against the loop's 425) and +73% at 2, race times not significantly
+//     different (12 interleaved rounds).
+//   - One runtime.Gosched after starting task 0, then the loop: start-ns
+//     6.7 µs at 1024 tasks, cancel-ns with a quick winner +39% at 1024 and
+//     +45% at 16 tasks. Yielding after tasks 1, 3, 7, 15, ... instead:
+//     cancel-ns at 16 tasks went from ~5 µs to ~14 µs.
+//   - Once a winner is known, running the tasks not yet started inline in
+//     the goroutine that would have started them: fewer goroutines, but a
+//     task that ignores its context would delay the start of the others,
+//     and one calling runtime.Goexit would end the goroutine before the
+//     rest ran. Not starting them at all (tokio's select! drops unpolled
+//     branches) would be faster still, but every task running once is
+//     simpler to rely on.
 
 // race runs First (skip false) and FirstSuccess (skip true).
 func race[T any](ctx context.Context, tasks []func(context.Context) (T, error), skip bool) (T, error) {
@@ -195,11 +229,9 @@ func race[T any](ctx context.Context, tasks []func(context.Context) (T, error), 
 		return zero, ErrNoTasks
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
-	r := &racer[T]{outcome: newOutcome[T](len(tasks), skip), ctx: ctx, cancel: cancel}
+	r := &racer[T]{outcome: newOutcome[T](len(tasks), skip), ctx: ctx, cancel: cancel, tasks: tasks}
 	r.wg.Add(len(tasks))
-	for i, t := range tasks {
-		go r.run(i, t) // few arguments: the go statement allocates them
-	}
+	start(r, len(tasks))
 	r.wg.Wait()
 	cancel(nil) // everyone has returned; this only releases the context
 	if r.panicked != nil {
@@ -210,6 +242,7 @@ func race[T any](ctx context.Context, tasks []func(context.Context) (T, error), 
 
 type racer[T any] struct {
 	*outcome[T]
+	tasks    []func(context.Context) (T, error)
 	ctx      context.Context
 	cancel   context.CancelCauseFunc
 	wg       sync.WaitGroup
@@ -217,7 +250,7 @@ type racer[T any] struct {
 	panicked *PanicError
 }
 
-func (r *racer[T]) run(i int, t func(context.Context) (T, error)) {
+func (r *racer[T]) run(i int) {
 	returned := false
 	defer func() {
 		if !returned {
@@ -234,7 +267,7 @@ func (r *racer[T]) run(i int, t func(context.Context) (T, error)) {
 		}
 		r.wg.Done()
 	}()
-	v, err := t(r.ctx)
+	v, err := r.tasks[i](r.ctx)
 	returned = true
 	if r.add(i, v, err) {
 		r.cancel(ErrLost)
@@ -298,7 +331,15 @@ type completion[T any] struct {
 	panicked *PanicError
 }
 
-func complete[T any](ctx context.Context, i int, t func(context.Context) (T, error), done chan<- completion[T]) {
+// completer starts AsCompleted's tasks; each sends its completion on done.
+type completer[T any] struct {
+	ctx   context.Context
+	tasks []func(context.Context) (T, error)
+	done  chan<- completion[T]
+}
+
+// run runs task i and sends its completion.
+func (s *completer[T]) run(i int) {
 	var c completion[T]
 	returned := false
 	defer func() {
@@ -307,8 +348,37 @@ func complete[T any](ctx context.Context, i int, t func(context.Context) (T, err
 				c.err = ErrGoexit
 			}
 		}
-		done <- c
+		s.done <- c
 	}()
-	c.v, c.err = t(ctx)
+	c.v, c.err = s.tasks[i](s.ctx)
 	returned = true
+}
+
+// start starts a goroutine for each of n tasks, s.run(i) running task i.
+// Below 4 tasks and from treeMin on, the goroutines start each other in a
+// binary tree (task i's goroutine starts those of tasks 2i+1 and 2i+2, then
+// runs task i), so that the caller starts one goroutine and parks, and task 0
+// runs after two more go statements, at once on the caller's P; in between,
+// the caller starts them all in a loop. The rejected designs above say why.
+func start[S interface{ run(i int) }](s S, n int) {
+	if 4 <= n && n < treeMin {
+		for i := range n {
+			go s.run(i)
+		}
+		return
+	}
+	go startTree(s, 0, n)
+}
+
+// treeMin is the fewest tasks, above 3, that start as a tree.
+const treeMin = 64
+
+func startTree[S interface{ run(i int) }](s S, i, n int) {
+	if c := 2*i + 1; c < n {
+		go startTree(s, c, n)
+		if c++; c < n {
+			go startTree(s, c, n)
+		}
+	}
+	s.run(i)
 }

@@ -51,20 +51,20 @@ type Impl struct {
 // the project's own first. Use is written from BenchmarkFirstDone's numbers.
 var Impls = []Impl{
 	{Name: "own", First: First[int], FirstSuccess: FirstSuccess[int], AsCompleted: AsCompleted[int], Panics: Repanic,
-		Use: "any number of tasks: fastest at n=1024 with a winner that returns at once, within noise of a bare goroutine per task; panics reach the caller"},
+		Use: "any number of tasks: starts the first tasks at once (a start tree), as fast as a bare goroutine per task or faster; panics reach the caller"},
 	{Name: "select", First: Select, FirstSuccess: SelectSuccess, AsCompleted: SelectAsCompleted, MaxTasks: 3, Panics: Crash,
-		Use: "two or three tasks mixed with other channels in one select statement; ~30% slower than own at n=2"},
+		Use: "two or three tasks mixed with other channels in one select statement; slower than own even there"},
 	{Name: "chan", First: Chan, FirstSuccess: ChanSuccess, Panics: Crash,
-		Use: "the hand-written shape; the cancel waits for the caller to wake, so cancel-ns was about 2x own's at n=16 and n=1024"},
+		Use: "the hand-written shape; the cancel waits for the caller to wake, so losers hear of it later than with own"},
 	{Name: "reflect", First: Reflect, FirstSuccess: ReflectSuccess, AsCompleted: ReflectAsCompleted, Panics: Crash,
-		Use: "only for channels that are not yours to merge; 2.5-3.5x own from n=16 on, every Select costs per case"},
+		Use: "only for channels that are not yours to merge: every Select costs per case, so it is the slowest from n=16 on"},
 	{Name: "errgroup", First: ErrGroup, FirstSuccess: ErrGroupSuccess, Panics: Crash,
-		Use: "when the code already has an errgroup: within noise of own in most cells, two allocations per task instead of one"},
+		Use: "when the code already has an errgroup: close to own, with two allocations per task instead of one"},
 	{Name: "conc", First: Conc, FirstSuccess: ConcSuccess, Panics: Repanic,
 		Deviations: map[string]string{
 			"First/cause": "the pool cancels with context.WithCancel, so context.Cause is context.Canceled, not why",
 		},
-		Use: "an early task that blocks is the likely winner: each task starts before Go returns (~17% faster than own at n=1024 with a 1 ms winner, 1.5-2x slower with a quick one)"},
+		Use: "when a panic must reach the caller and conc is already used: each task starts before Go returns, which costs with many quick tasks"},
 }
 
 // result is one task's outcome on a channel.

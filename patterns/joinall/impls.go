@@ -50,7 +50,7 @@ var Impls = []Impl{
 		Deviations: map[string]string{"concurrent": "runs tasks one after another: the reference for CPU work"},
 		Use:        "the lower bound for CPU work on one core; never for waiting work"},
 	{Name: "waitgroup", Run: WaitGroup, Panics: Crash,
-		Use: "few tasks that block; ~200 ns per task of goroutine start-up"},
+		Use: "few tasks that block; pays a goroutine start-up per task"},
 	{Name: "wggo", Run: WaitGroupGo, Panics: Crash,
 		Use: "as waitgroup, with Go 1.25's WaitGroup.Go; same cost"},
 	{Name: "fanin", Run: FanIn, Panics: Crash,
