@@ -3,33 +3,16 @@ package benchbin
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/concbench/concbench/internal/benchbin/benchbintest"
 )
 
-// The tests build a tiny module of their own so they do not depend on the
-// real suite's size.
-func tinyModule(t *testing.T, bench string) string {
-	t.Helper()
-	dir := t.TempDir()
-	files := map[string]string{
-		"go.mod":         "module tiny\n\ngo 1.25\n",
-		"b/tiny_test.go": "package b\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\nvar _ = os.Getenv\n\n" + bench,
-	}
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+// tinyModule writes a module of its own with the given benchmarks.
+func tinyModule(t *testing.T, benchmarks string) string { return benchbintest.Module(t, benchmarks) }
 
 func TestBuildAndRun(t *testing.T) {
 	dir := tinyModule(t, `func BenchmarkX(b *testing.B) {

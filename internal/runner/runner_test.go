@@ -12,33 +12,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/internal/benchbin/benchbintest"
+
 	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/starve"
 	"github.com/concbench/concbench/patterns/starvation"
 )
 
-// tinyModule writes a module of its own with the given benchmarks, so the
-// tests do not depend on the real suite's size or health.
-func tinyModule(t *testing.T, benchmarks string) string {
-	t.Helper()
-	dir := t.TempDir()
-	files := map[string]string{
-		"go.mod": "module tiny\n\ngo 1.25\n",
-		"b/b_test.go": "package b\n\nimport (\n\t\"os\"\n\t\"runtime\"\n\t\"strings\"\n\t\"testing\"\n\t\"time\"\n)\n\n" +
-			"var _, _, _, _ = os.Getenv, runtime.GOMAXPROCS, strings.Contains, time.Sleep\n\n" + benchmarks,
-	}
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+// tinyModule writes a module of its own with the given benchmarks.
+func tinyModule(t *testing.T, benchmarks string) string { return benchbintest.Module(t, benchmarks) }
 
 const okBench = `func BenchmarkOK(b *testing.B) {
 	b.ReportAllocs()
