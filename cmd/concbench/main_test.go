@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/concbench/concbench/internal/cli"
+)
+
+// Every command turns bad usage into exit status 2 with a message naming
+// what was wrong, before doing any work.
+func TestBadUsage(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing.txt")
+	for _, tc := range []struct {
+		args []string
+		want string // in the error or stderr
+	}{
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"run", "-no-such-flag"}, "-no-such-flag"},
+		{[]string{"-no-such-flag"}, "-no-such-flag"},
+		{[]string{"run", "-preempt", "sometimes"}, "sometimes"},
+		{[]string{"run", "stray"}, "stray"},
+		{[]string{"report"}, "FILE"},
+		{[]string{"report", missing}, "missing.txt"},
+		{[]string{"compare", missing}, ""},
+		{[]string{"gate", "-threshold", "lots"}, "lots"},
+		{[]string{"starve", "-hog", "spin"}, `-hog "spin"`},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tc.args, &stdout, &stderr)
+			if code := cli.ExitCode(err); code != 2 {
+				t.Fatalf("exit status %d (err %v); want 2", code, err)
+			}
+			if msg := stderr.String() + err.Error(); !strings.Contains(msg, tc.want) {
+				t.Errorf("message %q does not name %q", msg, tc.want)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	var stdout bytes.Buffer
+	if err := run(context.Background(), []string{"help"}, &stdout, os.Stderr); err != nil {
+		t.Fatalf("help: %v", err)
+	}
+	for name := range commands {
+		if !strings.Contains(stdout.String(), name) {
+			t.Errorf("help does not list %q:\n%s", name, stdout.String())
+		}
+	}
+}
