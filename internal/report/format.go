@@ -41,6 +41,9 @@ func value(v float64, unit string) string {
 		return benchunit.Scale(v, benchunit.Binary) + "B"
 	case v == math.Trunc(v) && math.Abs(v) < 1e5:
 		return strconv.FormatFloat(v, 'f', -1, 64)
+	case math.Abs(v) < 1:
+		// A count below one is a mean (0.005 tasks per op), not a milli-count.
+		return strconv.FormatFloat(v, 'g', 3, 64)
 	}
 	return benchunit.Scale(v, benchunit.Decimal)
 }

@@ -295,6 +295,7 @@ func TestValue(t *testing.T) {
 		{8344, "B/op", "8.148KiB"},
 		{3, "allocs/op", "3"},
 		{4.5, "allocs/op", "4.500"},
+		{0.005, "wasted-tasks", "0.005"},
 	} {
 		if got := value(tc.v, tc.unit); got != tc.want {
 			t.Errorf("value(%v, %q) = %q; want %q", tc.v, tc.unit, got, tc.want)

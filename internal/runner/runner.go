@@ -69,9 +69,10 @@ const (
 	// DefaultRounds is benchstat's minimum for a 95% interval of the median.
 	DefaultRounds = 6
 	// DefaultBenchtime keeps a default run near 5 minutes on the reference
-	// machine (2 cores): each benchmark is written to take about 3 s per
-	// pass at 20ms, and a run makes 24 passes (2 modes × 2 GOMAXPROCS × 6).
-	DefaultBenchtime = "20ms"
+	// machine (2 cores): a run makes 24 passes over the suite (2 modes × 2
+	// GOMAXPROCS × 6 rounds), one pass took about 10 s at 50ms (5 s at
+	// 20ms, where a whole run took 2m24s but its intervals were ±20-50%).
+	DefaultBenchtime = "50ms"
 	// DefaultTimeout is the watchdog per process: a process runs every
 	// selected benchmark once, about 12 s at the defaults.
 	DefaultTimeout = 3 * time.Minute
