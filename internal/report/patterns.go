@@ -35,6 +35,7 @@ type impl struct {
 	name       string
 	use        string
 	deviations map[string]string
+	panics     string // the package's PanicMode: repanic, crash or caller
 }
 
 var patterns = []pattern{
@@ -43,7 +44,7 @@ var patterns = []pattern{
 		title: "Join all",
 		about: "run n tasks concurrently and wait for all of them, results in submission order.",
 		impls: func() []impl {
-			return implsOf(joinall.Impls, func(i joinall.Impl) impl { return impl{i.Name, i.Use, i.Deviations} })
+			return implsOf(joinall.Impls, func(i joinall.Impl) impl { return impl{i.Name, i.Use, i.Deviations, string(i.Panics)} })
 		},
 		chart: "sec/task",
 		bound: joinAllBound,
@@ -53,7 +54,7 @@ var patterns = []pattern{
 		title: "First done",
 		about: "start n tasks, take the first result, cancel the losers.",
 		impls: func() []impl {
-			return implsOf(firstdone.Impls, func(i firstdone.Impl) impl { return impl{i.Name, i.Use, i.Deviations} })
+			return implsOf(firstdone.Impls, func(i firstdone.Impl) impl { return impl{i.Name, i.Use, i.Deviations, string(i.Panics)} })
 		},
 		chart: "first-sec",
 		bound: firstDoneBound,
@@ -63,7 +64,7 @@ var patterns = []pattern{
 		title: "Fail fast",
 		about: "the first error cancels the other tasks (the errgroup pattern).",
 		impls: func() []impl {
-			return implsOf(failfast.Impls, func(i failfast.Impl) impl { return impl{i.Name, i.Use, i.Deviations} })
+			return implsOf(failfast.Impls, func(i failfast.Impl) impl { return impl{i.Name, i.Use, i.Deviations, string(i.Panics)} })
 		},
 		chart: "sec/op",
 	},
@@ -169,6 +170,21 @@ func joinSub(parts []part) string {
 
 // deviationsOf returns the pattern's implementations that document a
 // departure from the contract, sorted by the table's order.
+// panicText says in words what a pattern package's PanicMode means.
+func panicText(mode string) string {
+	switch mode {
+	case "repanic":
+		return "re-panics in the caller once the others returned"
+	case "crash":
+		return "crashes the process"
+	case "caller":
+		return "unwinds the caller at once (tasks run on it)"
+	case "":
+		return "–"
+	}
+	return mode
+}
+
 func deviationsOf(p pattern) []impl {
 	if p.impls == nil {
 		return nil

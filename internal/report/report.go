@@ -264,13 +264,19 @@ func (r *rep) pattern(b *bytes.Buffer, bench string) error {
 			}
 		}
 	}
-	if devs := deviationsOf(p); len(devs) > 0 {
-		fmt.Fprintf(b, "Known contract deviations (from the package's Impls table; the contract tests check each):\n\n")
-		fmt.Fprintf(b, "| impl | clause | how it departs | use it for |\n|---|---|---|---|\n")
-		for _, im := range devs {
-			for _, clause := range sortedKeys(im.deviations) {
-				fmt.Fprintf(b, "| %s | %s | %s | %s |\n", im.name, clause, im.deviations[clause], im.use)
+	if p.impls != nil {
+		fmt.Fprintf(b, "Implementations (from the package's Impls table; the contract tests check each departure and each panic behaviour):\n\n")
+		fmt.Fprintf(b, "| impl | when a task panics | departs from the contract | use it for |\n|---|---|---|---|\n")
+		for _, im := range p.impls() {
+			departs := "–"
+			if len(im.deviations) > 0 {
+				var ds []string
+				for _, clause := range sortedKeys(im.deviations) {
+					ds = append(ds, clause+": "+im.deviations[clause])
+				}
+				departs = strings.Join(ds, "; ")
 			}
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", im.name, panicText(im.panics), departs, im.use)
 		}
 		b.WriteString("\n")
 	}
