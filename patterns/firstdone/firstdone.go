@@ -18,26 +18,26 @@
 // the caller stopped iterating, a *[PanicError] when a task panicked, or the
 // parent context's cause.
 //
-// Which to use, from BenchmarkFirstDone (-cpu 2 on the 2-vCPU reference
-// machine, shared and loaded while measured, so only differences benchstat
-// calls significant count; the tables are in the pattern's report):
+// Which to use, from BenchmarkFirstDone in results/reference (-cpu 2 on the
+// 2-vCPU reference machine, 6 samples a cell; only differences benchstat
+// calls significant count, and the report has the tables):
 //   - First, for any number of tasks. With 1024 tasks and a winner that
-//     returns at once it took about 0.64 ms a race, against 1.0 ms for
-//     errgroup, 1.4 ms for conc, 1.5 ms for the buffered channel and 2.7 ms
-//     for reflect.Select (a bare goroutine per task: 0.73 ms). With a winner
-//     that waits 1 ms, First, conc and bare goroutines all took ~2.8 ms
-//     (errgroup's 3.1 ms was not significantly different); the buffered
-//     channel took 9% more and reflect.Select 29% more.
-//   - conc's pool only where the code already has one: its Go hands each
-//     task to a goroutine before returning, so task 0 starts at once, as
-//     with First, but a race of 1024 quick tasks cost 2.2x First's.
+//     returns at once a race took 0.51 ms, against 0.69 ms for errgroup,
+//     0.98 ms for conc, 1.2 ms for the buffered channel, 2.1 ms for
+//     reflect.Select and 0.64 ms for a bare goroutine per task. With a winner
+//     that waits 1 ms, First, conc, errgroup, the buffered channel and bare
+//     goroutines were within noise of each other (2.0-2.4 ms); reflect.Select
+//     took 28% more. In a separate 15-round comparison conc was 9.6% faster
+//     than First there (p=0.026): its Go hands each task to a goroutine before
+//     returning, so the winner's wait starts while the rest are being
+//     started.
+//   - conc's pool only where the code already has one: with quick tasks it
+//     cost about twice First's per race.
 //   - AsCompleted (and break) when the first result is wanted before the
-//     losers have returned: it reached the loop body in 0.5-0.7 µs at 2 and
-//     16 tasks, where First's caller waits for the cancellation too (1.0 µs
-//     and 5.7 µs).
-//   - A select statement only to mix the tasks with other channels: over two
-//     tasks it cost ~50% more than First. reflect.Select cost 2.7x First at
-//     16 tasks and 4.3x at 1024 when the winner returns at once.
+//     losers have returned; First's caller waits for the cancellation too.
+//   - A select statement only to mix the tasks with other channels, and
+//     reflect.Select only for channels that are not yours: every Select costs
+//     per case.
 //
 // [Impls] holds the alternatives side by side.
 package firstdone
@@ -90,9 +90,9 @@ var (
 // runs after three go statements: ~5 µs after the call at 1024 tasks, where a
 // loop of 1024 go statements took ~250 µs; by construction this holds with
 // GOMAXPROCS=1 too. The price is paid when the winner returns at once: the
-// tasks are then started after it, so the last loser returned ~1.3x later
-// than with a bare goroutine per task (cancel-ns), though the whole race took
-// ~12% less, the late tasks never parking.
+// tasks are then started after it, so the last loser returned 1.2x to 1.3x
+// later than with a bare goroutine per task (cancel-ns, over three runs),
+// though the whole race took 12-20% less, the late tasks never parking.
 func First[T any](ctx context.Context, tasks []func(context.Context) (T, error)) (T, error) {
 	return race(ctx, tasks, false)
 }
