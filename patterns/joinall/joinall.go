@@ -126,7 +126,8 @@ func (p *PanicError) Unwrap() error {
 //     and claimed about one task each (the tasks block): 1000 waits of 1 ms
 //     took 2.47 ms against 2.51 ms without it (p=1.0, 8 interleaved rounds),
 //     still ~11% behind a WaitGroup loop (2.22 ms), so the start-up of the
-//     waits is not where that gap is; 100000 tiny tasks got 10% slower.
+//     waits was not where that gap was (the tail below was); 100000 tiny
+//     tasks got 10% slower.
 //   - Timing each batch (time.Now) to go back to one task per claim after
 //     slow ones: it fixed the tail below, but a clock read costs ~0.5 µs on
 //     the reference VM, +51% for 10 tiny tasks and +27% for 1000. A spare
