@@ -119,19 +119,14 @@ func WaitGroupGo(tasks []func() (int, error)) ([]int, error) {
 // instead of reusing it. It exists to measure the cost of a thread per task
 // against a goroutine per task (the lesson's "do I still need threads?").
 func OSThread(tasks []func() (int, error)) ([]int, error) {
-	results := make([]int, len(tasks))
-	errs := make([]error, len(tasks))
-	var wg sync.WaitGroup
-	wg.Add(len(tasks))
+	locked := make([]func() (int, error), len(tasks))
 	for i, t := range tasks {
-		go func() {
-			defer wg.Done()
+		locked[i] = func() (int, error) {
 			runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
-			results[i], errs[i] = t()
-		}()
+			return t()
+		}
 	}
-	wg.Wait()
-	return results, errors.Join(errs...)
+	return WaitGroup(locked)
 }
 
 // FanIn starts a goroutine per task, each sending its result on one channel
