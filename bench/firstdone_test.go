@@ -27,6 +27,11 @@ import (
 //     statement's start-up, plus the implementation's set-up before its first
 //     go statement (a context and a few allocations), plus, with
 //     GOMAXPROCS=1, however long the caller keeps the only P.
+//   - win-ns: the winner's own run, first instruction to return. With
+//     task=wait it is the 1 ms timer plus how late it fired, which depends
+//     on the implementation: once every P is idle the runtime sleeps until
+//     the next timer in whole milliseconds, so a timer due in 0.2 ms fires
+//     ~0.8 ms late.
 //
 // impl=floor is the lower bound for cancel-ns: a bare goroutine per task, the
 // winner known in advance and cancelling the context itself, a WaitGroup.
@@ -52,11 +57,13 @@ func BenchmarkFirstDone(b *testing.B) {
 						p.sumFirst += p.got - p.won
 						p.sumCancel += p.lastLoser - p.won
 						p.sumStart += p.started - p.called
+						p.sumWin += p.won - p.started
 						p.ops++
 					}
 					b.ReportMetric(float64(p.sumFirst)/float64(p.ops), "first-ns")
 					b.ReportMetric(float64(p.sumCancel)/float64(p.ops), "cancel-ns")
 					b.ReportMetric(float64(p.sumStart)/float64(p.ops), "start-ns")
+					b.ReportMetric(float64(p.sumWin)/float64(p.ops), "win-ns")
 				})
 			}
 		}
@@ -126,9 +133,9 @@ type race struct {
 	base  time.Time
 	left  atomic.Int32 // losers still running
 
-	called, started, won, lastLoser, got int64
-	sumFirst, sumCancel, sumStart        int64
-	ops                                  int64
+	called, started, won, lastLoser, got  int64
+	sumFirst, sumCancel, sumStart, sumWin int64
+	ops                                   int64
 }
 
 func (p *race) now() int64 { return int64(time.Since(p.base)) }

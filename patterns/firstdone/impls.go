@@ -51,7 +51,7 @@ type Impl struct {
 // the project's own first. Use is written from BenchmarkFirstDone's numbers.
 var Impls = []Impl{
 	{Name: "own", First: First[int], FirstSuccess: FirstSuccess[int], AsCompleted: AsCompleted[int], Panics: Repanic,
-		Use: "any number of tasks: starts the first tasks at once (a start tree), as fast as a bare goroutine per task or faster; panics reach the caller"},
+		Use: "any number of tasks: hands the tasks off one at a time until one wins, then starts the rest as a tree; the fastest measured at 1024 tasks, and panics reach the caller"},
 	{Name: "select", First: Select, FirstSuccess: SelectSuccess, AsCompleted: SelectAsCompleted, MaxTasks: 3, Panics: Crash,
 		Use: "two or three tasks mixed with other channels in one select statement; slower than own even there"},
 	{Name: "chan", First: Chan, FirstSuccess: ChanSuccess, Panics: Crash,
