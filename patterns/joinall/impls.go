@@ -45,7 +45,7 @@ type Impl struct {
 // the project's own first.
 var Impls = []Impl{
 	{Name: "own", Run: Run[int], Panics: Repanic,
-		Use: "any mix of tasks: fastest or within noise of the fastest in every measured cell"},
+		Use: "any mix of tasks: the fastest concurrent implementation, or within noise of it, in every measured cell"},
 	{Name: "serial", Run: Serial, Panics: Caller,
 		Deviations: map[string]string{"concurrent": "runs tasks one after another: the reference for CPU work"},
 		Use:        "the lower bound for CPU work on one core; never for waiting work"},

@@ -2,11 +2,12 @@
 // their results in submission order: Go's tokio::join! and futures::join_all.
 //
 // It is what a [sync.WaitGroup] plus a results slice does, but with one
-// difference that the measurements call for: [Run] does not start a goroutine
-// per task. A goroutine per task costs about 200 ns to start and wake on the
-// reference machine, ten times a tiny task's work; Run instead keeps a bounded
-// set of workers pulling batches of indices, and still lets tasks that block
-// overlap like goroutines do (see [Run] for how).
+// difference that the measurements call for: for more than a few tasks,
+// [Run] does not start a goroutine per task. A goroutine per task costs
+// about 200-700 ns to start and wake on the reference machine, ten times a
+// tiny task's work or more; Run instead keeps a bounded set of workers
+// pulling batches of indices, and still lets tasks that block overlap like
+// goroutines do (see [Run] for how).
 //
 // The package also holds the other ways people write the pattern, in [Impls],
 // so the contract tests and the benchmarks loop over one table.
@@ -37,18 +38,21 @@ import (
 // be the caller's: Run runs tasks on the calling goroutine too); the task
 // counts as failed with [ErrGoexit] and the others still run.
 //
-// How it runs tasks: the calling goroutine and up to GOMAXPROCS queued spare
-// goroutines pull batches of task indices from a shared counter. A spare starts
-// running only when a processor is free, which happens either because
-// GOMAXPROCS allows another worker, or because a worker blocked inside a task;
-// each spare that starts tops the queue up again. So CPU-bound tasks run on
-// about GOMAXPROCS goroutines (plus spares that start at the end, find nothing
-// and exit), and blocking tasks each get a goroutine of their own, started as
-// the previous ones block. Batches begin at one task per claim (so a blocking
-// task never holds back others behind it) and double while tasks keep
-// returning, up to a 2×GOMAXPROCS share of what is left; a worker goes back
-// to one task per claim when a spare started while its batch ran, the sign
-// that a task blocked.
+// How it runs tasks: with more than one processor and at most 8 tasks per
+// processor, each task gets a goroutine of its own, which costs at most a few
+// microseconds more than the workers below and lets every processor take a
+// task the moment it is free. Otherwise the calling goroutine and up to
+// GOMAXPROCS queued spare goroutines pull batches of task indices from a
+// shared counter. A spare starts running only when a processor is free,
+// which happens either because GOMAXPROCS allows another worker, or because
+// a worker blocked inside a task; each spare that starts tops the queue up
+// again. So CPU-bound tasks run on about GOMAXPROCS goroutines (plus spares
+// that start at the end, find nothing and exit), and blocking tasks each get
+// a goroutine of their own, started as the previous ones block. Batches
+// begin at one task per claim (so a blocking task never holds back others
+// behind it) and double while tasks keep returning, up to a 2×GOMAXPROCS
+// share of what is left; a worker goes back to one task per claim when a
+// spare started while its batch ran, the sign that a task blocked.
 //
 // Cost, from the reference run (results/reference): about 2 µs to start and
 // finish, then per task about the work itself divided by GOMAXPROCS for CPU
@@ -63,7 +67,11 @@ func Run[T any](tasks []func() (T, error)) ([]T, error) {
 	if len(tasks) == 0 {
 		return r.results, nil
 	}
-	r.work()
+	if procs > 1 && int64(len(tasks)) <= perTaskMax*procs {
+		r.goEach()
+	} else {
+		r.work()
+	}
 	r.wg.Wait()
 	if r.panicked != nil {
 		panic(r.panicked)
@@ -102,14 +110,32 @@ func (p *PanicError) Unwrap() error {
 
 // The start-up floor: on the reference machine (a 2-vCPU Firecracker VM), a
 // goroutine made runnable while the other vCPU idles started running there
-// after about 70 µs (p10 68 µs, p50 beyond a 100 µs spin of the spawner),
+// after about 100 µs (BenchmarkSpareStart in this package, -cpu 2: p10
+// 105 µs, p50 110 µs on 2026-11-25; about 70 µs in an earlier session),
 // because the idle vCPU has to be woken by the host. 1000 tiny tasks are
-// about 40 µs of work, so the spare usually starts after the caller has run
-// them all; Run then costs about what serial does, and the second core
-// only helps from a few hundred microseconds of work up. No design that
-// leaves no goroutine behind after returning can do better there.
+// 20-45 µs of work, so the spare usually starts after the caller has run them
+// all; Run then costs about what serial does, and the second core only helps
+// from a few hundred microseconds of work up, or when it is still awake from
+// the call before. No design that leaves no goroutine behind after returning
+// can do better there.
+//
+// What Run costs beyond serial there is mostly page faults, not the workers.
+// In 20000 back-to-back calls with 1000 tiny tasks at GOMAXPROCS=2, 23% took
+// over 40 µs (the median took 21 µs), against 6.5% for serial. The slow calls
+// stalled for 12-80 µs inside one batch, on writes to the results slice: the
+// runtime's background scavenger had returned 15.5 MB to the OS over the 70
+// GC cycles (serial went through 44), and each page written again faults,
+// ~10 µs on this VM (with GOGC=off every call faulted its 2 fresh pages and
+// took 41 µs). Nothing in Run's design decides that.
 //
 // Rejected designs, measured:
+//   - Workers for any number of tasks (this package before goEach): with 10
+//     tasks of 10 µs of CPU a call took 96 µs, as long as serial, against
+//     76 µs now and 82 µs for a WaitGroup loop (30 interleaved rounds, -cpu
+//     2): with a goroutine per task, the other processor, often still awake
+//     from the call before, takes tasks at once, while a queued spare waited
+//     for it. 10 tiny tasks now take 3.3 µs instead of 1.4 µs, still no more
+//     than a WaitGroup loop's 3.5 µs.
 //   - A goroutine per task (sync.WaitGroup): ~200 ns per task of start-up and
 //     wake-up, which dominates tasks of tens of nanoseconds.
 //   - A fixed pool of GOMAXPROCS workers: as fast for CPU work, but blocking
@@ -157,6 +183,23 @@ type run[T any] struct {
 type indexedErr struct {
 	i   int
 	err error
+}
+
+// perTaskMax is the most tasks per processor that Run gives a goroutine each
+// (with more than one processor).
+const perTaskMax = 8
+
+// goEach runs each task in a goroutine of its own.
+func (r *run[T]) goEach() {
+	n := int64(len(r.tasks))
+	r.next.Store(n) // nothing to claim: a worker handing over after a Goexit (see abort) finds no work
+	r.wg.Add(int(n))
+	for i := range n {
+		go func() {
+			defer r.wg.Done()
+			r.runBatch(i, i+1)
+		}()
+	}
 }
 
 // maxBatch caps a claim: large enough to make the shared counter's cost

@@ -122,23 +122,28 @@ var cases = []contract.Case[joinall.Impl]{
 	}},
 	{Name: "concurrent", Bubble: true, Check: func(t contract.T, im joinall.Impl) {
 		// Each task waits (fake time) until all have started: only an
-		// implementation that runs them at the same time gets through.
-		const n = 10
-		var started atomic.Int32
-		_, err := im.Run(tasksOf(n, func(i int) (int, error) {
-			started.Add(1)
-			for deadline := time.Now().Add(time.Second); started.Load() < n; time.Sleep(time.Millisecond) {
-				if time.Now().After(deadline) {
-					return 0, fmt.Errorf("task %d: only %d of %d tasks started within 1s", i, started.Load(), n)
+		// implementation that runs them at the same time gets through. Run
+		// gives few tasks a goroutine each and shares many among workers;
+		// both sizes are here.
+		for _, n := range []int32{10, 100} {
+			var started atomic.Int32
+			_, err := im.Run(tasksOf(int(n), func(i int) (int, error) {
+				started.Add(1)
+				for deadline := time.Now().Add(time.Second); started.Load() < n; time.Sleep(time.Millisecond) {
+					if time.Now().After(deadline) {
+						return 0, fmt.Errorf("task %d: only %d of %d tasks started within 1s", i, started.Load(), n)
+					}
 				}
+				return i, nil
+			}))
+			if err != nil {
+				t.Errorf("%d tasks did not overlap: %v", n, err)
+				return
 			}
-			return i, nil
-		}))
-		if err != nil {
-			t.Errorf("tasks did not overlap: %v", err)
 		}
 	}},
-	{Name: "panic", Check: checkPanic},
+	{Name: "panic", Check: func(t contract.T, im joinall.Impl) { checkPanic(t, im, 10) }},
+	{Name: "panic/many", Check: func(t contract.T, im joinall.Impl) { checkPanic(t, im, 100) }},
 }
 
 var errPanic = errors.New("boom from task 4")
@@ -148,10 +153,10 @@ var errPanic = errors.New("boom from task 4")
 //go:noinline
 func panickingTask() (int, error) { panic(errPanic) }
 
-func checkPanic(t contract.T, im joinall.Impl) {
-	const n = 10
+// checkPanic runs n tasks of which task 4 panics.
+func checkPanic(t contract.T, im joinall.Impl, n int32) {
 	var ran atomic.Int32
-	tasks := tasksOf(n, func(i int) (int, error) {
+	tasks := tasksOf(int(n), func(i int) (int, error) {
 		if i == 4 {
 			return panickingTask()
 		}
@@ -197,32 +202,34 @@ func checkPanic(t contract.T, im joinall.Impl) {
 
 func TestRunGoexit(t *testing.T) {
 	// A task that calls runtime.Goexit on a worker goroutine fails with
-	// ErrGoexit; the rest of its batch and the other tasks still run. The
-	// caller runs the first claim itself, so task 0 stays on it; task 1 is
-	// the one claimed by the queued spare or a later claim.
-	const n = 64
-	var ran atomic.Int32
-	var got []int
-	var err error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		got, err = joinall.Run(tasksOf(n, func(i int) (int, error) {
-			ran.Add(1)
-			if i == n-1 {
-				runtime.Goexit()
-			}
-			return i, nil
-		}))
-	}()
-	<-done
-	if ran.Load() != n {
-		t.Fatalf("%d tasks ran; want %d", ran.Load(), n)
-	}
-	if got == nil { // Goexit ran on the caller's goroutine: Run never returned, as documented.
-		return
-	}
-	if !errors.Is(err, joinall.ErrGoexit) {
-		t.Errorf("err = %v; want ErrGoexit", err)
+	// ErrGoexit; the rest of its batch and the other tasks still run. With
+	// many tasks the caller runs the first claim itself, so task 0 stays on
+	// it and the last task is claimed by a spare or a later claim; with few,
+	// each task has a goroutine of its own.
+	for _, n := range []int32{8, 64} {
+		var ran atomic.Int32
+		var got []int
+		var err error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			got, err = joinall.Run(tasksOf(int(n), func(i int) (int, error) {
+				ran.Add(1)
+				if i == int(n)-1 {
+					runtime.Goexit()
+				}
+				return i, nil
+			}))
+		}()
+		<-done
+		if ran.Load() != n {
+			t.Fatalf("n=%d: %d tasks ran; want %d", n, ran.Load(), n)
+		}
+		if got == nil { // Goexit ran on the caller's goroutine: Run never returned, as documented.
+			continue
+		}
+		if !errors.Is(err, joinall.ErrGoexit) {
+			t.Errorf("n=%d: err = %v; want ErrGoexit", n, err)
+		}
 	}
 }
