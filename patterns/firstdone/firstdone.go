@@ -22,17 +22,16 @@
 // 2-vCPU reference machine, 6 samples a cell; only differences benchstat
 // calls significant count, and the report has the tables):
 //   - First, for any number of tasks. With 1024 tasks and a winner that
-//     returns at once a race took 0.51 ms, against 0.69 ms for errgroup,
-//     0.98 ms for conc, 1.2 ms for the buffered channel, 2.1 ms for
-//     reflect.Select and 0.64 ms for a bare goroutine per task. With a winner
-//     that waits 1 ms, First, conc, errgroup, the buffered channel and bare
-//     goroutines were within noise of each other (2.0-2.4 ms); reflect.Select
-//     took 28% more. In a separate 15-round comparison conc was 9.6% faster
-//     than First there (p=0.026): its Go hands each task to a goroutine before
-//     returning, so the winner's wait starts while the rest are being
-//     started.
+//     returns at once a race took 0.50 ms, against 0.96 ms for errgroup,
+//     1.0 ms for conc, 1.9 ms for the buffered channel, 2.1 ms for
+//     reflect.Select and 0.76 ms for a bare goroutine per task. With a winner
+//     that waits 1 ms it took 1.97 ms, against 2.16 ms for conc (+9.7%),
+//     2.7 ms for errgroup and a bare goroutine per task, 2.9 ms for
+//     reflect.Select and 3.2 ms for the buffered channel: First's hand-off
+//     parks the losers soonest, so the runtime's sleep until the winner's
+//     timer (in whole milliseconds) starts soonest.
 //   - conc's pool only where the code already has one: with quick tasks it
-//     cost about twice First's per race.
+//     cost twice First's per race.
 //   - AsCompleted (and break) when the first result is wanted before the
 //     losers have returned; First's caller waits for the cancellation too.
 //   - A select statement only to mix the tasks with other channels, and
