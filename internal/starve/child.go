@@ -27,7 +27,8 @@ const childEnv = "CONCBENCH_STARVE_CHILD"
 //
 // The child starts the victim, waits for its first wake-up, writes "hogs N"
 // to standard output, starts N hogs of [starvation.Forever] iterations, and
-// then writes "wake NS" for every later wake-up, until it is killed. As a
+// then writes "wake NS" for every later wake-up once all N hogs have begun
+// to run, until it is killed. As a
 // backstop for a parent that dies without killing it, it limits its own CPU
 // time (RLIMIT_CPU, where the system has one) to what the watch needs.
 func Child() {
@@ -54,9 +55,16 @@ func runChild(spec string, stdout, stderr io.Writer) int {
 
 	ready := make(chan struct{})
 	var woke atomic.Bool
+	var running atomic.Int32 // hogs that have begun to run
 	go victim.Run(context.Background(), func(delay time.Duration) {
 		if woke.CompareAndSwap(false, true) {
 			close(ready)
+			return
+		}
+		if running.Load() < int32(c.Hogs) {
+			// The victim's timer fired before every hog got a processor
+			// (on a loaded machine the go statements below can take that
+			// long): not a wake-up next to the hogs.
 			return
 		}
 		fmt.Fprintf(stdout, "wake %d\n", delay.Nanoseconds())
@@ -64,7 +72,10 @@ func runChild(spec string, stdout, stderr io.Writer) int {
 	<-ready
 	fmt.Fprintf(stdout, "hogs %d\n", c.Hogs)
 	for range c.Hogs {
-		go hog.Run(starvation.Forever)
+		go func() {
+			running.Add(1)
+			hog.Run(starvation.Forever)
+		}()
 	}
 	select {} // the hogs never return; the parent kills the process
 }
