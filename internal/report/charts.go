@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"image/color"
 	"math"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/concbench/concbench/internal/results"
 )
@@ -101,8 +103,9 @@ func draw2(s *results.Set, title, unit, ylabel, file string, cats []string, ser 
 	p := plot.New()
 	p.Title.Text = title
 	p.Y.Label.Text = ylabel
-	p.Legend.Top = true
-	p.Legend.Left = true
+	legend := plot.NewLegend() // drawn in a column of its own, not over the data
+	legend.Top = true
+	legend.Left = true
 
 	lo, hi := math.Inf(1), 0.0
 	for _, sr := range ser {
@@ -120,6 +123,7 @@ func draw2(s *results.Set, title, unit, ylabel, file string, cats []string, ser 
 	p.Y.Tick.Marker = tickUnits{p.Y.Tick.Marker, unit}
 
 	width := 0.7 / float64(len(ser))
+	named := 0 // legend entries
 	for k, sr := range ser {
 		var xys plotter.XYs
 		var errs plotter.YErrors
@@ -147,7 +151,7 @@ func draw2(s *results.Set, title, unit, ylabel, file string, cats []string, ser 
 		if err != nil {
 			return nil, err
 		}
-		sc.GlyphStyle.Color = plotutil.Color(k)
+		sc.GlyphStyle.Color = seriesColor(k)
 		sc.GlyphStyle.Shape = plotutil.Shape(k)
 		sc.GlyphStyle.Radius = vg.Points(3)
 		eb, err := plotter.NewYErrorBars(struct {
@@ -157,10 +161,11 @@ func draw2(s *results.Set, title, unit, ylabel, file string, cats []string, ser 
 		if err != nil {
 			return nil, err
 		}
-		eb.LineStyle.Color = plotutil.Color(k)
+		eb.LineStyle.Color = seriesColor(k)
 		p.Add(sc, eb)
 		if sr.name != "" {
-			p.Legend.Add(sr.name, sc)
+			legend.Add(sr.name, sc)
+			named++
 		}
 	}
 	ticks := make([]plot.Tick, len(cats))
@@ -174,16 +179,49 @@ func draw2(s *results.Set, title, unit, ylabel, file string, cats []string, ser 
 	p.X.Tick.Label.YAlign = draw.YCenter
 	p.Add(plotter.NewGrid())
 
+	// The plot, then a column for the legend at its right, below the title.
+	// SVG viewers draw the text in whatever font they have, often wider than
+	// the one measured here, so the legend keeps clear of the title and the
+	// data.
+	// The X labels are rotated about their right end, so a long first label
+	// reaches left of the canvas: pad for what the Y axis leaves it
+	// (~1 inch), and grow the height by what long labels take below.
 	w := vg.Length(max(6, 0.55*float64(len(cats))+2)) * vg.Inch
-	wt, err := p.WriterTo(w, 4.5*vg.Inch, "svg")
-	if err != nil {
-		return nil, err
+	h := 4.5 * vg.Inch
+	pad := vg.Length(0)
+	if len(cats) > 0 {
+		rot, long := p.X.Tick.Label.Rotation, vg.Length(0)
+		for _, c := range cats {
+			long = max(long, p.X.Tick.Label.Width(c))
+		}
+		h += max(0, vg.Length(math.Sin(rot))*long-vg.Inch)
+		pad = max(0, vg.Length(math.Cos(rot))*p.X.Tick.Label.Width(cats[0])-vg.Inch)
+	}
+	col := vg.Length(0)
+	if named > 0 {
+		col = 1.7 * vg.Inch
+	}
+	c := vgsvg.New(pad+w+col, h)
+	dc := draw.New(c)
+	p.Draw(draw.Crop(dc, pad, -col, 0, 0))
+	if col > 0 {
+		legend.Draw(draw.Crop(dc, pad+w+0.1*vg.Inch, 0, 0, -0.6*vg.Inch))
 	}
 	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
+	if _, err := c.WriteTo(&buf); err != nil {
 		return nil, err
 	}
 	return &Chart{File: file, SVG: buf.Bytes()}, nil
+}
+
+// seriesColor is series k's colour: plotutil's default palette, then its
+// dark one, so that the eighth and ninth series (osthread, concpool in
+// JoinAll) do not repeat the first ones' colours.
+func seriesColor(k int) color.Color {
+	if n := len(plotutil.DefaultColors); k >= n {
+		return plotutil.DarkColors[(k-n)%len(plotutil.DarkColors)]
+	}
+	return plotutil.DefaultColors[k]
 }
 
 // tickUnits labels ticks with SI prefixes (and "s" for times) instead of
