@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -73,15 +74,23 @@ func (r Run) Do(ctx context.Context) ([]byte, error) {
 	case ctx.Err() != nil:
 		return stdout.Bytes(), ctx.Err()
 	default:
-		return stdout.Bytes(), fmt.Errorf("%s %v: %v\n%s%s", filepath.Base(r.Bin), r.Args, err, tail(stdout.Bytes()), tail(stderr.Bytes()))
+		out := excerpt(stdout.Bytes())
+		if len(out) > 0 && out[len(out)-1] != '\n' {
+			// A benchmark's name is written before it runs, without a
+			// newline: keep a crash's first line a line of its own.
+			out = append(slices.Clip(out), '\n')
+		}
+		return stdout.Bytes(), fmt.Errorf("%s %v: %v\n%s%s", filepath.Base(r.Bin), r.Args, err, out, excerpt(stderr.Bytes()))
 	}
 }
 
-// tail returns the last few lines of b, enough to show a panic's message.
-func tail(b []byte) []byte {
-	const max = 2000
-	if len(b) > max {
-		b = append([]byte("…"), b[len(b)-max:]...)
+// excerpt returns b, or its start and its end if it is long: a crash
+// says why at its start (panic: ..., fatal error: ...), followed by stacks
+// of any length, and a failing benchmark says why at its end.
+func excerpt(b []byte) []byte {
+	const part = 2000
+	if len(b) <= 2*part {
+		return b
 	}
-	return b
+	return slices.Concat(b[:part], []byte("\n…\n"), b[len(b)-part:])
 }

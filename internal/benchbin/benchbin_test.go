@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,10 @@ func TestBuildAndRun(t *testing.T) {
 	for b.Loop() {}
 }
 func BenchmarkHang(b *testing.B) { time.Sleep(time.Hour) } // not select {}: with no timer pending the runtime calls that a deadlock and exits
+func BenchmarkPartial(b *testing.B) {
+	os.Stdout.WriteString("a line without its newline")
+	panic("crash after a partial line")
+}
 `)
 	bin := filepath.Join(t.TempDir(), "b.test")
 	ctx := context.Background()
@@ -47,6 +52,13 @@ func BenchmarkHang(b *testing.B) { time.Sleep(time.Hour) } // not select {}: wit
 	_, err = Run{Bin: bin, Args: []string{"-test.run=^$", "-test.bench=X", "-test.benchtime=1x"}, Timeout: time.Minute}.Do(ctx)
 	if err == nil || !strings.Contains(err.Error(), "env not passed") {
 		t.Errorf("failing run: err = %v; want the benchmark's failure message", err)
+	}
+
+	// A crash's "panic: " starts a line of the error even when standard
+	// output ended mid-line (the runner looks for it there).
+	_, err = Run{Bin: bin, Args: []string{"-test.run=^$", "-test.bench=Partial"}, Timeout: time.Minute}.Do(ctx)
+	if err == nil || !slices.Contains(strings.Split(err.Error(), "\n"), "panic: crash after a partial line") {
+		t.Errorf("crash after a partial line: err = %v; want a line \"panic: crash after a partial line\"", err)
 	}
 }
 
