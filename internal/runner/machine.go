@@ -13,7 +13,7 @@ import (
 
 // info is what raw.txt says about where and from what it was measured.
 type info struct {
-	commit    string // short commit, "unknown" without git
+	commit    string // short commit, "-dirty" if the build differs from it; "unknown" without git
 	goVersion string // the toolchain that builds the bench binary
 	machine   string // OS, kernel, memory; never the hostname
 }
@@ -22,6 +22,13 @@ func describe(ctx context.Context, dir string) info {
 	in := info{commit: "unknown", goVersion: runtime.Version()}
 	if out, err := output(ctx, dir, "git", "rev-parse", "--short", "HEAD"); err == nil && out != "" {
 		in.commit = out
+		// What go build reads: tracked changes and untracked Go files. Other
+		// untracked files (say, earlier results under the tree) do not
+		// change what is measured.
+		st, err := output(ctx, dir, "git", "status", "--porcelain", "--untracked-files=all", "--", "*.go", "go.mod", "go.sum")
+		if err != nil || st != "" {
+			in.commit += "-dirty"
+		}
 	}
 	if out, err := output(ctx, dir, "go", "env", "GOVERSION"); err == nil && out != "" {
 		in.goVersion = out
