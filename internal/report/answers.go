@@ -115,8 +115,8 @@ func (r *rep) answerJoin() string {
 		verb, serial.Procs, n, value(serial.v, "sec"), value(own.v, "sec"), ratio(serial.v, own.v), value(one.v, "sec"))
 	if big, ok := biggest(r.find("JoinAll", "sec/op", "impl=own", "task=wait")); ok && big.Get("n") != n && big.Procs == serial.Procs {
 		k, _ := strconv.ParseFloat(big.Get("n"), 64)
-		s += fmt.Sprintf(" n=%s took %s concurrently, where one after another would take about %s (n × one wait).",
-			big.Get("n"), value(big.v, "sec"), value(k*one.v, "sec"))
+		s += fmt.Sprintf(" n=%s took %s concurrently, where one after another would take about %s (n × one wait): about %s faster.",
+			big.Get("n"), value(big.v, "sec"), value(k*one.v, "sec"), ratio(k*one.v, big.v))
 	}
 	return s
 }
