@@ -7,6 +7,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 // fakeStarter counts the runs of each task; it is settled from the
@@ -41,6 +43,7 @@ func (s *fakeStarter) settled() bool {
 // handOff leaves the rest of the tasks to the tree once settled, or once its
 // tasks turn out not to block, and every task runs exactly once either way.
 func TestHandOffSwitch(t *testing.T) {
+	defer goleak.VerifyNone(t)
 	for _, tc := range []struct {
 		name     string
 		n        int
