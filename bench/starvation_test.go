@@ -22,13 +22,23 @@ const hogIters = 2_000_000
 // or a server answering a 1 ms ping) sharing the machine with n CPU hogs,
 // with n = GOMAXPROCS (every P taken) and, when GOMAXPROCS > 1, n =
 // GOMAXPROCS-1 (one P free). Each op runs the n hogs once, to completion
-// (starvation.Measure); the metrics are over the victim's wake-ups that fell
-// due while all n hogs ran, in all ops: p50-wake-ns, p99-wake-ns,
-// max-wake-ns, and wakes (per op; at least one, the one the hogs held back).
+// (starvation.Measure), and looks at the victim while all n hogs ran:
+//
+//   - progress: the wake-ups the victim made per wake-up due, over all ops
+//     (near 1 when it was left alone, 1/60 when it woke only after a 60 ms
+//     hog);
+//   - stall-ns: the victim's longest wait to run in an op, the median over
+//     the sample's ops, so one op's hiccup does not move the sample;
+//   - p50-wake-ns and p99-wake-ns: percentiles of the delays of all the
+//     sample's wake-ups, reported only when the sample has
+//     starvation.MinWakes (p50) or 100 (p99) wake-ups behind them. A starved
+//     victim wakes once per op, and a percentile of two or five delays says
+//     more about where the window cut than about the victim.
+//
 // Run it with and without GODEBUG=asyncpreemptoff=1 (scripts/preempt.sh):
 // the runtime's time slice is 10 ms (forcePreemptNS), so a preempted hog
-// delays the victim by about 10 to 20 ms, and a hog that cannot be preempted
-// by its whole length.
+// stalls the victim for about 10 to 20 ms, and a hog that cannot be
+// preempted for its whole length.
 //
 // It leaves out hogs that block or allocate (those reach the scheduler by
 // themselves), GC pressure, and victims that need more than a brief turn.
@@ -52,17 +62,38 @@ func BenchmarkStarvation(b *testing.B) {
 		for _, h := range starvation.Hogs {
 			for _, v := range starvation.Victims {
 				b.Run(name("n", n, "hog", h.Name, "victim", v.Name), func(b *testing.B) {
-					var delays []time.Duration
+					var wins []starvation.Window
 					for b.Loop() {
-						delays = append(delays, starvation.Measure(h, v, n, hogIters)...)
+						wins = append(wins, starvation.Measure(h, v, n, hogIters))
 					}
-					d := starvation.Summarize(delays)
-					b.ReportMetric(float64(d.P50.Nanoseconds()), "p50-wake-ns")
-					b.ReportMetric(float64(d.P99.Nanoseconds()), "p99-wake-ns")
-					b.ReportMetric(float64(d.Max.Nanoseconds()), "max-wake-ns")
-					b.ReportMetric(float64(d.Wakes)/float64(b.N), "wakes")
+					reportStarvation(b, wins)
 				})
 			}
 		}
+	}
+}
+
+// p99Wakes is the fewest wake-ups a 99th percentile is reported from: below
+// 100 the nearest-rank p99 is the maximum, which stall-ns already says.
+const p99Wakes = 100
+
+// reportStarvation reports the metrics of BenchmarkStarvation over the
+// windows of one sample.
+func reportStarvation(b *testing.B, wins []starvation.Window) {
+	var delays, stalls []time.Duration
+	var due float64
+	for _, w := range wins {
+		delays = append(delays, w.Delays...)
+		stalls = append(stalls, w.Stall)
+		due += w.Due()
+	}
+	b.ReportMetric(float64(len(delays))/due, "progress")
+	b.ReportMetric(float64(starvation.Summarize(stalls).P50.Nanoseconds()), "stall-ns")
+	d := starvation.Summarize(delays)
+	if d.Wakes >= starvation.MinWakes {
+		b.ReportMetric(float64(d.P50.Nanoseconds()), "p50-wake-ns")
+	}
+	if d.Wakes >= p99Wakes {
+		b.ReportMetric(float64(d.P99.Nanoseconds()), "p99-wake-ns")
 	}
 }

@@ -191,7 +191,7 @@ func (r *rep) starveCell(mode string) (results.Metric, bool) {
 		hog = "tight"
 	}
 	n := procs[len(procs)-1]
-	return metric("Starvation", fmt.Sprintf("n=%d/hog=%s/victim=%s", n, hog, victims[0]), n, mode, "p50-wake-sec"), true
+	return metric("Starvation", fmt.Sprintf("n=%d/hog=%s/victim=%s", n, hog, victims[0]), n, mode, "stall-sec"), true
 }
 
 func (r *rep) answerStarve() string {
@@ -199,20 +199,20 @@ func (r *rep) answerStarve() string {
 	if !ok {
 		return notMeasured("no BenchmarkStarvation with preempt=async")
 	}
-	a50, ok1 := r.other(m, "p50-wake-sec")
-	amax, ok2 := r.other(m, "max-wake-sec")
+	astall, ok1 := r.other(m, "stall-sec")
+	aprog, ok2 := r.other(m, "progress")
 	if !ok1 || !ok2 {
-		return notMeasured("no BenchmarkStarvation " + m.Sub + " wake percentiles")
+		return notMeasured("no BenchmarkStarvation " + m.Sub + " stall and progress")
 	}
-	s := fmt.Sprintf("With async preemption (Go's default), next to %s hogs on every P (hog=%s, GOMAXPROCS=%d) the victim woke within %s at the median and %s at worst",
-		m.Get("n"), m.Get("hog"), m.Procs, value(a50.v, "sec"), value(amax.v, "sec"))
+	s := fmt.Sprintf("With async preemption (Go's default), next to %s hogs on every P (hog=%s, GOMAXPROCS=%d) the victim waited at most %s to run and made %s of the wake-ups due",
+		m.Get("n"), m.Get("hog"), m.Procs, value(astall.v, "sec"), percent(aprog.v))
 	off := m
 	off.Preempt = "off"
-	o50, ok1 := r.other(off, "p50-wake-sec")
-	omax, ok2 := r.other(off, "max-wake-sec")
+	ostall, ok1 := r.other(off, "stall-sec")
+	oprog, ok2 := r.other(off, "progress")
 	if ok1 && ok2 {
-		s += fmt.Sprintf("; with it off (GODEBUG=asyncpreemptoff=1, a cooperative scheduler for loops without calls) %s at the median and %s at worst, %s the async worst case",
-			value(o50.v, "sec"), value(omax.v, "sec"), ratio(omax.v, amax.v))
+		s += fmt.Sprintf("; with it off (GODEBUG=asyncpreemptoff=1, a cooperative scheduler for loops without calls) it waited %s and made %s, a stall %s the async one",
+			value(ostall.v, "sec"), percent(oprog.v), ratio(ostall.v, astall.v))
 	} else {
 		s += "; preemption off was not measured in this run"
 	}
@@ -228,7 +228,7 @@ func (r *rep) answerEndless() string {
 		m.Get("hog"), m.Procs, m.Get("n"), r.verdict("Starvation", m.Sub, m.Procs, "off"))
 	a := m
 	a.Preempt = "async"
-	if _, ok := median(r.Set, results.Metric{Key: a.Key, Unit: "max-wake-sec"}); ok {
+	if _, ok := median(r.Set, results.Metric{Key: a.Key, Unit: "stall-sec"}); ok {
 		s += fmt.Sprintf(", while with async preemption the same cell was %s", r.verdict("Starvation", a.Sub, a.Procs, "async"))
 	}
 	s += "."

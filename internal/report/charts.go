@@ -67,22 +67,23 @@ func patternChart(s *results.Set, p pattern, mode string, procs int) (*Chart, er
 	return draw2(s, title, unit, s.OrigUnit(unit)+" (median, 95% interval)", file, cats, ser)
 }
 
-// wakeChart draws the starvation benchmark's wake-delay percentiles by hog
-// kind, preemption on and off, for the cell where every P runs a hog.
+// wakeChart draws the starvation benchmark's victim stall (its longest wait
+// to run in one op, the metric that stays meaningful when a starved victim
+// wakes once per op) by hog kind, preemption on and off, for the cell where
+// every P runs a hog.
 func wakeChart(s *results.Set, hogs []string, procs int, victim string) (*Chart, error) {
+	const unit = "stall-sec"
 	var ser []*series
 	for _, mode := range []string{"async", "off"} {
-		for _, unit := range wakeUnits {
-			sr := &series{name: fmt.Sprintf("%s %s", strings.TrimSuffix(unit, "-wake-sec"), mode), points: map[int]results.Metric{}}
-			for i, hog := range hogs {
-				m := metric("Starvation", fmt.Sprintf("n=%d/hog=%s/victim=%s", procs, hog, victim), procs, mode, unit)
-				if len(s.Values(m)) > 0 {
-					sr.points[i] = m
-				}
+		sr := &series{name: "preempt=" + mode, points: map[int]results.Metric{}}
+		for i, hog := range hogs {
+			m := metric("Starvation", fmt.Sprintf("n=%d/hog=%s/victim=%s", procs, hog, victim), procs, mode, unit)
+			if len(s.Values(m)) > 0 {
+				sr.points[i] = m
 			}
-			if len(sr.points) > 0 {
-				ser = append(ser, sr)
-			}
+		}
+		if len(sr.points) > 0 {
+			ser = append(ser, sr)
 		}
 	}
 	if len(ser) == 0 {
@@ -92,9 +93,9 @@ func wakeChart(s *results.Set, hogs []string, procs int, victim string) (*Chart,
 	for i, h := range hogs {
 		cats[i] = "hog=" + h
 	}
-	title := fmt.Sprintf("Victim wake delay, %d hogs, GOMAXPROCS=%d, victim=%s", procs, procs, victim)
+	title := fmt.Sprintf("Victim's longest stall per hog run, %d hogs, GOMAXPROCS=%d, victim=%s", procs, procs, victim)
 	file := fmt.Sprintf("starvation-wake-gomaxprocs%d-%s.svg", procs, victim)
-	return draw2(s, title, "sec", "wake delay (median, 95% interval)", file, cats, ser)
+	return draw2(s, title, "sec", "longest stall (median, 95% interval)", file, cats, ser)
 }
 
 // draw2 renders categories on the X axis with each series offset a little

@@ -72,7 +72,7 @@ var patterns = []pattern{
 		bench: "Starvation",
 		title: "Starvation",
 		about: "n CPU hogs against a latency-sensitive victim: how long the victim waits to run.",
-		chart: "max-wake-sec",
+		chart: "stall-sec",
 	},
 }
 

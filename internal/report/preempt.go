@@ -14,13 +14,16 @@ import (
 // never used as a measurement.
 const forcePreemptNS = "10ms"
 
-// wakeUnits are the starvation benchmark's wake-delay percentiles, tidied.
-var wakeUnits = []string{"p50-wake-sec", "p99-wake-sec", "max-wake-sec"}
+// wakeUnits are the starvation benchmark's victim metrics, tidied: the
+// robust ones (its progress, wake-ups made per wake-up due, and its longest
+// stall per op) first, then the delay percentiles, which the benchmark
+// reports only from enough wake-ups.
+var wakeUnits = []string{"stall-sec", "progress", "p50-wake-sec", "p99-wake-sec"}
 
-// starved is the rule the report uses to call a victim starved: its worst
-// wake delay (median over samples) is at least half of the benchmark's time
-// per op, the length of one bounded hog run. Below that the delay was
-// bounded by something other than the hog's end.
+// starved is the rule the report uses to call a victim starved: its longest
+// stall (median over samples) is at least half of the benchmark's time per
+// op, the length of one bounded hog run. Below that the stall was bounded by
+// something other than the hog's end.
 const starvedShare = 0.5
 
 // preemption writes the async-vs-off comparison of every starvation cell
@@ -40,7 +43,8 @@ func (r *rep) preemption(b *bytes.Buffer) error {
 	fmt.Fprintf(b, "Each row compares the same cell run with async preemption (the default) and with GODEBUG=asyncpreemptoff=1; "+
 		"the delta is off against async, as benchstat computes it. For reference, the runtime asks a goroutine that has run "+
 		"for more than forcePreemptNS = %s to yield; with async preemption off, a loop without function calls cannot be asked. "+
-		"A victim counts as starved when its worst wake delay (median over samples) is at least %s of the time per op, one bounded hog run; "+
+		"The victim's progress is the wake-ups it made per wake-up due while the hogs ran (1 when left alone); its stall is its longest wait to run in one op. "+
+		"A victim counts as starved when its stall (median over samples) is at least %s of the time per op, one bounded hog run; "+
 		"otherwise its delay was bounded.\n\n", forcePreemptNS, percent(starvedShare))
 	for _, hog := range r.keyValues(bench, "hog") {
 		fmt.Fprintf(b, "- %s\n", r.hogSentence(bench, hog))
@@ -152,15 +156,15 @@ func (r *rep) hogSentence(bench, hog string) string {
 
 // verdict calls one cell starved or bounded, with the numbers that decide.
 func (r *rep) verdict(bench, sub string, procs int, mode string) string {
-	maxw, ok1 := median(r.Set, metric(bench, sub, procs, mode, "max-wake-sec"))
-	p50, ok2 := median(r.Set, metric(bench, sub, procs, mode, "p50-wake-sec"))
+	stall, ok1 := median(r.Set, metric(bench, sub, procs, mode, "stall-sec"))
+	prog, ok2 := median(r.Set, metric(bench, sub, procs, mode, "progress"))
 	op, ok3 := median(r.Set, metric(bench, sub, procs, mode, "sec/op"))
 	switch {
 	case !ok1 || !ok2:
 		return "not measured in this run"
-	case ok3 && op > 0 && maxw >= starvedShare*op:
-		return fmt.Sprintf("starved: worst wake %s, about the hog's whole run (%s per op)", value(maxw, "sec"), value(op, "sec"))
+	case ok3 && op > 0 && stall >= starvedShare*op:
+		return fmt.Sprintf("starved: stalled %s, about the hog's whole run (%s per op), making %s of its wake-ups", value(stall, "sec"), value(op, "sec"), percent(prog))
 	default:
-		return fmt.Sprintf("bounded: p50 %s, max %s", value(p50, "sec"), value(maxw, "sec"))
+		return fmt.Sprintf("bounded: stalled %s at most, making %s of its wake-ups", value(stall, "sec"), percent(prog))
 	}
 }

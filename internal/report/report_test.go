@@ -162,11 +162,11 @@ func TestNumbersAgreeWithBenchmath(t *testing.T) {
 	}
 
 	// The preemption comparison: both medians and benchstat's delta and p.
-	async := samples(t, in, "Starvation/n=2/hog=tight/victim=sleep-2", "async", "max-wake-sec")
-	off := samples(t, in, "Starvation/n=2/hog=tight/victim=sleep-2", "off", "max-wake-sec")
+	async := samples(t, in, "Starvation/n=2/hog=tight/victim=sleep-2", "async", "stall-sec")
+	off := samples(t, in, "Starvation/n=2/hog=tight/victim=sleep-2", "off", "stall-sec")
 	sa, so := summarize(async), summarize(off)
 	c := benchmath.AssumeNothing.Compare(benchmath.NewSample(async, &benchmath.DefaultThresholds), benchmath.NewSample(off, &benchmath.DefaultThresholds))
-	line := row(t, text, "| 2 | 2 | tight | sleep |", "## Preemption: async vs off (BenchmarkStarvation)", "### max-wake-ns")
+	line := row(t, text, "| 2 | 2 | tight | sleep |", "## Preemption: async vs off (BenchmarkStarvation)", "### stall-ns")
 	for _, w := range []string{value(sa.Center, "sec"), value(so.Center, "sec"), c.FormatDelta(sa.Center, so.Center), fmt.Sprintf("p=%.3f n=%d", c.P, c.N1)} {
 		if !strings.Contains(line, w) {
 			t.Errorf("row = %s\nwant it to contain %q", line, w)
@@ -290,7 +290,7 @@ func TestValue(t *testing.T) {
 		want string
 	}{
 		{2.017e-6, "sec/op", "2.017µs"},
-		{0.0105, "max-wake-sec", "10.50ms"},
+		{0.0105, "stall-sec", "10.50ms"},
 		{232, "B/op", "232B"},
 		{8344, "B/op", "8.148KiB"},
 		{3, "allocs/op", "3"},

@@ -11,16 +11,17 @@
 // only the cooperative points remain, and the [Hogs] differ in whether they
 // have one.
 //
-// [Measure] runs one [Victim] next to n bounded hogs and returns the delay of
-// every wake-up the victim made while they ran. The endless hog (a hog run
-// with [Forever] iterations) never returns, so it runs only in a child
-// process under a watchdog: see internal/starve.
+// [Measure] runs one [Victim] next to n bounded hogs and returns the
+// [Window] they held: the delays of the victim's wake-ups, its progress
+// (wake-ups made per wake-up due) and its longest stall. The endless hog (a
+// hog run with [Forever] iterations) never returns, so it runs only in a
+// child process under a watchdog: see internal/starve.
 //
-// Measured on the reference machine (scripts/preempt.sh, GOMAXPROCS=1, one
-// hog of about 70 ms): with asynchronous preemption every hog kind delays the
-// 1 ms sleeper by 15 to 20 ms at the median (the yield hog by 20 µs); with it
-// off, tight and leafcall hogs hold it back for their whole length, while
-// call and yield hogs still let it through as before.
+// With asynchronous preemption every hog kind but yield stalls the 1 ms
+// sleeper for about one or two of sysmon's 10 ms time slices at a time; with
+// it off, tight and leafcall hogs hold it back for their whole length,
+// while call and yield hogs still let it through as before. The measured
+// figures are in a run's report (concbench run, scripts/preempt.sh).
 package starvation
 
 import (
@@ -36,18 +37,16 @@ import (
 // Measure starts victim and waits for its first wake-up, then runs n hogs
 // of iters iterations each on goroutines of their own, waits for them all to
 // return and for the victim to wake up once more, stops the victim, and
-// returns, in order, the delays of the wake-ups that fell due while all n
-// hogs ran (from their start until the first of them returned), or, if none
-// did, of the wake-up the victim was waiting for meanwhile. The window ends
-// at the first hog's return because from then on a P is free: on a busy
-// machine the hogs' lengths differ by tens of milliseconds.
+// returns the [Window] the hogs held: from their start until the first of
+// them returned, with the delays of the wake-ups that fell due in it. The
+// window ends at the first hog's return because from then on a P is free:
+// on a busy machine the hogs' lengths differ by tens of milliseconds.
 //
 // A victim that is starved for the hogs' whole run so shows one wake-up
-// with a delay of about the hogs' length. Measure always returns at least
-// one delay. It panics if n < 1 or iters < 0, and if the victim makes no
-// wake-up within 10 s once the hogs are done (a broken victim, since the
-// CPU is free then).
-func Measure(h Hog, v Victim, n, iters int) []time.Duration {
+// with a delay of about the window's length. It panics if n < 1 or
+// iters < 0, and if the victim makes no wake-up within 10 s once the hogs are
+// done (a broken victim, since the CPU is free then).
+func Measure(h Hog, v Victim, n, iters int) Window {
 	if n < 1 || iters < 0 {
 		panic(fmt.Sprintf("starvation: Measure with %d hogs of %d iterations; want n >= 1, iters >= 0", n, iters))
 	}
@@ -61,7 +60,7 @@ func Measure(h Hog, v Victim, n, iters int) []time.Duration {
 	}()
 
 	r.waitWake(time.Time{}) // the victim is running and waiting again
-	r.start()
+	start := r.start()
 	var hogs sync.WaitGroup
 	// end is when the first hog returned, and the cut is made by due time:
 	// a hog that could not be preempted still has sysmon's preemption
@@ -85,7 +84,7 @@ func Measure(h Hog, v Victim, n, iters int) []time.Duration {
 	// Once the victim has woken after the last hog returned, every wake-up
 	// due before end has happened: it wakes one at a time.
 	r.waitWake(time.Now())
-	return r.stop(end)
+	return r.stop(start, end)
 }
 
 // sink keeps the hogs' results alive.
@@ -120,28 +119,41 @@ func (r *recorder) wake(delay time.Duration) {
 	}
 }
 
-func (r *recorder) start() {
+// start starts the recording and returns when.
+func (r *recorder) start() time.Time {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.recording = true
-	r.mu.Unlock()
+	return time.Now()
 }
 
-// stop ends the recording and returns the delays of the wake-ups that were
-// due before end or, if there are none, of the first wake-up recorded.
-func (r *recorder) stop(end time.Time) []time.Duration {
+// stop ends the recording and returns the window from start to end: the
+// delays of the wake-ups that were due in it, and its longest stall, which
+// also counts a wake-up due a little before start that ran only after it
+// (from start on).
+func (r *recorder) stop(start, end time.Time) Window {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.recording = false
-	var delays []time.Duration
+	win := Window{Length: end.Sub(start)}
 	for _, w := range r.wakes {
-		if due := w.at.Add(-w.delay); due.Before(end) {
-			delays = append(delays, w.delay)
+		due := w.at.Add(-w.delay)
+		if !due.Before(end) {
+			continue
 		}
+		if !due.Before(start) {
+			win.Delays = append(win.Delays, w.delay)
+		}
+		win.Stall = max(win.Stall, w.at.Sub(later(due, start)))
 	}
-	if len(delays) == 0 && len(r.wakes) > 0 {
-		delays = append(delays, r.wakes[0].delay)
+	return win
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
 	}
-	return delays
+	return b
 }
 
 // waitWake waits for a wake-up later than after.
@@ -162,6 +174,36 @@ func (r *recorder) waitWake(after time.Time) {
 		}
 	}
 }
+
+// Window is what a victim went through while the hogs of one [Measure] ran.
+type Window struct {
+	// Length is the window's length: from the hogs' start until the first
+	// of them returned.
+	Length time.Duration
+	// Delays are the delays of the victim's wake-ups that fell due in the
+	// window, in order: each from when it was due until the victim ran.
+	Delays []time.Duration
+	// Stall is the longest time in the window that the victim waited to
+	// run after a wake-up fell due: the largest delay, where a wake-up due
+	// just before the window counts from the window's start.
+	Stall time.Duration
+}
+
+// Due returns how many wake-ups an unhindered victim makes in the window:
+// its Length in [Period]s, at least 1.
+func (w Window) Due() float64 { return max(1, float64(w.Length)/float64(Period)) }
+
+// Progress returns the wake-ups the victim made in the window per wake-up
+// due: near 1 (a little less, since each wait starts only after the
+// previous wake-up ran) when the hogs left it alone, 1/Due when it woke only
+// once the hogs were done.
+func (w Window) Progress() float64 { return float64(len(w.Delays)) / w.Due() }
+
+// MinWakes is the fewest wake-ups a percentile of their delays may come
+// from: below it, a "p50" is one of a handful of values, and which one
+// depends on where the window happened to cut. From fewer than 100
+// wake-ups, the 99th percentile (nearest rank) is the maximum.
+const MinWakes = 20
 
 // Delays summarises a victim's wake-up delays.
 type Delays struct {

@@ -59,13 +59,13 @@ func TestMeasure(t *testing.T) {
 	for _, h := range starvation.Hogs {
 		for _, v := range starvation.Victims {
 			t.Run(h.Name+"/"+v.Name, func(t *testing.T) {
-				delays := starvation.Measure(h, v, 2, 1000)
-				if len(delays) == 0 {
-					t.Fatalf("Measure returned no delays; want at least the wake-up after the hogs")
+				w := starvation.Measure(h, v, 2, 1000)
+				if w.Length <= 0 {
+					t.Errorf("Length = %v; want > 0", w.Length)
 				}
-				for i, d := range delays {
-					if d < 0 {
-						t.Errorf("delay %d = %v; want >= 0", i, d)
+				for i, d := range w.Delays {
+					if d < 0 || d > w.Stall {
+						t.Errorf("delay %d = %v; want in [0, Stall = %v]", i, d, w.Stall)
 					}
 				}
 			})
@@ -77,13 +77,15 @@ func TestMeasureWithoutAsyncPreemption(t *testing.T) {
 	// GODEBUG=asyncpreemptoff=1 is read at start-up, so the measurement runs
 	// in a child process (this test binary again) at GOMAXPROCS=1: there a
 	// hog without a cooperative preemption point keeps the only P until it
-	// returns, so the sleeper wakes exactly once, when it is done; the
+	// returns, so the sleeper makes at most one of the wake-ups due (the one
+	// it waited for meanwhile) and stalls for most of the hog's run; the
 	// cooperative ones are preempted every 10 ms or so, and a hog of
-	// about 60 ms of CPU lets it wake more than once.
+	// about 60 ms of CPU lets it wake more than once, with shorter stalls.
 	const env = "STARVATION_TEST_CHILD"
 	if name := os.Getenv(env); name != "" {
 		h := starvation.Hogs[slices.IndexFunc(starvation.Hogs, func(h starvation.Hog) bool { return h.Name == name })]
-		fmt.Println(len(starvation.Measure(h, starvation.Victims[0], 1, 2_000_000)))
+		w := starvation.Measure(h, starvation.Victims[0], 1, 2_000_000)
+		fmt.Println(len(w.Delays), int64(w.Stall), int64(w.Length))
 		os.Exit(0)
 	}
 	for _, h := range starvation.Hogs {
@@ -97,11 +99,14 @@ func TestMeasureWithoutAsyncPreemption(t *testing.T) {
 				t.Fatalf("child: %v\n%s", err, out)
 			}
 			var wakes int
-			if _, err := fmt.Sscan(strings.TrimSpace(string(out)), &wakes); err != nil {
+			var stall, length time.Duration
+			if _, err := fmt.Sscan(strings.TrimSpace(string(out)), &wakes, &stall, &length); err != nil {
 				t.Fatalf("child printed %q: %v", out, err)
 			}
-			if h.Cooperative && wakes < 2 || !h.Cooperative && wakes != 1 {
-				t.Errorf("%d wake-ups; want %s", wakes, map[bool]string{false: "1 (starved)", true: "2 or more (preempted)"}[h.Cooperative])
+			starved := wakes <= 1 && stall >= length/2
+			if starved != !h.Cooperative {
+				t.Errorf("%d wake-ups, longest stall %v in %v; want %s", wakes, stall, length,
+					map[bool]string{false: "at most 1 and a stall of at least half the window (starved)", true: "2 or more or a shorter stall (preempted)"}[h.Cooperative])
 			}
 		})
 	}
@@ -159,5 +164,28 @@ func TestDelaysString(t *testing.T) {
 	want := "p50 19.212ms, p99 20.1ms, max 64ms, 99 wakes"
 	if got := d.String(); got != want {
 		t.Errorf("String() = %q; want %q", got, want)
+	}
+}
+
+func TestWindow(t *testing.T) {
+	ms := time.Millisecond
+	for _, tc := range []struct {
+		name          string
+		w             starvation.Window
+		due, progress float64
+	}{
+		{"alone", starvation.Window{Length: 60 * ms, Delays: make([]time.Duration, 57)}, 60, 0.95},
+		{"starved", starvation.Window{Length: 60 * ms, Delays: make([]time.Duration, 1)}, 60, 1.0 / 60},
+		{"none due", starvation.Window{Length: 50 * time.Microsecond}, 1, 0},
+		{"empty", starvation.Window{}, 1, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.w.Due(); got != tc.due {
+				t.Errorf("Due() = %v; want %v", got, tc.due)
+			}
+			if got := tc.w.Progress(); got != tc.progress {
+				t.Errorf("Progress() = %v; want %v", got, tc.progress)
+			}
+		})
 	}
 }
