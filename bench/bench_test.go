@@ -10,6 +10,7 @@ package bench
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -35,4 +36,20 @@ func name(kv ...any) string {
 // the b.Loop loop, when b.N and b.Elapsed are final.
 func perTask(b *testing.B, tasks int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(tasks), "ns/task")
+}
+
+// reportMedian reports the median of one span per op (in ns) as unit: a
+// latency metric that one slow op, which a mean would carry, cannot move.
+// Call it after the b.Loop loop.
+func reportMedian(b *testing.B, ns []int64, unit string) {
+	if len(ns) == 0 {
+		return
+	}
+	slices.Sort(ns)
+	mid := len(ns) / 2
+	m := float64(ns[mid])
+	if len(ns)%2 == 0 {
+		m = (float64(ns[mid-1]) + m) / 2
+	}
+	b.ReportMetric(m, unit)
 }

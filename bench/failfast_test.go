@@ -20,7 +20,8 @@ import (
 //     sync.WaitGroup with no context and no error handling.
 //   - task=fail: the last task submitted fails at once while the n-1 others
 //     wait on the context; cancel-ns is the time from the failure to Wait
-//     returning: how fast the cancel reaches every sibling.
+//     returning, the median over the sample's ops: how fast the cancel
+//     reaches every sibling.
 //   - task=cpufail: a limited group (limit = GOMAXPROCS) of n CPU tasks
 //     (~10 µs each) that never look at the context; the 10th fails after its
 //     work. wasted-tasks counts tasks started after the failure was recorded;
@@ -86,15 +87,15 @@ func benchFail(b *testing.B, run failfast.Func, n int) {
 		return errBench
 	}
 	ctx := context.Background()
-	var total time.Duration
+	var cancel []int64
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := run(ctx, 0, tasks); !errors.Is(err, errBench) {
 			b.Fatalf("err = %v; want %v", err, errBench)
 		}
-		total += time.Since(failedAt)
+		cancel = append(cancel, int64(time.Since(failedAt)))
 	}
-	b.ReportMetric(float64(total.Nanoseconds())/float64(b.N), "cancel-ns")
+	reportMedian(b, cancel, "cancel-ns")
 }
 
 func benchCPUFail(b *testing.B, run failfast.Func, n int) {

@@ -18,8 +18,10 @@ import (
 // hedged requests, a search over replicas. Each op is one whole race:
 // start, first result, cancellation, and the wait for every loser.
 //
-// Besides sec/op it reports, averaged per op, from time.Now stamps taken
-// inside the tasks and around the call (monotonic clock, ~30 ns a read):
+// Besides sec/op it reports the median over the sample's ops of these
+// spans, from time.Now stamps taken inside the tasks and around the call
+// (monotonic clock, ~30 ns a read); a median, so that one op the machine
+// interrupted does not move the sample:
 //   - first-ns: the winner returned -> the caller has its result (First
 //     returned; for impl=ascompleted, the loop body got the first yield).
 //   - cancel-ns: the winner returned -> the last loser returned.
@@ -49,21 +51,21 @@ func BenchmarkFirstDone(b *testing.B) {
 			for _, kind := range []string{"tiny", "wait"} {
 				b.Run(name("impl", r.name, "n", n, "task", kind), func(b *testing.B) {
 					p := newRace(n, kind)
+					var first, cancel, start, win []int64
 					b.ReportAllocs()
 					for b.Loop() {
 						p.left.Store(int32(n - 1))
 						p.called = p.now()
 						r.run(context.Background(), p)
-						p.sumFirst += p.got - p.won
-						p.sumCancel += p.lastLoser - p.won
-						p.sumStart += p.started - p.called
-						p.sumWin += p.won - p.started
-						p.ops++
+						first = append(first, p.got-p.won)
+						cancel = append(cancel, p.lastLoser-p.won)
+						start = append(start, p.started-p.called)
+						win = append(win, p.won-p.started)
 					}
-					b.ReportMetric(float64(p.sumFirst)/float64(p.ops), "first-ns")
-					b.ReportMetric(float64(p.sumCancel)/float64(p.ops), "cancel-ns")
-					b.ReportMetric(float64(p.sumStart)/float64(p.ops), "start-ns")
-					b.ReportMetric(float64(p.sumWin)/float64(p.ops), "win-ns")
+					reportMedian(b, first, "first-ns")
+					reportMedian(b, cancel, "cancel-ns")
+					reportMedian(b, start, "start-ns")
+					reportMedian(b, win, "win-ns")
 				})
 			}
 		}
@@ -133,9 +135,7 @@ type race struct {
 	base  time.Time
 	left  atomic.Int32 // losers still running
 
-	called, started, won, lastLoser, got  int64
-	sumFirst, sumCancel, sumStart, sumWin int64
-	ops                                   int64
+	called, started, won, lastLoser, got int64
 }
 
 func (p *race) now() int64 { return int64(time.Since(p.base)) }
