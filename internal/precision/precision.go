@@ -1,0 +1,165 @@
+// Package precision says how precise a run's numbers are: for every unit,
+// how many cells have a 95% interval of the median (benchstat's "±x%"
+// column, from golang.org/x/perf/benchmath through internal/results) within
+// ±5%, ±10%, ±20%, or wider. It is the table a reader checks before
+// trusting a report, and what a run's budget is spent to improve.
+package precision
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"golang.org/x/perf/benchmath"
+
+	"github.com/concbench/concbench/internal/results"
+)
+
+// Bounds are the upper ends of the buckets of [Row.Counts]: a cell whose
+// interval's half-width is at most Bounds[i] of its median falls in bucket
+// i; a wider one (an infinite interval included) in the last bucket.
+var Bounds = []float64{0.05, 0.10, 0.20}
+
+// Noisy is the half-width above which a cell is noisy: its interval is
+// wider than ±10%, so a difference smaller than that is not to be read from
+// it.
+const Noisy = 0.10
+
+// Width returns the half-width of s's interval relative to its center, as
+// benchstat's ±x% prints it: max(Hi/Center-1, 1-Lo/Center). It is 0 when
+// the center and both bounds are 0, and +Inf when the interval is infinite
+// (too few samples) or a bound lies on the other side of zero.
+func Width(s benchmath.Summary) float64 {
+	switch {
+	case math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0):
+		return math.Inf(1)
+	case sign(s.Lo) != sign(s.Center) || sign(s.Hi) != sign(s.Center):
+		return math.Inf(1)
+	case s.Center == 0:
+		return 0
+	}
+	return math.Max(s.Hi/s.Center-1, 1-s.Lo/s.Center)
+}
+
+func sign(v float64) int {
+	switch {
+	case v > 0:
+		return 1
+	case v < 0:
+		return -1
+	}
+	return 0
+}
+
+// Bucket returns the index of the bucket of width: the first i with
+// width <= Bounds[i], or len(Bounds).
+func Bucket(width float64) int {
+	for i, b := range Bounds {
+		if width <= b {
+			return i
+		}
+	}
+	return len(Bounds)
+}
+
+// Row counts the cells of one unit by the width of their interval.
+type Row struct {
+	Unit   string // tidied, as internal/results keys it (sec/op, cancel-sec)
+	Name   string // as the input wrote it (ns/op, cancel-ns), or a group's name
+	Cells  int
+	Counts []int // per bucket, len(Bounds)+1
+}
+
+// Within returns the share of the row's cells whose interval is within
+// ±bound, for bound one of Bounds; 0 for a row without cells.
+func (r Row) Within(bound float64) float64 {
+	i := slices.Index(Bounds, bound)
+	if i < 0 {
+		panic(fmt.Sprintf("precision: Within(%v): want one of %v", bound, Bounds))
+	}
+	if r.Cells == 0 {
+		return 0
+	}
+	n := 0
+	for _, c := range r.Counts[:i+1] {
+		n += c
+	}
+	return float64(n) / float64(r.Cells)
+}
+
+// Table returns a row per unit of s, in the order the units were first
+// seen, counting every cell (benchmark, sub-benchmark, GOMAXPROCS, preempt
+// mode) that has values in that unit. Units whose values are all the same
+// in every cell (allocs/op in most suites) are counted like the others.
+func Table(s *results.Set) []Row {
+	var rows []Row
+	index := map[string]int{}
+	for _, m := range s.Metrics {
+		sum, ok := s.Summary(m)
+		if !ok {
+			continue
+		}
+		i, seen := index[m.Unit]
+		if !seen {
+			i = len(rows)
+			index[m.Unit] = i
+			rows = append(rows, Row{Unit: m.Unit, Name: s.OrigUnit(m.Unit), Counts: make([]int, len(Bounds)+1)})
+		}
+		rows[i].Cells++
+		rows[i].Counts[Bucket(Width(sum))]++
+	}
+	return rows
+}
+
+// IsLatency reports whether a tidied unit is a latency: a time that is
+// not the time per op or per task (first-sec, cancel-sec, stall-sec,
+// p50-wake-sec, ...).
+func IsLatency(unit string) bool {
+	return strings.HasSuffix(unit, "-sec") && !strings.Contains(unit, "/")
+}
+
+// Sum returns one row named name that adds up the rows for which keep
+// returns true.
+func Sum(name string, rows []Row, keep func(unit string) bool) Row {
+	sum := Row{Name: name, Counts: make([]int, len(Bounds)+1)}
+	for _, r := range rows {
+		if !keep(r.Unit) {
+			continue
+		}
+		sum.Cells += r.Cells
+		for i, c := range r.Counts {
+			sum.Counts[i] += c
+		}
+	}
+	return sum
+}
+
+// Write writes rows as a Markdown table: cells per bucket, and the share
+// within ±10%.
+func Write(w io.Writer, rows []Row) error {
+	var b strings.Builder
+	b.WriteString("| metric | cells |")
+	lo := 0.0
+	for _, hi := range Bounds {
+		if lo == 0 {
+			fmt.Fprintf(&b, " ≤ %s |", pct(hi))
+		} else {
+			fmt.Fprintf(&b, " %s–%s |", pct(lo), pct(hi))
+		}
+		lo = hi
+	}
+	fmt.Fprintf(&b, " > %s | within ±%s |\n|---|--:|%s--:|--:|\n", pct(lo), pct(Noisy), strings.Repeat("--:|", len(Bounds)))
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s | %d |", r.Name, r.Cells)
+		for _, c := range r.Counts {
+			fmt.Fprintf(&b, " %d |", c)
+		}
+		fmt.Fprintf(&b, " %.0f%% |\n", 100*r.Within(Noisy))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func pct(f float64) string { return fmt.Sprintf("%g%%", 100*f) }

@@ -1,0 +1,102 @@
+package precision_test
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/perf/benchmath"
+
+	"github.com/concbench/concbench/internal/precision"
+	"github.com/concbench/concbench/internal/results"
+)
+
+func TestWidth(t *testing.T) {
+	inf := math.Inf(1)
+	for _, tc := range []struct {
+		name string
+		s    benchmath.Summary
+		want float64
+	}{
+		{"symmetric", benchmath.Summary{Center: 100, Lo: 95, Hi: 105}, 0.05},
+		{"wider above", benchmath.Summary{Center: 100, Lo: 98, Hi: 120}, 0.2},
+		{"wider below", benchmath.Summary{Center: 100, Lo: 70, Hi: 101}, 0.3},
+		{"all zero", benchmath.Summary{}, 0},
+		{"infinite", benchmath.Summary{Center: 1, Lo: math.Inf(-1), Hi: inf}, inf},
+		{"crosses zero", benchmath.Summary{Center: 1, Lo: -1, Hi: 2}, inf},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := precision.Width(tc.s); math.Abs(got-tc.want) > 1e-12 && got != tc.want {
+				t.Errorf("Width(%+v) = %v; want %v", tc.s, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestBucket(t *testing.T) {
+	for _, tc := range []struct {
+		width float64
+		want  int
+	}{{0, 0}, {0.05, 0}, {0.0501, 1}, {0.1, 1}, {0.15, 2}, {0.2, 2}, {0.21, 3}, {math.Inf(1), 3}} {
+		if got := precision.Bucket(tc.width); got != tc.want {
+			t.Errorf("Bucket(%v) = %d; want %d", tc.width, got, tc.want)
+		}
+	}
+}
+
+func TestTable(t *testing.T) {
+	s, err := results.Read("testdata/two.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := precision.Table(s)
+	rows = append(rows, precision.Sum("latency", rows, precision.IsLatency))
+	// ns/op: n=1 within ±2%, n=2 exact, n=3 one sample (infinite interval).
+	// first-ns: n=1 from 10 to 40 around 20, ±100%.
+	want := []struct {
+		name   string
+		cells  int
+		counts []int
+	}{
+		{"ns/op", 3, []int{2, 0, 0, 1}},
+		{"first-ns", 1, []int{0, 0, 0, 1}},
+		{"latency", 1, []int{0, 0, 0, 1}},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("got %d rows; want %d: %+v", len(rows), len(want), rows)
+	}
+	for i, w := range want {
+		r := rows[i]
+		if r.Name != w.name || r.Cells != w.cells || !slices.Equal(r.Counts, w.counts) {
+			t.Errorf("row %d = %+v; want %s, %d cells, counts %v", i, r, w.name, w.cells, w.counts)
+		}
+	}
+	if got, want := rows[0].Within(precision.Noisy), 2.0/3; got != want {
+		t.Errorf("ns/op Within(10%%) = %v; want %v", got, want)
+	}
+	var b strings.Builder
+	if err := precision.Write(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		"| metric | cells | ≤ 5% | 5%–10% | 10%–20% | > 20% | within ±10% |",
+		"| ns/op | 3 | 2 | 0 | 0 | 1 | 67% |",
+		"| first-ns | 1 | 0 | 0 | 0 | 1 | 0% |",
+	} {
+		if !strings.Contains(b.String(), line+"\n") {
+			t.Errorf("Write wrote\n%s\nwant a line %q", b.String(), line)
+		}
+	}
+}
+
+func TestIsLatency(t *testing.T) {
+	for unit, want := range map[string]bool{
+		"sec/op": false, "sec/task": false, "B/op": false, "progress": false,
+		"first-sec": true, "cancel-sec": true, "stall-sec": true, "p50-wake-sec": true,
+	} {
+		if got := precision.IsLatency(unit); got != want {
+			t.Errorf("IsLatency(%q) = %v; want %v", unit, got, want)
+		}
+	}
+}
