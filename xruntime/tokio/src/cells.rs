@@ -1,0 +1,363 @@
+//! The benchmarks: the Go suite's names, keys, cells and metrics (bench/),
+//! with tokio implementations (impl=tokio...). Each cell runs on one tokio
+//! runtime made for it (see [`crate::runtime`]).
+
+use std::future::Future;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::runtime::Runtime;
+
+use crate::bench::{Benchtime, Loop};
+use crate::work::{self, Kind};
+use crate::{failfast, firstdone, joinall, starvation};
+
+/// What a cell reports besides ns/op.
+pub type Metrics = Vec<(f64, &'static str)>;
+
+/// One benchmark of the suite at one GOMAXPROCS value.
+pub struct Cell {
+    /// The full name without the -procs suffix.
+    pub name: String,
+    pub run: Box<RunFn>,
+}
+
+/// Runs a cell on a runtime for a benchtime; returns the loop and metrics.
+pub type RunFn = dyn Fn(&Runtime, Benchtime) -> (Loop, Metrics);
+
+fn cell(name: String, run: impl Fn(&Runtime, Benchtime) -> (Loop, Metrics) + 'static) -> Cell {
+    Cell {
+        name,
+        run: Box::new(run),
+    }
+}
+
+/// Every cell of the suite at procs worker threads, in the Go suite's order.
+pub fn all(procs: usize) -> Vec<Cell> {
+    let mut cells = join_all();
+    cells.extend(first_done());
+    cells.extend(fail_fast(procs));
+    cells.extend(starvation(procs));
+    cells
+}
+
+/// Runs op b.Loop-style on rt and returns the loop.
+fn bench<F, Fut>(rt: &Runtime, t: Benchtime, mut op: F) -> Loop
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    rt.block_on(async {
+        let mut l = Loop::new(t);
+        while l.more() {
+            op().await;
+        }
+        l
+    })
+}
+
+fn per_task(l: &Loop, n: usize) -> Metrics {
+    vec![(l.elapsed().as_nanos() as f64 / l.n() as f64 / n as f64, "ns/task")]
+}
+
+const JOIN_IMPLS: [&str; 4] = ["tokiojoinall", "tokiojoinset", "tokiospawn", "tokioserial"];
+
+/// BenchmarkJoinAll: n tasks of one kind, joined; the cells the Go suite
+/// runs (n=100000 only for tiny tasks, serial waits only at n=10).
+fn join_all() -> Vec<Cell> {
+    let mut cells = Vec::new();
+    for im in JOIN_IMPLS {
+        for n in [10usize, 1000, 100000] {
+            for kind in [Kind::Tiny, Kind::Cpu, Kind::Wait] {
+                if n == 100000 && kind != Kind::Tiny || im == "tokioserial" && kind == Kind::Wait && n > 10 {
+                    continue;
+                }
+                let name = format!("BenchmarkJoinAll/impl={im}/n={n}/task={}", kind.name());
+                cells.push(cell(name, move |rt, t| {
+                    let tasks = move || (0..n as u64).map(move |i| kind.run(i));
+                    let l = bench(rt, t, || async move {
+                        let out = match im {
+                            "tokiojoinall" => joinall::join_all(tasks()).await,
+                            "tokiojoinset" => joinall::join_set(tasks()).await,
+                            "tokiospawn" => joinall::spawn_each(tasks()).await,
+                            _ => joinall::serial(tasks()).await,
+                        };
+                        assert_eq!(out.len(), n, "{im}: {} results; want {n}", out.len());
+                        black_box(out);
+                    });
+                    let m = per_task(&l, n);
+                    (l, m)
+                }));
+            }
+        }
+    }
+    cells
+}
+
+/// Stamps of one race, in ns since base.
+struct Race {
+    base: Instant,
+    left: AtomicU64, // losers not yet dropped
+    started: AtomicI64,
+    won: AtomicI64,
+    last_loser: AtomicI64,
+}
+
+impl Race {
+    fn now(&self) -> i64 {
+        self.base.elapsed().as_nanos() as i64
+    }
+}
+
+/// Marks a loser dropped; it lives in the loser's future, polled or not.
+struct Dropped(Arc<Race>);
+
+impl Drop for Dropped {
+    fn drop(&mut self) {
+        if self.0.left.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.0.last_loser.store(self.0.now(), Ordering::Release);
+        }
+    }
+}
+
+type Racer = std::pin::Pin<Box<dyn Future<Output = u64> + Send>>;
+
+/// The tasks of one race: task 0 wins by running one task of kind, the
+/// others wait until they are dropped.
+fn racers(p: &Arc<Race>, n: usize, kind: Kind) -> Vec<Racer> {
+    let w = p.clone();
+    let mut tasks: Vec<Racer> = vec![Box::pin(async move {
+        w.started.store(w.now(), Ordering::Release);
+        let v = kind.run(0).await;
+        w.won.store(w.now(), Ordering::Release);
+        v
+    })];
+    for _ in 1..n {
+        let guard = Dropped(p.clone());
+        tasks.push(Box::pin(async move {
+            let _guard = guard;
+            std::future::pending::<u64>().await
+        }));
+    }
+    tasks
+}
+
+const FIRST_IMPLS: [&str; 4] = ["tokioselect", "tokioselectall", "tokiojoinset", "tokiounordered"];
+
+/// BenchmarkFirstDone: a race of n tasks that task 0 wins; first-ns,
+/// cancel-ns, start-ns and win-ns as the Go suite defines them, a loser's
+/// "return" being its drop. impl=tokioselect (select! of two branches)
+/// runs at n=2 only.
+fn first_done() -> Vec<Cell> {
+    let mut cells = Vec::new();
+    for im in FIRST_IMPLS {
+        for n in [2usize, 16, 1024] {
+            if im == "tokioselect" && n > 2 {
+                continue;
+            }
+            for kind in [Kind::Tiny, Kind::Wait] {
+                let name = format!("BenchmarkFirstDone/impl={im}/n={n}/task={}", kind.name());
+                cells.push(cell(name, move |rt, t| race_cell(rt, t, im, n, kind)));
+            }
+        }
+    }
+    cells
+}
+
+fn race_cell(rt: &Runtime, t: Benchtime, im: &'static str, n: usize, kind: Kind) -> (Loop, Metrics) {
+    let p = Arc::new(Race {
+        base: Instant::now(),
+        left: AtomicU64::new(0),
+        started: AtomicI64::new(0),
+        won: AtomicI64::new(0),
+        last_loser: AtomicI64::new(0),
+    });
+    let sums: [AtomicI64; 4] = Default::default(); // first, cancel, start, win
+    let l = bench(rt, t, || {
+        let p = p.clone();
+        let sums = &sums;
+        async move {
+            p.left.store(n as u64 - 1, Ordering::Release);
+            let mut tasks = racers(&p, n, kind);
+            let called = p.now();
+            let v = match im {
+                "tokioselect" => {
+                    let b = tasks.pop().expect("two tasks");
+                    firstdone::select(tasks.pop().expect("two tasks"), b).await
+                }
+                "tokioselectall" => firstdone::select_all(tasks).await,
+                "tokiojoinset" => firstdone::join_set(tasks).await,
+                _ => firstdone::unordered(tasks).await,
+            };
+            let got = p.now();
+            assert_eq!(
+                p.left.load(Ordering::Acquire),
+                0,
+                "{im}: a loser was not dropped before the call returned"
+            );
+            black_box(v);
+            let won = p.won.load(Ordering::Acquire);
+            let started = p.started.load(Ordering::Acquire);
+            for (s, d) in sums.iter().zip([
+                got - won,
+                p.last_loser.load(Ordering::Acquire) - won,
+                started - called,
+                won - started,
+            ]) {
+                s.fetch_add(d, Ordering::Relaxed);
+            }
+        }
+    });
+    let ops = l.n() as f64;
+    let avg = |i: usize| sums[i].load(Ordering::Relaxed) as f64 / ops;
+    let m = vec![
+        (avg(0), "first-ns"),
+        (avg(1), "cancel-ns"),
+        (avg(2), "start-ns"),
+        (avg(3), "win-ns"),
+    ];
+    (l, m)
+}
+
+const FAIL_IMPLS: [&str; 2] = ["tokiotryjoinall", "tokiojoinset"];
+
+#[derive(Debug)]
+struct Failed;
+
+/// BenchmarkFailFast: task=ok (n tiny tasks, ns/task), task=fail (the last
+/// task fails at once, the others wait until dropped; cancel-ns from the
+/// failure to the return) and task=cpufail (n cpu tasks with a limit of
+/// GOMAXPROCS for impl=tokiojoinset, the 10th failing after its work;
+/// wasted-tasks per op counts tasks that began after the failing task
+/// returned its error).
+fn fail_fast(procs: usize) -> Vec<Cell> {
+    let mut cells = Vec::new();
+    for im in FAIL_IMPLS {
+        for n in [16usize, 1024] {
+            let name = |task| format!("BenchmarkFailFast/impl={im}/n={n}/task={task}");
+            cells.push(cell(name("ok"), move |rt, t| {
+                let l = bench(rt, t, || async move {
+                    let tasks = (0..n as u64).map(|i| async move { Ok::<u64, Failed>(work::tiny(i)) });
+                    black_box(fail_fast_run(im, 0, tasks).await.expect("no task fails"));
+                });
+                let m = per_task(&l, n);
+                (l, m)
+            }));
+            cells.push(cell(name("fail"), move |rt, t| fail_cell(rt, t, im, n)));
+            cells.push(cell(name("cpufail"), move |rt, t| cpu_fail_cell(rt, t, im, n, procs)));
+        }
+    }
+    cells
+}
+
+async fn fail_fast_run<F, T>(im: &str, limit: usize, tasks: impl Iterator<Item = F>) -> Result<Vec<T>, Failed>
+where
+    F: Future<Output = Result<T, Failed>> + Send + 'static,
+    T: Send + 'static,
+{
+    match im {
+        "tokiotryjoinall" => failfast::try_join_all(tasks).await,
+        _ => failfast::join_set(limit, tasks).await,
+    }
+}
+
+type FailTask = std::pin::Pin<Box<dyn Future<Output = Result<u64, Failed>> + Send>>;
+
+fn fail_cell(rt: &Runtime, t: Benchtime, im: &'static str, n: usize) -> (Loop, Metrics) {
+    let base = Instant::now();
+    let failed_at = Arc::new(AtomicI64::new(0));
+    let total = AtomicI64::new(0);
+    let l = bench(rt, t, || {
+        let (failed_at, total) = (failed_at.clone(), &total);
+        async move {
+            let mut tasks: Vec<FailTask> = (1..n).map(|_| Box::pin(std::future::pending()) as FailTask).collect();
+            let f = failed_at.clone();
+            tasks.push(Box::pin(async move {
+                f.store(base.elapsed().as_nanos() as i64, Ordering::Release);
+                Err(Failed)
+            }));
+            assert!(
+                fail_fast_run(im, 0, tasks.into_iter()).await.is_err(),
+                "{im}: no error; want Failed"
+            );
+            total.fetch_add(
+                base.elapsed().as_nanos() as i64 - failed_at.load(Ordering::Acquire),
+                Ordering::Relaxed,
+            );
+        }
+    });
+    let m = vec![(total.load(Ordering::Relaxed) as f64 / l.n() as f64, "cancel-ns")];
+    (l, m)
+}
+
+fn cpu_fail_cell(rt: &Runtime, t: Benchtime, im: &'static str, n: usize, limit: usize) -> (Loop, Metrics) {
+    const FAILING: u64 = 9; // the 10th task
+    let wasted = Arc::new(AtomicU64::new(0));
+    let l = bench(rt, t, || {
+        let wasted = wasted.clone();
+        async move {
+            let failed = Arc::new(AtomicBool::new(false));
+            let tasks = (0..n as u64).map(|i| {
+                let (failed, wasted) = (failed.clone(), wasted.clone());
+                async move {
+                    if failed.load(Ordering::Acquire) {
+                        wasted.fetch_add(1, Ordering::Relaxed);
+                    }
+                    let v = work::cpu(i);
+                    if i == FAILING {
+                        failed.store(true, Ordering::Release);
+                        return Err(Failed);
+                    }
+                    Ok(v)
+                }
+            });
+            assert!(
+                fail_fast_run(im, limit, tasks).await.is_err(),
+                "{im}: no error; want Failed"
+            );
+        }
+    });
+    let m = vec![(wasted.load(Ordering::Relaxed) as f64 / l.n() as f64, "wasted-tasks")];
+    (l, m)
+}
+
+/// The iterations of one bounded hog, as the Go suite's hogIters.
+pub const HOG_ITERS: u64 = 2_000_000;
+
+/// BenchmarkStarvation: n hogs (n = GOMAXPROCS, and GOMAXPROCS-1 when more
+/// than one) next to a victim; the wake-up delays of every op, summarised.
+fn starvation(procs: usize) -> Vec<Cell> {
+    let mut ns = vec![procs];
+    if procs > 1 {
+        ns.push(procs - 1);
+    }
+    let mut cells = Vec::new();
+    for n in ns {
+        for hog in starvation::HOGS {
+            for victim in starvation::VICTIMS {
+                let name = format!("BenchmarkStarvation/n={n}/hog={hog}/victim={victim}");
+                cells.push(cell(name, move |rt, t| {
+                    let mut delays: Vec<Duration> = Vec::new();
+                    let l = rt.block_on(async {
+                        let mut l = Loop::new(t);
+                        while l.more() {
+                            delays.extend(starvation::measure(hog, victim, n, HOG_ITERS).await);
+                        }
+                        l
+                    });
+                    let d = starvation::summarize(&delays);
+                    let m = vec![
+                        (d.p50.as_nanos() as f64, "p50-wake-ns"),
+                        (d.p99.as_nanos() as f64, "p99-wake-ns"),
+                        (d.max.as_nanos() as f64, "max-wake-ns"),
+                        (d.wakes as f64 / l.n() as f64, "wakes"),
+                    ];
+                    (l, m)
+                }));
+            }
+        }
+    }
+    cells
+}
