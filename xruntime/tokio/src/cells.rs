@@ -2,6 +2,7 @@
 //! with tokio implementations (impl=tokio...). Each cell runs on one tokio
 //! runtime made for it (see [`crate::runtime`]).
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
@@ -56,6 +57,18 @@ where
         }
         l
     })
+}
+
+/// The median of one span per op, in ns, as the Go suite's reportMedian: a
+/// latency that one slow op cannot move. Two middle values are averaged.
+fn median(mut ns: Vec<i64>) -> f64 {
+    ns.sort_unstable();
+    let mid = ns.len() / 2;
+    match ns.len() {
+        0 => 0.0,
+        n if n % 2 == 0 => (ns[mid - 1] + ns[mid]) as f64 / 2.0,
+        _ => ns[mid] as f64,
+    }
 }
 
 fn per_task(l: &Loop, n: usize) -> Metrics {
@@ -174,10 +187,10 @@ fn race_cell(rt: &Runtime, t: Benchtime, im: &'static str, n: usize, kind: Kind)
         won: AtomicI64::new(0),
         last_loser: AtomicI64::new(0),
     });
-    let sums: [AtomicI64; 4] = Default::default(); // first, cancel, start, win
+    let spans = RefCell::new(Vec::new()); // per op: first, cancel, start, win
     let l = bench(rt, t, || {
         let p = p.clone();
-        let sums = &sums;
+        let spans = &spans;
         async move {
             p.left.store(n as u64 - 1, Ordering::Release);
             let mut tasks = racers(&p, n, kind);
@@ -200,23 +213,21 @@ fn race_cell(rt: &Runtime, t: Benchtime, im: &'static str, n: usize, kind: Kind)
             black_box(v);
             let won = p.won.load(Ordering::Acquire);
             let started = p.started.load(Ordering::Acquire);
-            for (s, d) in sums.iter().zip([
+            spans.borrow_mut().push([
                 got - won,
                 p.last_loser.load(Ordering::Acquire) - won,
                 started - called,
                 won - started,
-            ]) {
-                s.fetch_add(d, Ordering::Relaxed);
-            }
+            ]);
         }
     });
-    let ops = l.n() as f64;
-    let avg = |i: usize| sums[i].load(Ordering::Relaxed) as f64 / ops;
+    let spans = spans.into_inner();
+    let col = |i: usize| median(spans.iter().map(|s| s[i]).collect());
     let m = vec![
-        (avg(0), "first-ns"),
-        (avg(1), "cancel-ns"),
-        (avg(2), "start-ns"),
-        (avg(3), "win-ns"),
+        (col(0), "first-ns"),
+        (col(1), "cancel-ns"),
+        (col(2), "start-ns"),
+        (col(3), "win-ns"),
     ];
     (l, m)
 }
@@ -268,9 +279,9 @@ type FailTask = std::pin::Pin<Box<dyn Future<Output = Result<u64, Failed>> + Sen
 fn fail_cell(rt: &Runtime, t: Benchtime, im: &'static str, n: usize) -> (Loop, Metrics) {
     let base = Instant::now();
     let failed_at = Arc::new(AtomicI64::new(0));
-    let total = AtomicI64::new(0);
+    let cancel = RefCell::new(Vec::new());
     let l = bench(rt, t, || {
-        let (failed_at, total) = (failed_at.clone(), &total);
+        let (failed_at, cancel) = (failed_at.clone(), &cancel);
         async move {
             let mut tasks: Vec<FailTask> = (1..n).map(|_| Box::pin(std::future::pending()) as FailTask).collect();
             let f = failed_at.clone();
@@ -282,13 +293,11 @@ fn fail_cell(rt: &Runtime, t: Benchtime, im: &'static str, n: usize) -> (Loop, M
                 fail_fast_run(im, 0, tasks.into_iter()).await.is_err(),
                 "{im}: no error; want Failed"
             );
-            total.fetch_add(
-                base.elapsed().as_nanos() as i64 - failed_at.load(Ordering::Acquire),
-                Ordering::Relaxed,
-            );
+            let span = base.elapsed().as_nanos() as i64 - failed_at.load(Ordering::Acquire);
+            cancel.borrow_mut().push(span);
         }
     });
-    let m = vec![(total.load(Ordering::Relaxed) as f64 / l.n() as f64, "cancel-ns")];
+    let m = vec![(median(cancel.into_inner()), "cancel-ns")];
     (l, m)
 }
 
@@ -326,8 +335,33 @@ fn cpu_fail_cell(rt: &Runtime, t: Benchtime, im: &'static str, n: usize, limit: 
 /// The iterations of one bounded hog, as the Go suite's hogIters.
 pub const HOG_ITERS: u64 = 2_000_000;
 
+/// The fewest wake-ups a 99th percentile is reported from, as the Go suite.
+const P99_WAKES: usize = 100;
+
+/// BenchmarkStarvation's metrics over one sample's windows, as the Go
+/// suite's reportStarvation: progress (wake-ups made per wake-up due),
+/// stall-ns (median over ops of the longest stall), and p50/p99-wake-ns only
+/// from enough wake-ups.
+fn starvation_metrics(wins: &[starvation::Window]) -> Metrics {
+    let delays: Vec<Duration> = wins.iter().flat_map(|w| w.delays.iter().copied()).collect();
+    let stalls: Vec<Duration> = wins.iter().map(|w| w.stall).collect();
+    let due: f64 = wins.iter().map(|w| w.due()).sum();
+    let mut m = vec![
+        (delays.len() as f64 / due, "progress"),
+        (starvation::summarize(&stalls).p50.as_nanos() as f64, "stall-ns"),
+    ];
+    let d = starvation::summarize(&delays);
+    if d.wakes >= starvation::MIN_WAKES {
+        m.push((d.p50.as_nanos() as f64, "p50-wake-ns"));
+    }
+    if d.wakes >= P99_WAKES {
+        m.push((d.p99.as_nanos() as f64, "p99-wake-ns"));
+    }
+    m
+}
+
 /// BenchmarkStarvation: n hogs (n = GOMAXPROCS, and GOMAXPROCS-1 when more
-/// than one) next to a victim; the wake-up delays of every op, summarised.
+/// than one) next to a victim; see [`starvation_metrics`].
 fn starvation(procs: usize) -> Vec<Cell> {
     let mut ns = vec![procs];
     if procs > 1 {
@@ -339,22 +373,15 @@ fn starvation(procs: usize) -> Vec<Cell> {
             for victim in starvation::VICTIMS {
                 let name = format!("BenchmarkStarvation/n={n}/hog={hog}/victim={victim}");
                 cells.push(cell(name, move |rt, t| {
-                    let mut delays: Vec<Duration> = Vec::new();
+                    let mut wins = Vec::new();
                     let l = rt.block_on(async {
                         let mut l = Loop::new(t);
                         while l.more() {
-                            delays.extend(starvation::measure(hog, victim, n, HOG_ITERS).await);
+                            wins.push(starvation::measure(hog, victim, n, HOG_ITERS).await);
                         }
                         l
                     });
-                    let d = starvation::summarize(&delays);
-                    let m = vec![
-                        (d.p50.as_nanos() as f64, "p50-wake-ns"),
-                        (d.p99.as_nanos() as f64, "p99-wake-ns"),
-                        (d.max.as_nanos() as f64, "max-wake-ns"),
-                        (d.wakes as f64 / l.n() as f64, "wakes"),
-                    ];
-                    (l, m)
+                    (l, starvation_metrics(&wins))
                 }));
             }
         }

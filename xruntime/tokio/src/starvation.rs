@@ -169,18 +169,17 @@ impl Drop for AbortOnDrop {
 /// Runs victim next to n hogs of iters iterations, on the current runtime,
 /// as Go's starvation.Measure: it starts the victim, waits for its first
 /// wake-up, spawns the hogs, waits for them and for one more wake-up, and
-/// returns the delays of the wake-ups that fell due before the first hog
-/// returned (or, if none did, of the one the victim was waiting for). It
-/// panics if n is 0 or if the victim makes no wake-up within 10 s once the
-/// hogs are done.
-pub async fn measure(hog_name: &'static str, victim_name: &str, n: usize, iters: u64) -> Vec<Duration> {
+/// returns the [`Window`] the hogs held, from their start until the first
+/// of them returned. It panics if n is 0 or if the victim makes no wake-up
+/// within 10 s once the hogs are done.
+pub async fn measure(hog_name: &'static str, victim_name: &str, n: usize, iters: u64) -> Window {
     assert!(n >= 1, "starvation: measure with {n} hogs; want n >= 1");
     let rec = Arc::new(Recorder::default());
     let r = rec.clone();
     let v = tokio::spawn(victim(victim_name, Arc::new(move |d| r.wake(d))));
     let _abort = AbortOnDrop(v);
     rec.wait_wake(None).await;
-    rec.start();
+    let start = rec.start();
     let hogs: Vec<_> = (0..n)
         .map(|_| {
             tokio::spawn(async move {
@@ -195,7 +194,7 @@ pub async fn measure(hog_name: &'static str, victim_name: &str, n: usize, iters:
         end = Some(end.map_or(t, |e| e.min(t)));
     }
     rec.wait_wake(Some(Instant::now())).await;
-    rec.stop(end.expect("starvation: n >= 1"))
+    rec.stop(start, end.expect("starvation: n >= 1"))
 }
 
 #[derive(Default)]
@@ -223,8 +222,9 @@ impl Recorder {
         self.woke.notify_one();
     }
 
-    fn start(&self) {
+    fn start(&self) -> Instant {
         self.state.lock().unwrap().recording = true;
+        Instant::now()
     }
 
     /// Waits for a wake-up later than after (any wake-up for None).
@@ -241,23 +241,52 @@ impl Recorder {
         }
     }
 
-    fn stop(&self, end: Instant) -> Vec<Duration> {
+    /// Ends the recording and returns the window from start to end, as Go's
+    /// recorder.stop: the delays of the wake-ups due in it, and its longest
+    /// stall, which counts a wake-up due just before start from start on.
+    fn stop(&self, start: Instant, end: Instant) -> Window {
         let mut s = self.state.lock().unwrap();
         s.recording = false;
-        let mut delays: Vec<Duration> = s
-            .wakes
-            .iter()
-            .filter(|(at, d)| *at - *d < end)
-            .map(|(_, d)| *d)
-            .collect();
-        if delays.is_empty() {
-            if let Some((_, d)) = s.wakes.first() {
-                delays.push(*d);
+        let mut win = Window {
+            length: end.saturating_duration_since(start),
+            ..Window::default()
+        };
+        for &(at, delay) in &s.wakes {
+            let due = at - delay;
+            if due >= end {
+                continue;
             }
+            if due >= start {
+                win.delays.push(delay);
+            }
+            win.stall = win.stall.max(at.saturating_duration_since(due.max(start)));
         }
-        delays
+        win
     }
 }
+
+/// What a victim went through while the hogs of one [`measure`] ran (Go's
+/// starvation.Window).
+#[derive(Debug, Default, Clone)]
+pub struct Window {
+    /// From the hogs' start until the first of them returned.
+    pub length: Duration,
+    /// The delays of the wake-ups that fell due in the window, in order.
+    pub delays: Vec<Duration>,
+    /// The longest time in the window the victim waited to run.
+    pub stall: Duration,
+}
+
+impl Window {
+    /// How many wake-ups an unhindered victim makes in the window, at least 1.
+    pub fn due(&self) -> f64 {
+        (self.length.as_secs_f64() / PERIOD.as_secs_f64()).max(1.0)
+    }
+}
+
+/// The fewest wake-ups a percentile of their delays is reported from (Go's
+/// starvation.MinWakes).
+pub const MIN_WAKES: usize = 20;
 
 /// The median, 99th percentile (nearest rank) and maximum of delays, and
 /// their count, as Go's starvation.Summarize.

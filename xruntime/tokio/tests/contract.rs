@@ -392,13 +392,33 @@ fn starvation_hogs_do_the_same_work() {
 }
 
 #[test]
-fn starvation_measure_reports_wakeups() {
+fn starvation_measure_returns_the_window() {
     for procs in [1, 2] {
         let rt = runtime(procs, false).unwrap();
         for v in starvation::VICTIMS {
-            let d = rt.block_on(starvation::measure("yield", v, procs, 20_000));
-            assert!(!d.is_empty(), "procs {procs} victim {v}: no delays; want at least one");
+            let w = rt.block_on(starvation::measure("yield", v, procs, 20_000));
+            assert!(
+                w.length > Duration::ZERO,
+                "procs {procs} victim {v}: window {w:?}; want a length"
+            );
         }
+    }
+}
+
+#[test]
+fn starvation_tight_hog_holds_a_current_thread_runtime() {
+    // One thread, a hog that never awaits: the victim cannot run until the
+    // hog returns, so its stall is the window less at most one period (its
+    // next wake-up was due at most a period after the window began).
+    let rt = runtime(1, false).unwrap();
+    for v in starvation::VICTIMS {
+        let w = rt.block_on(starvation::measure("tight", v, 1, 500_000));
+        let least = w.length.saturating_sub(starvation::PERIOD);
+        assert!(
+            w.stall >= least,
+            "victim {v}: stall {:?}; want at least {least:?} ({w:?})",
+            w.stall
+        );
     }
 }
 
