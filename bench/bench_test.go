@@ -4,38 +4,28 @@
 //
 //	benchstat -col /impl -row /n@num,/task results.txt
 //
-// GOMAXPROCS comes from -cpu; the preemption mode from the process's GODEBUG,
-// which the runner records as a "preempt:" config line.
+// Names, keys, task kinds and units come from internal/suite, which the
+// report reads by too. GOMAXPROCS comes from -cpu; the preemption mode from
+// the process's GODEBUG, which the runner records as a "preempt:" config
+// line.
 package bench
 
 import (
-	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-)
 
-// name joins key, value pairs into a sub-benchmark name: name("impl", "own",
-// "n", 10) is "impl=own/n=10".
-func name(kv ...any) string {
-	if len(kv)%2 != 0 {
-		panic("bench: name needs key, value pairs")
-	}
-	parts := make([]string, 0, len(kv)/2)
-	for i := 0; i < len(kv); i += 2 {
-		v := fmt.Sprint(kv[i+1])
-		if strings.ContainsAny(v, "/=- ") {
-			panic(fmt.Sprintf("bench: value %q of %v may not contain '/', '=', '-' or spaces", v, kv[i]))
-		}
-		parts = append(parts, fmt.Sprintf("%v=%s", kv[i], v))
-	}
-	return strings.Join(parts, "/")
-}
+	"github.com/concbench/concbench/internal/suite"
+)
 
 // perTask reports the benchmark's time per task as ns/task; call it after
 // the b.Loop loop, when b.N and b.Elapsed are final.
 func perTask(b *testing.B, tasks int) {
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(tasks), "ns/task")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(tasks), suite.NsPerTask)
 }
 
 // reportMedian reports the median of one span per op (in ns) as unit: a
@@ -52,4 +42,31 @@ func reportMedian(b *testing.B, ns []int64, unit string) {
 		m = (float64(ns[mid-1]) + m) / 2
 	}
 	b.ReportMetric(m, unit)
+}
+
+// TestNames checks that every top-level benchmark of this package is a
+// pattern of internal/suite, and every pattern a benchmark here: the report
+// finds its cells by those names.
+func TestNames(t *testing.T) {
+	files, err := filepath.Glob("*_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, path := range files {
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Benchmark") {
+				got = append(got, strings.TrimPrefix(fn.Name.Name, "Benchmark"))
+			}
+		}
+	}
+	slices.Sort(got)
+	want := slices.Sorted(slices.Values(suite.Patterns))
+	if !slices.Equal(got, want) {
+		t.Errorf("benchmarks = %q; want suite.Patterns %q", got, want)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/concbench/concbench/internal/suite"
 	"time"
 
 	"github.com/concbench/concbench/internal/work"
@@ -32,23 +34,23 @@ import (
 // task=cpufail (it has no limit). It leaves out tasks that return errors
 // late, nested groups, and building the task slice (done outside the loop).
 func BenchmarkFailFast(b *testing.B) {
-	impls := append([]failfast.Impl{{Name: "waitgroup", Run: waitGroupBaseline}}, failfast.Impls...)
+	impls := append([]failfast.Impl{{Name: suite.WaitGroup, Run: waitGroupBaseline}}, failfast.Impls...)
 	for _, im := range impls {
 		_, unlimited := im.Deviations["limit"]
 		for _, n := range []int{16, 1024} {
-			b.Run(name("impl", im.Name, "n", n, "task", "ok"), func(b *testing.B) {
+			b.Run(suite.Name(suite.Impl.Is(im.Name), suite.N.Is(n), suite.Task.Is(suite.OK)), func(b *testing.B) {
 				benchOK(b, im.Run, n)
 			})
-			if im.Name == "waitgroup" {
+			if im.Name == suite.WaitGroup {
 				continue
 			}
-			b.Run(name("impl", im.Name, "n", n, "task", "fail"), func(b *testing.B) {
+			b.Run(suite.Name(suite.Impl.Is(im.Name), suite.N.Is(n), suite.Task.Is(suite.Fail)), func(b *testing.B) {
 				benchFail(b, im.Run, n)
 			})
 			if unlimited {
 				continue
 			}
-			b.Run(name("impl", im.Name, "n", n, "task", "cpufail"), func(b *testing.B) {
+			b.Run(suite.Name(suite.Impl.Is(im.Name), suite.N.Is(n), suite.Task.Is(suite.CPUFail)), func(b *testing.B) {
 				benchCPUFail(b, im.Run, n)
 			})
 		}
@@ -95,7 +97,7 @@ func benchFail(b *testing.B, run failfast.Func, n int) {
 		}
 		cancel = append(cancel, int64(time.Since(failedAt)))
 	}
-	reportMedian(b, cancel, "cancel-ns")
+	reportMedian(b, cancel, suite.CancelNs)
 }
 
 func benchCPUFail(b *testing.B, run failfast.Func, n int) {
@@ -126,7 +128,7 @@ func benchCPUFail(b *testing.B, run failfast.Func, n int) {
 			b.Fatalf("err = %v; want %v", err, errBench)
 		}
 	}
-	b.ReportMetric(float64(wasted.Load())/float64(b.N), "wasted-tasks")
+	b.ReportMetric(float64(wasted.Load())/float64(b.N), suite.WastedTasks)
 }
 
 // waitGroupBaseline is the floor of task=ok: a goroutine per task and a

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/concbench/concbench/internal/suite"
 	"time"
 
 	"github.com/concbench/concbench/internal/work"
@@ -48,8 +50,8 @@ func BenchmarkFirstDone(b *testing.B) {
 			if r.maxTasks > 0 && n > r.maxTasks {
 				continue
 			}
-			for _, kind := range []string{"tiny", "wait"} {
-				b.Run(name("impl", r.name, "n", n, "task", kind), func(b *testing.B) {
+			for _, kind := range []string{suite.Tiny, suite.Wait} {
+				b.Run(suite.Name(suite.Impl.Is(r.name), suite.N.Is(n), suite.Task.Is(kind)), func(b *testing.B) {
 					p := newRace(n, kind)
 					var first, cancel, start, win []int64
 					b.ReportAllocs()
@@ -62,10 +64,10 @@ func BenchmarkFirstDone(b *testing.B) {
 						start = append(start, p.started-p.called)
 						win = append(win, p.won-p.started)
 					}
-					reportMedian(b, first, "first-ns")
-					reportMedian(b, cancel, "cancel-ns")
-					reportMedian(b, start, "start-ns")
-					reportMedian(b, win, "win-ns")
+					reportMedian(b, first, suite.FirstNs)
+					reportMedian(b, cancel, suite.CancelNs)
+					reportMedian(b, start, suite.StartNs)
+					reportMedian(b, win, suite.WinNs)
 				})
 			}
 		}
@@ -102,7 +104,7 @@ func racers() []racer {
 				break
 			}
 		}},
-		racer{name: "floor", run: floor},
+		racer{name: suite.Floor, run: floor},
 	)
 }
 
@@ -147,9 +149,9 @@ func newRace(n int, kind string) *race {
 		var v int
 		var err error
 		switch kind {
-		case "tiny":
+		case suite.Tiny:
 			v = work.Tiny(0)
-		case "wait":
+		case suite.Wait:
 			v, err = work.Wait(ctx, 0)
 		default:
 			panic("bench: unknown task kind " + kind)

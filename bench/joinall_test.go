@@ -3,6 +3,8 @@ package bench
 import (
 	"testing"
 
+	"github.com/concbench/concbench/internal/suite"
+
 	"github.com/concbench/concbench/internal/work"
 	"github.com/concbench/concbench/patterns/joinall"
 )
@@ -25,11 +27,11 @@ func BenchmarkJoinAll(b *testing.B) {
 	for _, im := range joinall.Impls {
 		for _, n := range []int{10, 1000, 100000} {
 			for _, kind := range work.Kinds {
-				if n == 100000 && (kind != "tiny" || im.Name == "osthread") || im.Name == "serial" && kind == "wait" && n > 10 {
+				if n == 100000 && (kind != suite.Tiny || im.Name == suite.OSThread) || im.Name == suite.Serial && kind == suite.Wait && n > 10 {
 					continue
 				}
 				tasks := joinTasks(kind, n)
-				b.Run(name("impl", im.Name, "n", n, "task", kind), func(b *testing.B) {
+				b.Run(suite.Name(suite.Impl.Is(im.Name), suite.N.Is(n), suite.Task.Is(kind)), func(b *testing.B) {
 					b.ReportAllocs()
 					for b.Loop() {
 						if _, err := im.Run(tasks); err != nil {
@@ -47,11 +49,11 @@ func joinTasks(kind string, n int) []func() (int, error) {
 	tasks := make([]func() (int, error), n)
 	for i := range tasks {
 		switch kind {
-		case "tiny":
+		case suite.Tiny:
 			tasks[i] = func() (int, error) { return work.Tiny(i), nil }
-		case "cpu":
+		case suite.CPU:
 			tasks[i] = func() (int, error) { return work.CPU(i), nil }
-		case "wait":
+		case suite.Wait:
 			tasks[i] = func() (int, error) { return work.Sleep(i), nil }
 		default:
 			panic("bench: unknown task kind " + kind)

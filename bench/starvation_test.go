@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/concbench/concbench/internal/suite"
 	"time"
 
 	"github.com/concbench/concbench/patterns/starvation"
@@ -61,7 +63,7 @@ func BenchmarkStarvation(b *testing.B) {
 	for _, n := range ns {
 		for _, h := range starvation.Hogs {
 			for _, v := range starvation.Victims {
-				b.Run(name("n", n, "hog", h.Name, "victim", v.Name), func(b *testing.B) {
+				b.Run(suite.Name(suite.N.Is(n), suite.Hog.Is(h.Name), suite.Victim.Is(v.Name)), func(b *testing.B) {
 					var wins []starvation.Window
 					for b.Loop() {
 						wins = append(wins, starvation.Measure(h, v, n, hogIters))
@@ -87,13 +89,13 @@ func reportStarvation(b *testing.B, wins []starvation.Window) {
 		stalls = append(stalls, w.Stall)
 		due += w.Due()
 	}
-	b.ReportMetric(float64(len(delays))/due, "progress")
-	b.ReportMetric(float64(starvation.Summarize(stalls).P50.Nanoseconds()), "stall-ns")
+	b.ReportMetric(float64(len(delays))/due, suite.Progress)
+	b.ReportMetric(float64(starvation.Summarize(stalls).P50.Nanoseconds()), suite.StallNs)
 	d := starvation.Summarize(delays)
 	if d.Wakes >= starvation.MinWakes {
-		b.ReportMetric(float64(d.P50.Nanoseconds()), "p50-wake-ns")
+		b.ReportMetric(float64(d.P50.Nanoseconds()), suite.P50WakeNs)
 	}
 	if d.Wakes >= p99Wakes {
-		b.ReportMetric(float64(d.P99.Nanoseconds()), "p99-wake-ns")
+		b.ReportMetric(float64(d.P99.Nanoseconds()), suite.P99WakeNs)
 	}
 }

@@ -1,11 +1,10 @@
 package gate
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/concbench/concbench/internal/gate/verdict"
-	"golang.org/x/perf/benchfmt"
+	"github.com/concbench/concbench/internal/results"
 )
 
 // which is a side of the comparison.
@@ -18,61 +17,49 @@ const (
 
 func (w which) String() string { return [...]string{"base", "head"}[w] }
 
-type key struct{ bench, unit string }
+// sampleSet gathers the values of every benchmark and unit on both sides:
+// a results.Set whose cells carry the side (results.Side), so benchmarks of
+// different packages or names never merge.
+type sampleSet struct{ set *results.Set }
 
-// sampleSet gathers the values of every benchmark and unit on both sides,
-// keeping the order in which they first appeared.
-type sampleSet struct {
-	keys []key
-	vals map[key]*[2][]float64
-}
-
-func newSampleSet() *sampleSet { return &sampleSet{vals: map[key]*[2][]float64{}} }
+func newSampleSet() *sampleSet { return &sampleSet{results.New()} }
 
 // add reads the benchmark output of one process of side w and returns how
 // many benchmark lines it held. Units are tidied by benchfmt ("ns/op" becomes
 // "sec/op", "first-ns" becomes "first-sec").
 func (s *sampleSet) add(w which, out []byte, label string) (int, error) {
-	rd := benchfmt.NewReader(bytes.NewReader(out), label)
-	n := 0
-	for rd.Scan() {
-		switch rec := rd.Result().(type) {
-		case *benchfmt.SyntaxError:
-			return n, fmt.Errorf("reading benchmark output: %v", rec)
-		case *benchfmt.Result:
-			n++
-			for _, v := range rec.Values {
-				k := key{"Benchmark" + rec.Name.String(), v.Unit}
-				vs, ok := s.vals[k]
-				if !ok {
-					vs = new([2][]float64)
-					s.vals[k] = vs
-					s.keys = append(s.keys, k)
-				}
-				vs[w] = append(vs[w], v.Value)
-			}
-		}
+	n, err := s.set.Add(label, out, results.Side, w.String())
+	if err != nil {
+		return n, fmt.Errorf("reading benchmark output: %v", err)
 	}
-	return n, rd.Err()
+	return n, nil
 }
 
-// inputs returns the comparisons to make, in order of first appearance, and
+// inputs returns the comparisons to make, in the order of the cells, and
 // the benchmarks measured on one side only (added or removed by the change:
 // reported, not compared).
 func (s *sampleSet) inputs() (in []verdict.Input, onlyBase, onlyHead []string) {
-	seen := map[string]bool{}
-	for _, k := range s.keys {
-		vs := s.vals[k]
+	seen := map[results.Cell]bool{}
+	for _, m := range s.set.Metrics() {
+		side := m.Get(results.Side)
+		other := sideHead.String()
+		if side == other {
+			other = sideBase.String()
+		}
+		o, ok := s.set.With(m.Cell, results.Side, other)
+		has := ok && len(s.set.Values(results.Metric{Cell: o, Unit: m.Unit})) > 0
 		switch {
-		case len(vs[sideBase]) > 0 && len(vs[sideHead]) > 0:
-			in = append(in, verdict.Input{Bench: k.bench, Unit: k.unit, Base: vs[sideBase], Head: vs[sideHead]})
-		case seen[k.bench]:
-		case len(vs[sideBase]) > 0:
-			onlyBase = append(onlyBase, k.bench)
-			seen[k.bench] = true
+		case side == sideBase.String() && has:
+			in = append(in, verdict.Input{Bench: "Benchmark" + s.set.Label(m.Cell), Unit: m.Unit,
+				Base: s.set.Values(m), Head: s.set.Values(results.Metric{Cell: o, Unit: m.Unit}),
+				Direction: verdict.DirectionOfBetter(s.set.Better(m.Unit))})
+		case ok || seen[m.Cell]:
+		case side == sideBase.String():
+			seen[m.Cell] = true
+			onlyBase = append(onlyBase, "Benchmark"+s.set.Label(m.Cell))
 		default:
-			onlyHead = append(onlyHead, k.bench)
-			seen[k.bench] = true
+			seen[m.Cell] = true
+			onlyHead = append(onlyHead, "Benchmark"+s.set.Label(m.Cell))
 		}
 	}
 	return in, onlyBase, onlyHead

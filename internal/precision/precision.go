@@ -96,7 +96,7 @@ func (r Row) Within(bound float64) float64 {
 func Table(s *results.Set) []Row {
 	var rows []Row
 	index := map[string]int{}
-	for _, m := range s.Metrics {
+	for _, m := range s.Metrics() {
 		sum, ok := s.Summary(m)
 		if !ok {
 			continue

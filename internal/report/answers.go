@@ -2,12 +2,14 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/concbench/concbench/internal/results"
+	"github.com/concbench/concbench/internal/suite"
 )
 
 // questions are ../shared/QUESTIONS.md, each with the function that answers
@@ -40,55 +42,75 @@ type cell struct {
 	v float64
 }
 
-// find returns the cells of bench in unit whose sub-benchmark has every
-// key=value of want, at the largest GOMAXPROCS that has any, in the order
-// first seen.
-func (r *rep) find(bench, unit string, want ...string) []cell {
-	mode := r.mode(bench)
+// find returns the cells of bench in unit that have every key=value of
+// want, at the largest GOMAXPROCS that has any, sorted.
+func (r *rep) find(bench, unit string, want ...suite.Part) []cell {
 	var out []cell
 	best := 0
-	for _, m := range r.Metrics {
-		if m.Bench != bench || m.Unit != unit || m.Preempt != mode || m.Procs < best || !hasAll(m, want) {
+	for _, m := range r.metricsOf(bench, r.mode(bench), unit) {
+		if m.Procs() < best || !hasAll(m.Cell, want) {
 			continue
 		}
-		if m.Procs > best {
-			best, out = m.Procs, nil
+		if m.Procs() > best {
+			best, out = m.Procs(), nil
 		}
-		v, _ := median(r.Set, m)
+		v, _ := r.Median(m)
 		out = append(out, cell{m, v})
 	}
 	return out
 }
 
-func hasAll(m results.Metric, want []string) bool {
-	for _, kv := range want {
-		k, v, _ := strings.Cut(kv, "=")
-		if m.Get(k) != v {
+func hasAll(c results.Cell, want []suite.Part) bool {
+	for _, p := range want {
+		if c.Sub(p.Key) != p.Value {
 			return false
 		}
 	}
 	return true
 }
 
-// biggest returns the cell with the largest n, the first seen among equals.
+// n returns a cell's n as a number, 0 if it has none.
+func nOf(c results.Cell) float64 {
+	v, _ := strconv.ParseFloat(c.Sub(suite.N), 64)
+	return v
+}
+
+// biggest returns the cell with the largest n, the first among equals.
 func biggest(cs []cell) (cell, bool) {
 	if len(cs) == 0 {
 		return cell{}, false
 	}
-	return slices.MaxFunc(cs, func(a, b cell) int { return numLess(a.Get("n"), b.Get("n")) }), true
+	return slices.MaxFunc(cs, func(a, b cell) int { return cmp.Compare(nOf(a.Cell), nOf(b.Cell)) }), true
 }
 
-// other returns m's sibling cell with key set to val (and the same GOMAXPROCS
-// and mode), in unit.
-func (r *rep) other(m results.Metric, unit string, kv ...string) (cell, bool) {
-	o := m
-	o.Unit = unit
-	for _, p := range kv {
-		k, v, _ := strings.Cut(p, "=")
-		o.Sub = withKey(o.Sub, k, v)
+// other returns m's sibling cell with the given key=values (and the same
+// GOMAXPROCS and mode), in unit.
+func (r *rep) other(m results.Metric, unit string, parts ...suite.Part) (cell, bool) {
+	var fields []string
+	for _, p := range parts {
+		fields = append(fields, p.Key.Field(), p.Value)
 	}
-	v, ok := median(r.Set, o)
+	c, ok := r.With(m.Cell, fields...)
+	if !ok {
+		return cell{}, false
+	}
+	o := results.Metric{Cell: c, Unit: unit}
+	v, ok := r.Median(o)
 	return cell{o, v}, ok
+}
+
+// others returns c's name parts but impl, separated by spaces: "n=16 task=wait".
+func others(c results.Cell) string {
+	var out []string
+	for _, k := range suite.Keys {
+		if v := c.Sub(k); k != suite.Impl && v != "" {
+			out = append(out, string(k)+"="+v)
+		}
+	}
+	if rest := c.Rest(); rest != "" {
+		out = append(out, rest)
+	}
+	return strings.Join(out, " ")
 }
 
 func notMeasured(what string) string {
@@ -96,27 +118,27 @@ func notMeasured(what string) string {
 }
 
 func (r *rep) answerJoin() string {
-	cs := r.find("JoinAll", "sec/op", "impl=serial", "task=wait")
+	cs := r.find(suite.JoinAll, secOp, suite.Impl.Is(suite.Serial), suite.Task.Is(suite.Wait))
 	serial, ok := first(cs)
 	if !ok {
 		return notMeasured("no BenchmarkJoinAll impl=serial task=wait")
 	}
-	own, ok := r.other(serial.Metric, "sec/op", "impl=own")
+	own, ok := r.other(serial.Metric, secOp, suite.Impl.Is(suite.Own))
 	if !ok {
-		return notMeasured("no BenchmarkJoinAll impl=own at " + serial.Sub)
+		return notMeasured("no BenchmarkJoinAll impl=own at " + others(serial.Cell))
 	}
-	one, _ := r.other(serial.Metric, "sec/task")
-	n := serial.Get("n")
+	one, _ := r.other(serial.Metric, secTask)
+	n := serial.Sub(suite.N)
 	verb := "Waiting tasks overlap"
 	if own.v >= serial.v {
 		verb = "In this run concurrency did not help"
 	}
 	s := fmt.Sprintf("%s: at GOMAXPROCS=%d, n=%s waiting tasks took %s one after another (impl=serial) and %s with joinall.Run (impl=own), %s faster; one wait alone is %s.",
-		verb, serial.Procs, n, value(serial.v, "sec"), value(own.v, "sec"), ratio(serial.v, own.v), value(one.v, "sec"))
-	if big, ok := biggest(r.find("JoinAll", "sec/op", "impl=own", "task=wait")); ok && big.Get("n") != n && big.Procs == serial.Procs {
-		k, _ := strconv.ParseFloat(big.Get("n"), 64)
+		verb, serial.Procs(), n, value(serial.v, "sec"), value(own.v, "sec"), ratio(serial.v, own.v), value(one.v, "sec"))
+	if big, ok := biggest(r.find(suite.JoinAll, secOp, suite.Impl.Is(suite.Own), suite.Task.Is(suite.Wait))); ok && big.Sub(suite.N) != n && big.Procs() == serial.Procs() {
+		k := nOf(big.Cell)
 		s += fmt.Sprintf(" n=%s took %s concurrently, where one after another would take about %s (n × one wait): about %s faster.",
-			big.Get("n"), value(big.v, "sec"), value(k*one.v, "sec"), ratio(k*one.v, big.v))
+			big.Sub(suite.N), value(big.v, "sec"), value(k*one.v, "sec"), ratio(k*one.v, big.v))
 	}
 	return s
 }
@@ -131,9 +153,9 @@ func first(cs []cell) (cell, bool) {
 // firstDoneCell picks the FirstDone cell the answers read: impl=own at
 // n=16 if measured, else its largest n.
 func (r *rep) firstDoneCell(unit string) (cell, bool) {
-	cs := r.find("FirstDone", unit, "impl=own")
+	cs := r.find(suite.FirstDone, unit, suite.Impl.Is(suite.Own))
 	for _, c := range cs {
-		if c.Get("n") == "16" {
+		if c.Sub(suite.N) == "16" {
 			return c, true
 		}
 	}
@@ -141,15 +163,15 @@ func (r *rep) firstDoneCell(unit string) (cell, bool) {
 }
 
 func (r *rep) answerFirst() string {
-	f, ok := r.firstDoneCell("first-sec")
+	f, ok := r.firstDoneCell(firstSec)
 	if !ok {
 		return notMeasured("no BenchmarkFirstDone impl=own first-ns")
 	}
 	s := fmt.Sprintf("Take results as they complete: with the project's First (impl=own, %s, GOMAXPROCS=%d) the caller had the winner's result %s after the winner finished",
-		strings.ReplaceAll(withoutKey(f.Sub, "impl"), "/", " "), f.Procs, value(f.v, "sec"))
-	if c, ok := r.other(f.Metric, "cancel-sec"); ok {
+		others(f.Cell), f.Procs(), value(f.v, "sec"))
+	if c, ok := r.other(f.Metric, cancelSec); ok {
 		s += fmt.Sprintf(", and the last loser had returned %s after it", value(c.v, "sec"))
-		if fl, ok := r.other(f.Metric, "cancel-sec", "impl=floor"); ok {
+		if fl, ok := r.other(f.Metric, cancelSec, suite.Impl.Is(suite.Floor)); ok {
 			s += fmt.Sprintf(" (the floor, a bare goroutine per task watching ctx.Done: %s)", value(fl.v, "sec"))
 		}
 	}
@@ -157,19 +179,19 @@ func (r *rep) answerFirst() string {
 }
 
 func (r *rep) answerErrors() string {
-	fail, ok := biggest(r.find("FailFast", "cancel-sec", "impl=own", "task=fail"))
+	fail, ok := biggest(r.find(suite.FailFast, cancelSec, suite.Impl.Is(suite.Own), suite.Task.Is(suite.Fail)))
 	if !ok {
 		return notMeasured("no BenchmarkFailFast impl=own task=fail cancel-ns")
 	}
-	s := fmt.Sprintf("No: the first error is returned and cancels the rest. With %d tasks (GOMAXPROCS=%d), Wait returned %s after the failure (impl=own)",
-		atoi(fail.Get("n")), fail.Procs, value(fail.v, "sec"))
-	if eg, ok := r.other(fail.Metric, "cancel-sec", "impl=errgroup"); ok {
+	s := fmt.Sprintf("No: the first error is returned and cancels the rest. With %s tasks (GOMAXPROCS=%d), Wait returned %s after the failure (impl=own)",
+		fail.Sub(suite.N), fail.Procs(), value(fail.v, "sec"))
+	if eg, ok := r.other(fail.Metric, cancelSec, suite.Impl.Is(suite.ErrGroup)); ok {
 		s += fmt.Sprintf(", %s with x/sync errgroup", value(eg.v, "sec"))
 	}
 	s += "."
-	if w, ok := biggest(r.find("FailFast", "wasted-tasks", "impl=own", "task=cpufail")); ok {
-		s += fmt.Sprintf(" When tasks ignore the context (task=cpufail, n=%s), %s tasks started after the failure (impl=own)", w.Get("n"), value(w.v, "tasks"))
-		if eg, ok := r.other(w.Metric, "wasted-tasks", "impl=errgroup"); ok {
+	if w, ok := biggest(r.find(suite.FailFast, wastedTasks, suite.Impl.Is(suite.Own), suite.Task.Is(suite.CPUFail))); ok {
+		s += fmt.Sprintf(" When tasks ignore the context (task=cpufail, n=%s), %s tasks started after the failure (impl=own)", w.Sub(suite.N), value(w.v, "tasks"))
+		if eg, ok := r.other(w.Metric, wastedTasks, suite.Impl.Is(suite.ErrGroup)); ok {
 			s += fmt.Sprintf(", %s with errgroup", value(eg.v, "tasks"))
 		}
 		s += "."
@@ -179,38 +201,49 @@ func (r *rep) answerErrors() string {
 
 // starveCell picks the starvation cell the answers read: hog=tight (or the
 // first hog kind) with every P taken, at the largest GOMAXPROCS.
-func (r *rep) starveCell(mode string) (results.Metric, bool) {
-	hogs := r.keyValues("Starvation", "hog")
-	victims := r.keyValues("Starvation", "victim")
-	procs := r.procs("Starvation", mode)
+func (r *rep) starveCell(mode string) (results.Cell, bool) {
+	hogs := r.keyValues(suite.Starvation, suite.Hog)
+	victims := r.keyValues(suite.Starvation, suite.Victim)
+	procs := r.procs(suite.Starvation, mode)
 	if len(hogs) == 0 || len(victims) == 0 || len(procs) == 0 {
-		return results.Metric{}, false
+		return results.Cell{}, false
 	}
 	hog := hogs[0]
 	if slices.Contains(hogs, "tight") {
 		hog = "tight"
 	}
 	n := procs[len(procs)-1]
-	return metric("Starvation", fmt.Sprintf("n=%d/hog=%s/victim=%s", n, hog, victims[0]), n, mode, "stall-sec"), true
+	return r.lookup(suite.Starvation, mode, n, suite.N.Is(n), suite.Hog.Is(hog), suite.Victim.Is(victims[0]))
+}
+
+// lookup returns the cell of bench in mode at GOMAXPROCS procs that has
+// every key=value of want.
+func (r *rep) lookup(bench, mode string, procs int, want ...suite.Part) (results.Cell, bool) {
+	for _, c := range r.cellsOf(bench, mode) {
+		if c.Procs() == procs && hasAll(c, want) {
+			return c, true
+		}
+	}
+	return results.Cell{}, false
 }
 
 func (r *rep) answerStarve() string {
-	m, ok := r.starveCell("async")
+	c, ok := r.starveCell("async")
 	if !ok {
 		return notMeasured("no BenchmarkStarvation with preempt=async")
 	}
-	astall, ok1 := r.other(m, "stall-sec")
-	aprog, ok2 := r.other(m, "progress")
+	m := results.Metric{Cell: c}
+	astall, ok1 := r.other(m, stallSec)
+	aprog, ok2 := r.other(m, progress)
 	if !ok1 || !ok2 {
-		return notMeasured("no BenchmarkStarvation " + m.Sub + " stall and progress")
+		return notMeasured("no BenchmarkStarvation " + others(c) + " stall and progress")
 	}
 	s := fmt.Sprintf("With async preemption (Go's default), next to %s hogs on every P (hog=%s, GOMAXPROCS=%d) the victim waited at most %s to run and made %s of the wake-ups due",
-		m.Get("n"), m.Get("hog"), m.Procs, value(astall.v, "sec"), percent(aprog.v))
-	off := m
-	off.Preempt = "off"
-	ostall, ok1 := r.other(off, "stall-sec")
-	oprog, ok2 := r.other(off, "progress")
-	if ok1 && ok2 {
+		c.Sub(suite.N), c.Sub(suite.Hog), c.Procs(), value(astall.v, "sec"), percent(aprog.v))
+	off, ok := r.With(c, results.Preempt, "off")
+	ostall, ok1 := r.other(results.Metric{Cell: off}, stallSec)
+	oprog, ok2 := r.other(results.Metric{Cell: off}, progress)
+	if ok && ok1 && ok2 {
 		s += fmt.Sprintf("; with it off (GODEBUG=asyncpreemptoff=1, a cooperative scheduler for loops without calls) it waited %s and made %s, a stall %s the async one",
 			value(ostall.v, "sec"), percent(oprog.v), ratio(ostall.v, astall.v))
 	} else {
@@ -220,16 +253,14 @@ func (r *rep) answerStarve() string {
 }
 
 func (r *rep) answerEndless() string {
-	m, ok := r.starveCell("off")
+	c, ok := r.starveCell("off")
 	if !ok {
 		return notMeasured("no BenchmarkStarvation with preempt=off")
 	}
 	s := fmt.Sprintf("The benchmark's hogs are bounded, so the run finishes; with preemption off, hog=%s (GOMAXPROCS=%d, %s hogs): %s. An endless loop is that hog without an end: the victim would never run again",
-		m.Get("hog"), m.Procs, m.Get("n"), r.verdict("Starvation", m.Sub, m.Procs, "off"))
-	a := m
-	a.Preempt = "async"
-	if _, ok := median(r.Set, results.Metric{Key: a.Key, Unit: "stall-sec"}); ok {
-		s += fmt.Sprintf(", while with async preemption the same cell was %s", r.verdict("Starvation", a.Sub, a.Procs, "async"))
+		c.Sub(suite.Hog), c.Procs(), c.Sub(suite.N), r.verdict(c))
+	if a, ok := r.With(c, results.Preempt, "async"); ok && r.has(a, stallSec) {
+		s += fmt.Sprintf(", while with async preemption the same cell was %s", r.verdict(a))
 	}
 	s += "."
 	var endless []string
@@ -254,43 +285,43 @@ func (r *rep) answerEndless() string {
 }
 
 func (r *rep) answerStart() string {
-	st, ok := r.firstDoneCell("start-sec")
+	st, ok := r.firstDoneCell(startSec)
 	if !ok {
 		return notMeasured("no BenchmarkFirstDone impl=own start-ns")
 	}
 	s := fmt.Sprintf("A spawned goroutine runs without anyone waiting for it: its first instruction ran %s after its go statement (impl=own, %s, GOMAXPROCS=%d)",
-		value(st.v, "sec"), strings.ReplaceAll(withoutKey(st.Sub, "impl"), "/", " "), st.Procs)
-	if f, ok := r.other(st.Metric, "first-sec"); ok {
+		value(st.v, "sec"), others(st.Cell), st.Procs())
+	if f, ok := r.other(st.Metric, firstSec); ok {
 		s += fmt.Sprintf(", and from its completion to the waiter waking took %s", value(f.v, "sec"))
 	}
 	return s + "."
 }
 
 func (r *rep) answerThreads() string {
-	cs := r.find("JoinAll", "sec/task", "impl=osthread")
+	cs := r.find(suite.JoinAll, secTask, suite.Impl.Is(suite.OSThread))
 	var th cell
 	ok := false
 	for _, c := range cs {
-		if c.Get("task") == "tiny" && (!ok || numLess(c.Get("n"), th.Get("n")) > 0) {
+		if c.Sub(suite.Task) == suite.Tiny && (!ok || nOf(c.Cell) > nOf(th.Cell)) {
 			th, ok = c, true
 		}
 	}
 	if !ok {
 		return notMeasured("no BenchmarkJoinAll impl=osthread task=tiny")
 	}
-	g, ok := r.other(th.Metric, "sec/task", "impl=waitgroup")
+	g, ok := r.other(th.Metric, secTask, suite.Impl.Is(suite.WaitGroup))
 	if !ok {
-		return notMeasured("no BenchmarkJoinAll impl=waitgroup at " + th.Sub)
+		return notMeasured("no BenchmarkJoinAll impl=waitgroup at " + others(th.Cell))
 	}
 	verdict := "An OS thread per task costs more than a goroutine"
 	if th.v <= g.v {
 		verdict = "In this run an OS thread per task was not dearer than a goroutine"
 	}
 	return fmt.Sprintf("%s: at n=%s tiny tasks (GOMAXPROCS=%d) a goroutine per task cost %s per task (impl=waitgroup) and an OS thread per task %s (impl=osthread), %s as much.",
-		verdict, th.Get("n"), th.Procs, value(g.v, "sec"), value(th.v, "sec"), ratio(th.v, g.v))
+		verdict, th.Sub(suite.N), th.Procs(), value(g.v, "sec"), value(th.v, "sec"), ratio(th.v, g.v))
 }
 
-func atoi(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
+// has reports whether cell c has values in unit.
+func (r *rep) has(c results.Cell, unit string) bool {
+	return len(r.Values(results.Metric{Cell: c, Unit: unit})) > 0
 }

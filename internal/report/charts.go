@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/concbench/concbench/internal/results"
+	"github.com/concbench/concbench/internal/suite"
 )
 
 // series is one line of a chart's legend: a median and its interval per
@@ -31,21 +32,20 @@ const logSpan = 30
 // patternChart draws one pattern at one GOMAXPROCS: its chart unit per cell
 // (n, task, ...), the impls side by side with their 95% intervals as
 // whiskers. It returns nil if the pattern has no values in that unit.
-func patternChart(s *results.Set, p pattern, mode string, procs int) (*Chart, error) {
+func (r *rep) patternChart(p pattern, mode string, procs int) (*Chart, error) {
 	unit := p.chart
 	var cats []string
 	var ser []*series
-	for _, try := range []string{unit, "sec/op"} {
+	for _, try := range []string{unit, secOp} {
 		unit = try
 		cats, ser = nil, nil
 		byName := map[string]*series{}
-		for _, m := range s.Metrics {
-			if m.Bench != p.bench || m.Preempt != mode || m.Procs != procs || m.Unit != unit {
+		for _, m := range r.metricsOf(p.bench, mode, unit) {
+			if m.Procs() != procs {
 				continue
 			}
-			cat := strings.ReplaceAll(withoutKey(m.Sub, "impl"), "/", " ")
-			i := indexOrAppend(&cats, cat)
-			name := m.Get("impl")
+			i := indexOrAppend(&cats, others(m.Cell))
+			name := m.Sub(suite.Impl)
 			if byName[name] == nil {
 				byName[name] = &series{name: name, points: map[int]results.Metric{}}
 				ser = append(ser, byName[name])
@@ -59,27 +59,26 @@ func patternChart(s *results.Set, p pattern, mode string, procs int) (*Chart, er
 	if len(ser) == 0 {
 		return nil, nil
 	}
-	title := fmt.Sprintf("Benchmark%s: %s, GOMAXPROCS=%d", p.bench, s.OrigUnit(unit), procs)
+	title := fmt.Sprintf("Benchmark%s: %s, GOMAXPROCS=%d", p.bench, r.OrigUnit(unit), procs)
 	if mode != "" {
 		title += ", preempt=" + mode
 	}
 	file := fmt.Sprintf("%s-gomaxprocs%d.svg", strings.ToLower(p.bench), procs)
-	return draw2(s, title, unit, s.OrigUnit(unit)+" (median, 95% interval)", file, cats, ser)
+	return draw2(r.Set, title, unit, r.OrigUnit(unit)+" (median, 95% interval)", file, cats, ser)
 }
 
 // wakeChart draws the starvation benchmark's victim stall (its longest wait
 // to run in one op, the metric that stays meaningful when a starved victim
 // wakes once per op) by hog kind, preemption on and off, for the cell where
 // every P runs a hog.
-func wakeChart(s *results.Set, hogs []string, procs int, victim string) (*Chart, error) {
-	const unit = "stall-sec"
+func (r *rep) wakeChart(hogs []string, procs int, victim string) (*Chart, error) {
 	var ser []*series
 	for _, mode := range []string{"async", "off"} {
 		sr := &series{name: "preempt=" + mode, points: map[int]results.Metric{}}
 		for i, hog := range hogs {
-			m := metric("Starvation", fmt.Sprintf("n=%d/hog=%s/victim=%s", procs, hog, victim), procs, mode, unit)
-			if len(s.Values(m)) > 0 {
-				sr.points[i] = m
+			c, ok := r.lookup(suite.Starvation, mode, procs, suite.N.Is(procs), suite.Hog.Is(hog), suite.Victim.Is(victim))
+			if ok && r.has(c, stallSec) {
+				sr.points[i] = results.Metric{Cell: c, Unit: stallSec}
 			}
 		}
 		if len(sr.points) > 0 {
@@ -95,7 +94,7 @@ func wakeChart(s *results.Set, hogs []string, procs int, victim string) (*Chart,
 	}
 	title := fmt.Sprintf("Victim's longest stall per hog run, %d hogs, GOMAXPROCS=%d, victim=%s", procs, procs, victim)
 	file := fmt.Sprintf("starvation-wake-gomaxprocs%d-%s.svg", procs, victim)
-	return draw2(s, title, "sec", "longest stall (median, 95% interval)", file, cats, ser)
+	return draw2(r.Set, title, "sec", "longest stall (median, 95% interval)", file, cats, ser)
 }
 
 // draw2 renders categories on the X axis with each series offset a little
@@ -111,7 +110,7 @@ func draw2(s *results.Set, title, unit, ylabel, file string, cats []string, ser 
 	lo, hi := math.Inf(1), 0.0
 	for _, sr := range ser {
 		for _, m := range sr.points {
-			if v, ok := median(s, m); ok && v > 0 {
+			if v, ok := s.Median(m); ok && v > 0 {
 				lo, hi = min(lo, v), max(hi, v)
 			}
 		}
@@ -253,17 +252,6 @@ func trimZeros(s string) string {
 		num = strings.TrimRight(strings.TrimRight(num, "0"), ".")
 	}
 	return num + s[i:]
-}
-
-// withoutKey returns sub without the part whose key is key.
-func withoutKey(sub, key string) string {
-	var keep []part
-	for _, p := range splitSub(sub) {
-		if p.key != key {
-			keep = append(keep, p)
-		}
-	}
-	return joinSub(keep)
 }
 
 func indexOrAppend(ss *[]string, s string) int {

@@ -12,14 +12,15 @@ import (
 )
 
 // Compare writes benchstat's old/new table for two sets: per unit, a row
-// per benchmark (name, GOMAXPROCS and preempt mode) with both medians and
-// their intervals and the change, "~" when the U-test finds no significant
-// difference, and the geometric mean of the medians of the rows both sets
-// have. It reports an error if the sets have no benchmark in common.
+// per cell (benchmark name with its package, GOMAXPROCS and preempt mode)
+// with both medians and their intervals and the change, "~" when the U-test
+// finds no significant difference, and the geometric mean of the medians of
+// the rows both sets have. Benchmarks of one name in different packages are
+// different rows. It reports an error if the sets have no cell in common.
 func Compare(w io.Writer, old, new *results.Set, oldName, newName string) error {
 	var units []string
 	for _, s := range []*results.Set{old, new} {
-		for _, m := range s.Metrics {
+		for _, m := range s.Metrics() {
 			if !slices.Contains(units, m.Unit) {
 				units = append(units, m.Unit)
 			}
@@ -27,61 +28,90 @@ func Compare(w io.Writer, old, new *results.Set, oldName, newName string) error 
 	}
 	common := 0
 	for i, unit := range units {
-		var rows []results.Metric
-		for _, s := range []*results.Set{old, new} {
-			for _, m := range s.Metrics {
-				if m.Unit == unit && !slices.Contains(rows, m) {
-					rows = append(rows, m)
-				}
-			}
-		}
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		// Names are padded to one width so that right alignment leaves
-		// them aligned left, as benchstat prints them.
-		width := len("geomean")
-		for _, m := range rows {
-			width = max(width, len(m.Key.String()))
-		}
-		pad := func(s string) string { return s + strings.Repeat(" ", width-len(s)) }
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "%s\t%s\t%s\tvs base\t\n", pad(""), oldName, newName)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t\t\n", pad(""), old.OrigUnit(unit), new.OrigUnit(unit))
-		var logOld, logNew float64
-		both := 0
-		for _, m := range rows {
-			so, okOld := old.Summary(m)
-			sn, okNew := new.Summary(m)
-			cells := []string{"—", "—", ""}
-			if okOld {
-				cells[0] = summary(so, unit)
-			}
-			if okNew {
-				cells[1] = summary(sn, unit)
-			}
-			if okOld && okNew {
-				c, _ := results.CompareSets(old, m, new, m)
-				cells[2] = delta(c, so.Center, sn.Center)
-				if so.Center > 0 && sn.Center > 0 {
-					logOld += math.Log(so.Center)
-					logNew += math.Log(sn.Center)
-					both++
-				}
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", pad(m.Key.String()), cells[0], cells[1], cells[2])
-		}
-		if both > 0 {
-			common += both
-			gOld, gNew := math.Exp(logOld/float64(both)), math.Exp(logNew/float64(both))
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%+.2f%%\t\n", pad("geomean"), value(gOld, unit), value(gNew, unit), 100*(gNew/gOld-1))
-		}
-		if err := tw.Flush(); err != nil {
+		n, err := compareUnit(w, old, new, oldName, newName, unit)
+		if err != nil {
 			return err
 		}
+		common += n
 	}
 	if common == 0 {
-		return fmt.Errorf("%s and %s have no benchmark in common (same name, GOMAXPROCS, preempt and unit)", oldName, newName)
+		return fmt.Errorf("%s and %s have no benchmark in common (same name, package, GOMAXPROCS, preempt and unit)", oldName, newName)
 	}
 	return nil
+}
+
+// pair is one row of a comparison: a cell's metric in the old and the new
+// set, either of which may be missing.
+type pair struct {
+	label    string
+	old, new *results.Metric
+}
+
+// pairs returns the rows of unit: old's cells in order, then those only new has.
+func pairs(old, new *results.Set, unit string) []pair {
+	var out []pair
+	for _, m := range old.Metrics() {
+		if m.Unit != unit {
+			continue
+		}
+		p := pair{label: old.Label(m.Cell), old: &m}
+		if c, ok := new.Lookup(m.Cell); ok && len(new.Values(results.Metric{Cell: c, Unit: unit})) > 0 {
+			p.new = &results.Metric{Cell: c, Unit: unit}
+		}
+		out = append(out, p)
+	}
+	for _, m := range new.Metrics() {
+		c, ok := old.Lookup(m.Cell)
+		if m.Unit == unit && (!ok || len(old.Values(results.Metric{Cell: c, Unit: unit})) == 0) {
+			out = append(out, pair{label: new.Label(m.Cell), new: &m})
+		}
+	}
+	return out
+}
+
+// compareUnit writes the table of one unit and returns how many rows both
+// sets have.
+func compareUnit(w io.Writer, old, new *results.Set, oldName, newName, unit string) (int, error) {
+	rows := pairs(old, new, unit)
+	// Names are padded to one width so that right alignment leaves them
+	// aligned left, as benchstat prints them.
+	width := len("geomean")
+	for _, p := range rows {
+		width = max(width, len(p.label))
+	}
+	pad := func(s string) string { return s + strings.Repeat(" ", width-len(s)) }
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%s\t%s\t%s\tvs base\t\n", pad(""), oldName, newName)
+	fmt.Fprintf(tw, "%s\t%s\t%s\t\t\n", pad(""), old.OrigUnit(unit), new.OrigUnit(unit))
+	var logOld, logNew float64
+	both := 0
+	for _, p := range rows {
+		cells := []string{"—", "—", ""}
+		so, _ := summaryOf(old, p.old)
+		sn, _ := summaryOf(new, p.new)
+		if p.old != nil {
+			cells[0] = summary(so, unit)
+		}
+		if p.new != nil {
+			cells[1] = summary(sn, unit)
+		}
+		if p.old != nil && p.new != nil {
+			c, _ := results.CompareSets(old, *p.old, new, *p.new)
+			cells[2] = delta(c, so.Center, sn.Center)
+			if so.Center > 0 && sn.Center > 0 {
+				logOld += math.Log(so.Center)
+				logNew += math.Log(sn.Center)
+				both++
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", pad(p.label), cells[0], cells[1], cells[2])
+	}
+	if both > 0 {
+		gOld, gNew := math.Exp(logOld/float64(both)), math.Exp(logNew/float64(both))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%+.2f%%\t\n", pad("geomean"), value(gOld, unit), value(gNew, unit), 100*(gNew/gOld-1))
+	}
+	return both, tw.Flush()
 }

@@ -13,12 +13,6 @@ import (
 	"github.com/concbench/concbench/internal/results"
 )
 
-// median returns the median of m, as benchmath computes it.
-func median(s *results.Set, m results.Metric) (float64, bool) {
-	sum, ok := s.Summary(m)
-	return sum.Center, ok
-}
-
 // isTime reports whether a tidied unit measures time (sec/op, first-sec).
 func isTime(unit string) bool {
 	num, _, _ := strings.Cut(unit, "/")
@@ -46,6 +40,14 @@ func value(v float64, unit string) string {
 		return strconv.FormatFloat(v, 'g', 3, 64)
 	}
 	return benchunit.Scale(v, benchunit.Decimal)
+}
+
+// summaryOf returns the summary of m in s, false if m is nil or has no values.
+func summaryOf(s *results.Set, m *results.Metric) (benchmath.Summary, bool) {
+	if m == nil {
+		return benchmath.Summary{}, false
+	}
+	return s.Summary(*m)
 }
 
 // summary formats a median with its confidence interval: "1.23µs ±2%".

@@ -3,10 +3,11 @@ package report
 import (
 	"maps"
 	"slices"
-	"strconv"
-	"strings"
+
+	"golang.org/x/perf/benchunit"
 
 	"github.com/concbench/concbench/internal/results"
+	"github.com/concbench/concbench/internal/suite"
 	"github.com/concbench/concbench/patterns/failfast"
 	"github.com/concbench/concbench/patterns/firstdone"
 	"github.com/concbench/concbench/patterns/joinall"
@@ -26,8 +27,6 @@ type pattern struct {
 	about string // one sentence: what the benchmark models
 	impls func() []impl
 	chart string // tidied unit the chart shows
-	// bound returns the measured lower bound for metric m, if there is one.
-	bound func(s *results.Set, m results.Metric) (float64, bool)
 }
 
 // impl is one row of a pattern package's Impls table.
@@ -40,39 +39,37 @@ type impl struct {
 
 var patterns = []pattern{
 	{
-		bench: "JoinAll",
+		bench: suite.JoinAll,
 		title: "Join all",
 		about: "run n tasks concurrently and wait for all of them, results in submission order.",
 		impls: func() []impl {
 			return implsOf(joinall.Impls, func(i joinall.Impl) impl { return impl{i.Name, i.Use, i.Deviations, string(i.Panics)} })
 		},
-		chart: "sec/task",
-		bound: joinAllBound,
+		chart: secTask,
 	},
 	{
-		bench: "FirstDone",
+		bench: suite.FirstDone,
 		title: "First done",
 		about: "start n tasks, take the first result, cancel the losers.",
 		impls: func() []impl {
 			return implsOf(firstdone.Impls, func(i firstdone.Impl) impl { return impl{i.Name, i.Use, i.Deviations, string(i.Panics)} })
 		},
-		chart: "first-sec",
-		bound: firstDoneBound,
+		chart: firstSec,
 	},
 	{
-		bench: "FailFast",
+		bench: suite.FailFast,
 		title: "Fail fast",
 		about: "the first error cancels the other tasks (the errgroup pattern).",
 		impls: func() []impl {
 			return implsOf(failfast.Impls, func(i failfast.Impl) impl { return impl{i.Name, i.Use, i.Deviations, string(i.Panics)} })
 		},
-		chart: "sec/op",
+		chart: secOp,
 	},
 	{
-		bench: "Starvation",
+		bench: suite.Starvation,
 		title: "Starvation",
 		about: "n CPU hogs against a latency-sensitive victim: how long the victim waits to run.",
-		chart: "stall-sec",
+		chart: stallSec,
 	},
 }
 
@@ -91,81 +88,31 @@ func patternOf(bench string) pattern {
 			return p
 		}
 	}
-	return pattern{bench: bench, title: bench, chart: "sec/op"}
+	return pattern{bench: bench, title: bench, chart: secOp}
 }
 
-// joinAllBound is the lower bound of a JoinAll cell's time per op: for CPU
-// work (tiny, cpu) serial's time divided by GOMAXPROCS; for waiting work one
-// wait, which is serial's time per task at n=10.
-func joinAllBound(s *results.Set, m results.Metric) (float64, bool) {
-	if m.Unit != "sec/op" {
-		return 0, false
-	}
-	ref := m
-	switch m.Get("task") {
-	case "tiny", "cpu":
-		ref.Sub = withKey(m.Sub, "impl", "serial")
-		med, ok := median(s, ref)
-		return med / float64(m.Procs), ok
-	case "wait":
-		ref.Sub = withKey(withKey(m.Sub, "impl", "serial"), "n", "10")
-		ref.Unit = "sec/task"
-		return median(s, ref)
+// bound returns the measured lower bound of m by the suite's rules
+// (suite.Bounds), and false if no rule applies or its cell was not measured.
+func (r *rep) bound(m results.Metric) (float64, bool) {
+	for _, b := range suite.Bounds {
+		if m.Bench() != b.Pattern || m.Unit != tidy(b.Unit) || len(b.Tasks) > 0 && !slices.Contains(b.Tasks, m.Sub(suite.Task)) {
+			continue
+		}
+		fields := []string{suite.Impl.Field(), b.Impl}
+		if b.N != "" {
+			fields = append(fields, suite.N.Field(), b.N)
+		}
+		ref, ok := r.With(m.Cell, fields...)
+		if !ok {
+			return 0, false
+		}
+		med, ok := r.Median(results.Metric{Cell: ref, Unit: tidy(b.RefUnit)})
+		if b.PerProc {
+			med /= float64(m.Procs())
+		}
+		return med, ok
 	}
 	return 0, false
-}
-
-// firstDoneBound is the lower bound of cancel-ns: impl=floor, a plain
-// goroutine per task that watches ctx.Done.
-func firstDoneBound(s *results.Set, m results.Metric) (float64, bool) {
-	if m.Unit != "cancel-sec" {
-		return 0, false
-	}
-	ref := m
-	ref.Sub = withKey(m.Sub, "impl", "floor")
-	return median(s, ref)
-}
-
-// withKey returns sub with key's value replaced.
-func withKey(sub, key, val string) string {
-	parts := splitSub(sub)
-	for i, p := range parts {
-		if p.key == key {
-			parts[i].val = val
-		}
-	}
-	return joinSub(parts)
-}
-
-type part struct{ key, val string }
-
-func splitSub(sub string) []part {
-	if sub == "" {
-		return nil
-	}
-	var out []part
-	for _, p := range strings.Split(sub, "/") {
-		k, v, ok := strings.Cut(p, "=")
-		if !ok {
-			k, v = "", p
-		}
-		out = append(out, part{k, v})
-	}
-	return out
-}
-
-func joinSub(parts []part) string {
-	s := ""
-	for i, p := range parts {
-		if i > 0 {
-			s += "/"
-		}
-		if p.key != "" {
-			s += p.key + "="
-		}
-		s += p.val
-	}
-	return s
 }
 
 // deviationsOf returns the pattern's implementations that document a
@@ -200,23 +147,23 @@ func deviationsOf(p pattern) []impl {
 
 func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
 
-// numLess orders values numerically when both are numbers, else as strings.
-func numLess(a, b string) int {
-	x, errx := strconv.ParseFloat(a, 64)
-	y, erry := strconv.ParseFloat(b, 64)
-	switch {
-	case errx == nil && erry == nil:
-		switch {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
-		}
-		return 0
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+// tidy returns a unit as benchunit tidies it, as the report reads it:
+// tidy("ns/task") is "sec/task".
+func tidy(unit string) string {
+	_, u := benchunit.Tidy(1, unit)
+	return u
 }
+
+// The tidied units the report reads by name.
+var (
+	secOp       = tidy(suite.NsPerOp)
+	secTask     = tidy(suite.NsPerTask)
+	firstSec    = tidy(suite.FirstNs)
+	cancelSec   = tidy(suite.CancelNs)
+	startSec    = tidy(suite.StartNs)
+	wastedTasks = tidy(suite.WastedTasks)
+	stallSec    = tidy(suite.StallNs)
+	progress    = tidy(suite.Progress)
+	p50Wake     = tidy(suite.P50WakeNs)
+	p99Wake     = tidy(suite.P99WakeNs)
+)

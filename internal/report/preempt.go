@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/concbench/concbench/internal/results"
+	"github.com/concbench/concbench/internal/suite"
 )
 
 // forcePreemptNS is the runtime's bound on how long a goroutine may run
@@ -18,7 +19,7 @@ const forcePreemptNS = "10ms"
 // robust ones (its progress, wake-ups made per wake-up due, and its longest
 // stall per op) first, then the delay percentiles, which the benchmark
 // reports only from enough wake-ups.
-var wakeUnits = []string{"stall-sec", "progress", "p50-wake-sec", "p99-wake-sec"}
+var wakeUnits = []string{stallSec, progress, p50Wake, p99Wake}
 
 // starved is the rule the report uses to call a victim starved: its longest
 // stall (median over samples) is at least half of the benchmark's time per
@@ -29,7 +30,7 @@ const starvedShare = 0.5
 // preemption writes the async-vs-off comparison of every starvation cell
 // and a sentence per hog kind.
 func (r *rep) preemption(b *bytes.Buffer) error {
-	const bench = "Starvation"
+	const bench = suite.Starvation
 	fmt.Fprintf(b, "## Preemption: async vs off (BenchmarkStarvation)\n\n")
 	if !slices.Contains(r.benches, bench) {
 		fmt.Fprintf(b, "Not measured in this run: the input has no BenchmarkStarvation results.\n\n")
@@ -46,14 +47,14 @@ func (r *rep) preemption(b *bytes.Buffer) error {
 		"The victim's progress is the wake-ups it made per wake-up due while the hogs ran (1 when left alone); its stall is its longest wait to run in one op. "+
 		"A victim counts as starved when its stall (median over samples) is at least %s of the time per op, one bounded hog run; "+
 		"otherwise its delay was bounded.\n\n", forcePreemptNS, percent(starvedShare))
-	for _, hog := range r.keyValues(bench, "hog") {
+	for _, hog := range r.keyValues(bench, suite.Hog) {
 		fmt.Fprintf(b, "- %s\n", r.hogSentence(bench, hog))
 	}
 	b.WriteString("\n")
 	if r.opts.Charts {
 		for _, procs := range r.procs(bench, "async") {
-			for _, victim := range r.keyValues(bench, "victim") {
-				c, err := wakeChart(r.Set, r.keyValues(bench, "hog"), procs, victim)
+			for _, victim := range r.keyValues(bench, suite.Victim) {
+				c, err := r.wakeChart(r.keyValues(bench, suite.Hog), procs, victim)
 				if err != nil {
 					return err
 				}
@@ -70,15 +71,13 @@ func (r *rep) preemption(b *bytes.Buffer) error {
 	return nil
 }
 
-func (r *rep) hasMode(bench, mode string) bool {
-	return slices.ContainsFunc(r.Metrics, func(m results.Metric) bool { return m.Bench == bench && m.Preempt == mode })
-}
+func (r *rep) hasMode(bench, mode string) bool { return len(r.cellsOf(bench, mode)) > 0 }
 
-// keyValues returns the values of a sub-benchmark key of bench, as seen.
-func (r *rep) keyValues(bench, key string) []string {
+// keyValues returns the values of a suite key in the cells of bench, as sorted.
+func (r *rep) keyValues(bench string, k suite.Key) []string {
 	var out []string
-	for _, m := range r.Metrics {
-		if v := m.Get(key); m.Bench == bench && v != "" && !slices.Contains(out, v) {
+	for _, c := range r.cellsOf(bench) {
+		if v := c.Sub(k); v != "" && !slices.Contains(out, v) {
 			out = append(out, v)
 		}
 	}
@@ -88,45 +87,35 @@ func (r *rep) keyValues(bench, key string) []string {
 // compareTable writes async vs off for one unit of every cell measured in
 // both modes.
 func (r *rep) compareTable(b *bytes.Buffer, bench, unit string) {
-	var rows []results.Metric
-	for _, m := range r.Metrics {
-		if m.Bench != bench || m.Unit != unit || m.Preempt != "async" {
-			continue
-		}
-		off := m
-		off.Preempt = "off"
-		if len(r.Values(off)) > 0 {
-			rows = append(rows, m)
+	var rows [][2]results.Metric
+	for _, m := range r.metricsOf(bench, "async", unit) {
+		if off, ok := r.With(m.Cell, results.Preempt, "off"); ok && r.has(off, unit) {
+			rows = append(rows, [2]results.Metric{m, {Cell: off, Unit: unit}})
 		}
 	}
 	if len(rows) == 0 {
 		return
 	}
-	subs := r.rows(bench, "async", unit)
-	slices.SortStableFunc(rows, func(a, b results.Metric) int {
-		if a.Procs != b.Procs {
-			return a.Procs - b.Procs
-		}
-		return slices.Index(subs, a.Sub) - slices.Index(subs, b.Sub)
-	})
-	keys := columns(subs)
+	slices.SortStableFunc(rows, func(a, b [2]results.Metric) int { return a[0].Procs() - b[0].Procs() })
+	var cells []results.Cell
+	for _, row := range rows {
+		cells = append(cells, row[0].Cell)
+	}
+	keys := columns(cells)
 	fmt.Fprintf(b, "### %s\n\n| GOMAXPROCS |", r.OrigUnit(unit))
 	rule := "|--:|"
 	for _, k := range keys {
-		fmt.Fprintf(b, " %s |", k)
+		fmt.Fprintf(b, " %s |", k.name)
 		rule += "---|"
 	}
 	fmt.Fprintf(b, " async | off | off vs async |\n%s--:|--:|--:|\n", rule)
-	for _, m := range rows {
-		off := m
-		off.Preempt = "off"
-		sa, _ := r.Summary(m)
-		so, _ := r.Summary(off)
-		c, _ := r.Compare(m, off)
-		fmt.Fprintf(b, "| %d |", m.Procs)
-		parts := splitSub(m.Sub)
+	for _, row := range rows {
+		sa, _ := r.Summary(row[0])
+		so, _ := r.Summary(row[1])
+		c, _ := r.Compare(row[0], row[1])
+		fmt.Fprintf(b, "| %d |", row[0].Procs())
 		for _, k := range keys {
-			fmt.Fprintf(b, " %s |", valueOf(parts, k))
+			fmt.Fprintf(b, " %s |", k.value(row[0].Cell))
 		}
 		fmt.Fprintf(b, " %s | %s | %s |\n", summary(sa, unit), summary(so, unit), delta(c, sa.Center, so.Center))
 	}
@@ -143,11 +132,14 @@ func (r *rep) hogSentence(bench, hog string) string {
 	}
 	n := procs[len(procs)-1]
 	var clauses []string
-	for _, victim := range r.keyValues(bench, "victim") {
-		sub := fmt.Sprintf("n=%d/hog=%s/victim=%s", n, hog, victim)
+	for _, victim := range r.keyValues(bench, suite.Victim) {
 		var modes []string
 		for _, mode := range []string{"off", "async"} {
-			modes = append(modes, fmt.Sprintf("preempt=%s %s", mode, r.verdict(bench, sub, n, mode)))
+			v := "not measured in this run"
+			if c, ok := r.lookup(bench, mode, n, suite.N.Is(n), suite.Hog.Is(hog), suite.Victim.Is(victim)); ok {
+				v = r.verdict(c)
+			}
+			modes = append(modes, fmt.Sprintf("preempt=%s %s", mode, v))
 		}
 		clauses = append(clauses, fmt.Sprintf("victim=%s: %s", victim, strings.Join(modes, "; ")))
 	}
@@ -155,10 +147,10 @@ func (r *rep) hogSentence(bench, hog string) string {
 }
 
 // verdict calls one cell starved or bounded, with the numbers that decide.
-func (r *rep) verdict(bench, sub string, procs int, mode string) string {
-	stall, ok1 := median(r.Set, metric(bench, sub, procs, mode, "stall-sec"))
-	prog, ok2 := median(r.Set, metric(bench, sub, procs, mode, "progress"))
-	op, ok3 := median(r.Set, metric(bench, sub, procs, mode, "sec/op"))
+func (r *rep) verdict(c results.Cell) string {
+	stall, ok1 := r.Median(results.Metric{Cell: c, Unit: stallSec})
+	prog, ok2 := r.Median(results.Metric{Cell: c, Unit: progress})
+	op, ok3 := r.Median(results.Metric{Cell: c, Unit: secOp})
 	switch {
 	case !ok1 || !ok2:
 		return "not measured in this run"

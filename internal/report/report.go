@@ -24,10 +24,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/concbench/concbench/internal/results"
+	"github.com/concbench/concbench/internal/suite"
 )
 
 // Options are what the report says about how it was made.
@@ -91,27 +91,43 @@ func Build(s *results.Set, o Options) ([]byte, []Chart, error) {
 type rep struct {
 	*results.Set
 	opts    Options
-	benches []string // top-level benchmarks, registry order first
+	benches []string // top-level benchmarks, the suite's order first
 	charts  []Chart
 }
 
 func (r *rep) index() {
-	seen := map[string]bool{}
-	for _, m := range r.Metrics {
-		seen[m.Bench] = true
-	}
 	for _, p := range patterns {
-		if seen[p.bench] {
+		if len(r.cellsOf(p.bench)) > 0 {
 			r.benches = append(r.benches, p.bench)
-			delete(seen, p.bench)
 		}
 	}
-	for _, m := range r.Metrics {
-		if seen[m.Bench] {
-			r.benches = append(r.benches, m.Bench)
-			delete(seen, m.Bench)
+	for _, c := range r.Cells() {
+		if !slices.Contains(r.benches, c.Bench()) {
+			r.benches = append(r.benches, c.Bench())
 		}
 	}
+}
+
+// cellsOf returns the cells of bench, sorted, in modes (any mode if none).
+func (r *rep) cellsOf(bench string, modes ...string) []results.Cell {
+	var out []results.Cell
+	for _, c := range r.Cells() {
+		if c.Bench() == bench && (len(modes) == 0 || slices.Contains(modes, c.Preempt())) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// metricsOf returns the metrics of bench in mode and unit, sorted by cell.
+func (r *rep) metricsOf(bench, mode, unit string) []results.Metric {
+	var out []results.Metric
+	for _, c := range r.cellsOf(bench, mode) {
+		if m := (results.Metric{Cell: c, Unit: unit}); len(r.Values(m)) > 0 {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // mode returns the preempt mode the pattern tables of bench show: async
@@ -119,9 +135,9 @@ func (r *rep) index() {
 // first one seen.
 func (r *rep) mode(bench string) string {
 	var modes []string
-	for _, m := range r.Metrics {
-		if m.Bench == bench && !slices.Contains(modes, m.Preempt) {
-			modes = append(modes, m.Preempt)
+	for _, c := range r.cellsOf(bench) {
+		if !slices.Contains(modes, c.Preempt()) {
+			modes = append(modes, c.Preempt())
 		}
 	}
 	for _, want := range []string{"async", ""} {
@@ -138,9 +154,9 @@ func (r *rep) mode(bench string) string {
 // procs returns the GOMAXPROCS values measured for bench in mode, ascending.
 func (r *rep) procs(bench, mode string) []int {
 	var out []int
-	for _, m := range r.Metrics {
-		if m.Bench == bench && m.Preempt == mode && !slices.Contains(out, m.Procs) {
-			out = append(out, m.Procs)
+	for _, c := range r.cellsOf(bench, mode) {
+		if !slices.Contains(out, c.Procs()) {
+			out = append(out, c.Procs())
 		}
 	}
 	slices.Sort(out)
@@ -183,19 +199,17 @@ func (r *rep) header(b *bytes.Buffer) {
 // samples returns the number of cells of bench and the fewest and most
 // samples of a metric among them.
 func (r *rep) samples(bench string) (n, lo, hi int) {
-	cells := map[results.Key]bool{}
-	for _, m := range r.Metrics {
-		if m.Bench != bench {
+	for _, m := range r.Metrics() {
+		if m.Bench() != bench {
 			continue
 		}
-		cells[m.Key] = true
 		k := len(r.Values(m))
 		if lo == 0 || k < lo {
 			lo = k
 		}
 		hi = max(hi, k)
 	}
-	return len(cells), lo, hi
+	return len(r.cellsOf(bench)), lo, hi
 }
 
 func (r *rep) problems(b *bytes.Buffer) {
@@ -205,14 +219,15 @@ func (r *rep) problems(b *bytes.Buffer) {
 			problems = append(problems, n)
 		}
 	}
-	if len(problems) == 0 && len(r.Warnings) == 0 {
+	warnings := r.Warnings()
+	if len(problems) == 0 && len(warnings) == 0 {
 		return
 	}
 	fmt.Fprintf(b, "## Problems during the run\n\n")
 	for _, n := range problems {
 		fmt.Fprintf(b, "- %s:%d: %s\n", n.File, n.Line, n.Text)
 	}
-	for _, w := range r.Warnings {
+	for _, w := range warnings {
 		fmt.Fprintf(b, "- mixed inputs: %s\n", w)
 	}
 	b.WriteString("\n")
@@ -254,7 +269,7 @@ func (r *rep) pattern(b *bytes.Buffer, bench string) error {
 	b.WriteString("\n\n")
 	if r.opts.Charts {
 		for _, procs := range r.procs(bench, mode) {
-			c, err := patternChart(r.Set, p, mode, procs)
+			c, err := r.patternChart(p, mode, procs)
 			if err != nil {
 				return err
 			}
@@ -289,13 +304,13 @@ func (r *rep) pattern(b *bytes.Buffer, bench string) error {
 // units returns the units of bench in mode: sec/op first, then as seen.
 func (r *rep) units(bench, mode string) []string {
 	var out []string
-	for _, m := range r.Metrics {
-		if m.Bench == bench && m.Preempt == mode && !slices.Contains(out, m.Unit) {
+	for _, m := range r.Metrics() {
+		if m.Bench() == bench && m.Preempt() == mode && !slices.Contains(out, m.Unit) {
 			out = append(out, m.Unit)
 		}
 	}
 	slices.SortStableFunc(out, func(a, b string) int {
-		return cmp.Compare(boolInt(a != "sec/op"), boolInt(b != "sec/op"))
+		return cmp.Compare(boolInt(a != secOp), boolInt(b != secOp))
 	})
 	return out
 }
@@ -311,25 +326,17 @@ func boolInt(b bool) int {
 // (and an efficiency column where there is a bound) per GOMAXPROCS.
 func (r *rep) table(b *bytes.Buffer, p pattern, mode, unit string) {
 	procs := r.procs(p.bench, mode)
-	subs := r.rows(p.bench, mode, unit)
-	keys := columns(subs)
-	hasBound := false
-	if p.bound != nil {
-		for _, sub := range subs {
-			for _, n := range procs {
-				if _, ok := p.bound(r.Set, metric(p.bench, sub, n, mode, unit)); ok {
-					hasBound = true
-				}
-			}
-		}
-	}
+	ms := r.metricsOf(p.bench, mode, unit)
+	rows := results.Group(cellsOfMetrics(ms), results.Procs)
+	keys := columns(cellsOfMetrics(ms))
+	hasBound := slices.ContainsFunc(ms, func(m results.Metric) bool { _, ok := r.bound(m); return ok })
 	fmt.Fprintf(b, "### %s\n\n", r.OrigUnit(unit))
 	if hasBound {
 		fmt.Fprintf(b, "eff. = measured lower bound / median (100%% = at the bound).\n\n")
 	}
 	head, rule := "|", "|"
 	for _, k := range keys {
-		head += " " + cmp.Or(k, "name") + " |"
+		head += " " + k.name + " |"
 		rule += "---|"
 	}
 	for _, n := range procs {
@@ -341,102 +348,70 @@ func (r *rep) table(b *bytes.Buffer, p pattern, mode, unit string) {
 		}
 	}
 	fmt.Fprintf(b, "%s\n%s\n", head, rule)
-	for _, sub := range subs {
-		line := "|"
-		parts := splitSub(sub)
-		for _, k := range keys {
-			line += " " + valueOf(parts, k) + " |"
-		}
-		for _, n := range procs {
-			m := metric(p.bench, sub, n, mode, unit)
-			sum, ok := r.Summary(m)
-			if !ok {
-				line += " — |"
-				if hasBound {
-					line += " |"
-				}
-				continue
-			}
-			line += " " + summary(sum, unit) + " |"
-			if hasBound {
-				if bound, ok := p.bound(r.Set, m); ok && sum.Center > 0 {
-					line += " " + percent(bound/sum.Center) + " |"
-				} else {
-					line += " |"
-				}
-			}
-		}
-		b.WriteString(line + "\n")
+	for _, row := range rows {
+		b.WriteString(r.tableRow(row, keys, procs, unit, hasBound) + "\n")
 	}
 	b.WriteString("\n")
 }
 
-func metric(bench, sub string, procs int, mode, unit string) results.Metric {
-	return results.Metric{Key: results.Key{Bench: bench, Sub: sub, Procs: procs, Preempt: mode}, Unit: unit}
-}
-
-// rows returns the sub-benchmarks of bench that have unit, sorted by their
-// keys other than impl (numbers numerically, other values in the order first
-// seen), then by impl in the order first seen: the impls of one cell sit
-// together.
-func (r *rep) rows(bench, mode, unit string) []string {
-	var subs []string
-	order := map[string]int{} // "key=value" -> first seen
-	for _, m := range r.Metrics {
-		if m.Bench != bench || m.Preempt != mode || m.Unit != unit || slices.Contains(subs, m.Sub) {
+// tableRow is one row of [rep.table]: the cell's keys, then its median and
+// interval (and efficiency) at each GOMAXPROCS.
+func (r *rep) tableRow(row []results.Cell, keys []column, procs []int, unit string, hasBound bool) string {
+	line := "|"
+	for _, k := range keys {
+		line += " " + k.value(row[0]) + " |"
+	}
+	for _, n := range procs {
+		i := slices.IndexFunc(row, func(c results.Cell) bool { return c.Procs() == n })
+		if i < 0 {
+			line += " — |"
+			if hasBound {
+				line += " |"
+			}
 			continue
 		}
-		subs = append(subs, m.Sub)
-		for _, p := range splitSub(m.Sub) {
-			if _, ok := order[p.key+"="+p.val]; !ok {
-				order[p.key+"="+p.val] = len(order)
+		m := results.Metric{Cell: row[i], Unit: unit}
+		sum, _ := r.Summary(m)
+		line += " " + summary(sum, unit) + " |"
+		if hasBound {
+			if bound, ok := r.bound(m); ok && sum.Center > 0 {
+				line += " " + percent(bound/sum.Center) + " |"
+			} else {
+				line += " |"
 			}
 		}
 	}
-	keys := columns(subs)
-	slices.SortStableFunc(subs, func(a, b string) int {
-		pa, pb := splitSub(a), splitSub(b)
-		for _, k := range keys {
-			va, vb := valueOf(pa, k), valueOf(pb, k)
-			if va == vb {
-				continue
-			}
-			if _, err := strconv.ParseFloat(va, 64); err == nil {
-				if c := numLess(va, vb); c != 0 {
-					return c
-				}
-			}
-			return cmp.Compare(order[k+"="+va], order[k+"="+vb])
-		}
-		return 0
+	return line
+}
+
+func cellsOfMetrics(ms []results.Metric) []results.Cell {
+	out := make([]results.Cell, len(ms))
+	for i, m := range ms {
+		out[i] = m.Cell
+	}
+	return out
+}
+
+// column is a column of a table that names a cell: a suite key, or the
+// parts of the name no key holds.
+type column struct {
+	name  string
+	value func(results.Cell) string
+}
+
+// columns returns the columns that tell cells apart, in the order cells
+// sort by: the suite's keys but impl, then the rest of the name, then impl.
+func columns(cells []results.Cell) []column {
+	var out []column
+	for _, k := range []suite.Key{suite.N, suite.Task, suite.Hog, suite.Victim} {
+		out = append(out, column{string(k), func(c results.Cell) string { return c.Sub(k) }})
+	}
+	out = append(out,
+		column{"name", results.Cell.Rest},
+		column{string(suite.Impl), func(c results.Cell) string { return c.Sub(suite.Impl) }})
+	return slices.DeleteFunc(out, func(col column) bool {
+		return !slices.ContainsFunc(cells, func(c results.Cell) bool { return col.value(c) != "" })
 	})
-	return subs
-}
-
-// columns returns the keys of subs in the order they sort by: every key but
-// impl in name order, then impl. Positional parts have the key "".
-func columns(subs []string) []string {
-	var keys []string
-	for _, sub := range subs {
-		for _, p := range splitSub(sub) {
-			if !slices.Contains(keys, p.key) {
-				keys = append(keys, p.key)
-			}
-		}
-	}
-	if i := slices.Index(keys, "impl"); i >= 0 {
-		keys = append(slices.Delete(keys, i, i+1), "impl")
-	}
-	return keys
-}
-
-func valueOf(parts []part, key string) string {
-	for _, p := range parts {
-		if p.key == key {
-			return p.val
-		}
-	}
-	return ""
 }
 
 // WriteMarkdown is Build without charts, for callers that only want text.

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/perf/benchmath"
 
 	"github.com/concbench/concbench/internal/results"
+	"github.com/concbench/concbench/internal/suite"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -327,5 +328,80 @@ func TestEndlessVerdicts(t *testing.T) {
 	problems, _, _ = strings.Cut(problems, "\n## ")
 	if strings.Contains(problems, verdict) {
 		t.Errorf("the endless verdict is listed under problems:\n%s", problems)
+	}
+}
+
+// TestSuiteImpls checks that the implementations the report reads by name
+// (internal/suite) are in their pattern packages' Impls tables; the ones
+// the benchmarks define themselves (floor, FailFast's waitgroup) are named
+// from suite in bench/.
+func TestSuiteImpls(t *testing.T) {
+	for bench, names := range map[string][]string{
+		suite.JoinAll:   {suite.Own, suite.Serial, suite.WaitGroup, suite.OSThread},
+		suite.FirstDone: {suite.Own},
+		suite.FailFast:  {suite.Own, suite.ErrGroup},
+	} {
+		var have []string
+		for _, im := range patternOf(bench).impls() {
+			have = append(have, im.name)
+		}
+		for _, name := range names {
+			if !slices.Contains(have, name) {
+				t.Errorf("%s: impl %q not in the Impls table %q", bench, name, have)
+			}
+		}
+	}
+}
+
+// TestFixtureNames checks the fixture testdata/run.txt (written by gen.py)
+// against internal/suite: every benchmark, task kind and unit in it is one
+// the suite names, so a rename in suite that the fixture misses fails here.
+func TestFixtureNames(t *testing.T) {
+	s := read(t, "testdata/run.txt")
+	kinds := append(slices.Clone(suite.Kinds), suite.OK, suite.Fail, suite.CPUFail)
+	units := []string{"B/op", "allocs/op"}
+	for _, u := range []string{suite.NsPerOp, suite.NsPerTask, suite.FirstNs, suite.CancelNs, suite.StartNs,
+		suite.WinNs, suite.WastedTasks, suite.StallNs, suite.Progress, suite.P50WakeNs, suite.P99WakeNs} {
+		units = append(units, tidy(u))
+	}
+	for _, m := range s.Metrics() {
+		if !slices.Contains(suite.Patterns, m.Bench()) {
+			t.Errorf("%s: benchmark not in suite.Patterns", s.Label(m.Cell))
+		}
+		if task := m.Sub(suite.Task); task != "" && !slices.Contains(kinds, task) {
+			t.Errorf("%s: task kind %q not named in suite", s.Label(m.Cell), task)
+		}
+		if !slices.Contains(units, m.Unit) {
+			t.Errorf("%s: unit %q not named in suite", s.Label(m.Cell), m.Unit)
+		}
+	}
+}
+
+// TestCompareKeepsPackagesApart checks that benchmarks of one name in two
+// packages are two rows, as benchstat shows them, not one merged row.
+func TestCompareKeepsPackagesApart(t *testing.T) {
+	var old, new strings.Builder
+	for i := range 6 {
+		fmt.Fprintf(&old, "pkg: crypto/sha1\nBenchmarkHash8Bytes/New-2 1 %d ns/op\npkg: crypto/sha256\nBenchmarkHash8Bytes/New-2 1 %d ns/op\n", 100+i, 150+i)
+		fmt.Fprintf(&new, "pkg: crypto/sha1\nBenchmarkHash8Bytes/New-2 1 %d ns/op\npkg: crypto/sha256\nBenchmarkHash8Bytes/New-2 1 %d ns/op\n", 100+i, 300+i)
+	}
+	dir := t.TempDir()
+	paths := []string{filepath.Join(dir, "old.txt"), filepath.Join(dir, "new.txt")}
+	for i, body := range []string{old.String(), new.String()} {
+		if err := os.WriteFile(paths[i], []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := Compare(&b, read(t, paths[0]), read(t, paths[1]), "old", "new"); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Hash8Bytes/New-2 pkg=crypto/sha1    102.5ns ±2%  102.5ns ±2%        ~ (p=1.000 n=6)",
+		"Hash8Bytes/New-2 pkg=crypto/sha256  152.5ns ±2%  302.5ns ±1%  +98.36% (p=0.002 n=6)",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("compare output lacks %q:\n%s", want, b.String())
+		}
 	}
 }

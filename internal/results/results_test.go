@@ -1,10 +1,14 @@
 package results
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/concbench/concbench/internal/suite"
 )
 
 const good = `goos: linux
@@ -29,22 +33,37 @@ func TestRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	own := Metric{Key{Bench: "JoinAll", Sub: "impl=own/n=10/task=tiny", Procs: 2, Preempt: "off"}, "sec/task"}
-	if got := s.Values(own); len(got) != 2 || got[0] != 20e-9 {
-		t.Errorf("Values(%v) = %v; want [2e-08 2.1e-08]", own, got)
+	ms := s.Metrics()
+	if len(ms) != 4 {
+		t.Fatalf("Metrics() = %d metrics; want 4 (2 units in 2 cells)", len(ms))
 	}
-	if got := own.Get("task"); got != "tiny" {
-		t.Errorf("Get(task) = %q; want tiny", got)
+	own := ms[1] // the JoinAll cell's second unit
+	if got := s.Values(own); own.Unit != "sec/task" || len(got) != 2 || got[0] != 20e-9 {
+		t.Errorf("Values(%s %s) = %v; want sec/task [2e-08 2.1e-08]", s.Label(own.Cell), own.Unit, got)
 	}
-	starve := Metric{Key{Bench: "Starvation", Sub: "n=1/hog=tight/victim=sleep", Procs: 1, Preempt: "off"}, "p50-wake-sec"}
-	if got := s.Values(starve); len(got) != 1 {
-		t.Errorf("Values(%v) = %v; want one value (no -N suffix is GOMAXPROCS 1)", starve, got)
+	for _, tc := range []struct{ got, want string }{
+		{own.Bench(), "JoinAll"},
+		{own.Sub(suite.Impl), "own"},
+		{own.Sub(suite.Task), "tiny"},
+		{own.Preempt(), "off"},
+		{own.Get(Pkg), ""},
+		{own.Rest(), ""},
+		{s.Label(own.Cell), "JoinAll/impl=own/n=10/task=tiny-2 preempt=off"},
+		{s.OrigUnit("sec/task"), "ns/task"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got = %q; want %q", tc.got, tc.want)
+		}
+	}
+	if own.Procs() != 2 {
+		t.Errorf("Procs() = %d; want 2", own.Procs())
+	}
+	starve := ms[2].Cell
+	if starve.Bench() != "Starvation" || starve.Procs() != 1 || starve.Sub(suite.Hog) != "tight" {
+		t.Errorf("second cell = %s, GOMAXPROCS %d; want Starvation at 1 (no -N suffix)", s.Label(starve), starve.Procs())
 	}
 	if len(s.Notes) != 1 || s.Notes[0].Line != 5 || !strings.HasPrefix(s.Notes[0].Text, "failed:") {
 		t.Errorf("Notes = %+v; want the failed line at line 5", s.Notes)
-	}
-	if got := s.OrigUnit("sec/task"); got != "ns/task" {
-		t.Errorf("OrigUnit(sec/task) = %q; want ns/task", got)
 	}
 	if sum, ok := s.Summary(own); !ok || sum.Center != 20.5e-9 {
 		t.Errorf("Summary = %v, %v; want median 2.05e-08", sum, ok)
@@ -54,17 +73,147 @@ func TestRead(t *testing.T) {
 	}
 }
 
-// TestReadWarnsOnMixedRuns checks that a cell holding results of two
-// commits is flagged, as benchstat flags it.
-func TestReadWarnsOnMixedRuns(t *testing.T) {
-	a := write(t, "a.txt", "commit: aaa\nBenchmarkX-2 1 5 ns/op\n")
-	b := write(t, "b.txt", "commit: bbb\nBenchmarkX-2 1 6 ns/op\n")
-	s, err := Read(a, b)
+// TestCellsSort checks benchproc's order: packages apart, numbers
+// numerically, impl last so the impls of one cell sit together.
+func TestCellsSort(t *testing.T) {
+	s, err := Read(write(t, "sort.txt", `pkg: b
+BenchmarkX/impl=own/n=100/task=tiny 1 5 ns/op
+BenchmarkX/impl=own/n=20/task=tiny 1 5 ns/op
+BenchmarkX/impl=other/n=20/task=tiny 1 5 ns/op
+BenchmarkX/impl=own/n=20/task=cpu 1 5 ns/op
+pkg: a
+BenchmarkX/impl=own/n=100/task=tiny 1 5 ns/op
+`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], "commit") {
-		t.Errorf("Warnings = %q; want one about commit", s.Warnings)
+	var got []string
+	for _, c := range s.Cells() {
+		got = append(got, c.Get(Pkg)+" "+s.Label(c))
+	}
+	want := []string{
+		"b X/impl=own/n=20/task=tiny pkg=b",
+		"b X/impl=other/n=20/task=tiny pkg=b",
+		"b X/impl=own/n=20/task=cpu pkg=b",
+		"b X/impl=own/n=100/task=tiny pkg=b",
+		"a X/impl=own/n=100/task=tiny pkg=a",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Cells() = %q; want %q", got, want)
+	}
+}
+
+// TestReadKeepsApart checks that benchmarks of one name stay apart when
+// their packages or their positional name parts differ, and that one cell
+// in two files is refused, naming both.
+func TestReadKeepsApart(t *testing.T) {
+	sha := write(t, "sha.txt", `pkg: crypto/sha1
+BenchmarkHash8Bytes/New-2 1 100 ns/op
+BenchmarkHash8Bytes/Sum-2 1 90 ns/op
+pkg: crypto/sha256
+BenchmarkHash8Bytes/New-2 1 150 ns/op
+`)
+	s, err := Read(sha)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range s.Metrics() {
+		got = append(got, fmt.Sprintf("%s %s %.3g", s.Label(m.Cell), m.Cell.Rest(), s.Values(m)))
+	}
+	want := []string{
+		"Hash8Bytes/New-2 pkg=crypto/sha1 New [1e-07]",
+		"Hash8Bytes/Sum-2 pkg=crypto/sha1 Sum [9e-08]",
+		"Hash8Bytes/New-2 pkg=crypto/sha256 New [1.5e-07]",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("metrics = %q; want %q", got, want)
+	}
+
+	other := write(t, "other.txt", "pkg: crypto/sha1\nBenchmarkHash8Bytes/New-2 1 120 ns/op\n")
+	_, err = Read(sha, other)
+	if err == nil || !strings.Contains(err.Error(), "other.txt:2: BenchmarkHash8Bytes/New-2 is also in "+sha) {
+		t.Errorf("Read(two files with one cell) = %v; want an error naming both files", err)
+	}
+}
+
+// TestReadWarnsOnMixedRuns checks that a cell holding results of two
+// commits is flagged, as benchstat flags it.
+func TestReadWarnsOnMixedRuns(t *testing.T) {
+	s, err := Read(write(t, "a.txt", "commit: aaa\nBenchmarkX-2 1 5 ns/op\ncommit: bbb\nBenchmarkX-2 1 6 ns/op\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := s.Warnings(); len(w) != 1 || !strings.Contains(w[0], "commit") {
+		t.Errorf("Warnings = %q; want one about commit", w)
+	}
+}
+
+// TestAddSides checks the gate's use: outputs of several processes merged
+// per side, a cell's other side found with With.
+func TestAddSides(t *testing.T) {
+	s := New()
+	for i, side := range []string{"base", "head", "head", "base"} {
+		out := fmt.Sprintf("pkg: p\nBenchmarkX-2 1 %d ns/op\nPASS\n", 10+i)
+		if n, err := s.Add(fmt.Sprintf("%s %d", side, i), []byte(out), Side, side); n != 1 || err != nil {
+			t.Fatalf("Add = %d, %v; want 1, nil", n, err)
+		}
+	}
+	ms := s.Metrics()
+	if len(ms) != 2 || ms[0].Get(Side) != "base" {
+		t.Fatalf("Metrics() = %v; want base, then head", ms)
+	}
+	head, ok := s.With(ms[0].Cell, Side, "head")
+	if !ok || head != ms[1].Cell {
+		t.Fatalf("With(side=head) = %v, %v; want the head cell", head, ok)
+	}
+	if got := fmt.Sprintf("%.3g", s.Values(Metric{head, "sec/op"})); got != "[1.1e-08 1.2e-08]" {
+		t.Errorf("head values = %v; want [1.1e-08 1.2e-08]", got)
+	}
+	if _, ok := s.With(ms[0].Cell, Side, "nosuch"); ok {
+		t.Errorf("With(side=nosuch) found a cell")
+	}
+}
+
+func TestBetter(t *testing.T) {
+	s, err := Read(write(t, "units.txt", "Unit items/op better=higher\nUnit ns/op better=higher\nBenchmarkX 1 5 ns/op 3 items/op\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		unit string
+		want int
+	}{
+		{"items/op", +1}, // metadata
+		{"sec/op", +1},   // metadata beats the rules
+		{"B/op", -1},
+		{"first-sec", -1},
+		{"MB/s", +1},
+		{"wakes", 0},
+	} {
+		if got := s.Better(tc.unit); got != tc.want {
+			t.Errorf("Better(%q) = %d; want %d", tc.unit, got, tc.want)
+		}
+	}
+}
+
+func TestCopy(t *testing.T) {
+	out := "goos: linux\npkg: p\nUnit x/op better=higher\nBenchmarkX-2   \t 100\t 200 ns/op\t 3 x/op\n" +
+		"BenchmarkY-2   \t\n--- FAIL: BenchmarkY\nsome log: line\nPASS\nok  \tp\t1.0s\n"
+	var b strings.Builder
+	n, err := Copy(&b, []byte(out))
+	if err != nil || n != 1 {
+		t.Fatalf("Copy = %d, %v; want 1, nil", n, err)
+	}
+	s := New()
+	if n, err := s.Add("copy", []byte(b.String())); n != 1 || err != nil {
+		t.Fatalf("reading the copy: %d, %v\n%s", n, err, b.String())
+	}
+	if strings.Contains(b.String(), "BenchmarkY") || strings.Contains(b.String(), "PASS") {
+		t.Errorf("copy kept a crashed benchmark or PASS:\n%s", b.String())
+	}
+	if s.Better("x/op") != 1 {
+		t.Errorf("copy lost the unit metadata:\n%s", b.String())
 	}
 }
 

@@ -18,7 +18,6 @@ package runner
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -232,7 +231,11 @@ rounds:
 				Timeout: c.Timeout,
 			}.Do(ctx)
 			fmt.Fprintf(w, "preempt: %s\n", cl.preempt)
-			measured += keepBenchLines(w, out)
+			n, werr := results.Copy(w, out)
+			if werr != nil {
+				return nil, werr
+			}
+			measured += n
 			if ctx.Err() != nil {
 				res.Interrupted = true
 				fmt.Fprintf(w, "%sinterrupted in round %d of %d at %s; kept the results of %d of %d processes, and what the stopped one had finished\n",
@@ -310,54 +313,6 @@ func readResults(path string) (*results.Set, error) { return results.Read(path) 
 
 // note starts a line of raw.txt that the report lists under problems.
 const note = results.NotePrefix
-
-// keepBenchLines copies the benchmark result and config lines of a test
-// binary's output to w (not PASS, ok or logs) and returns how many results
-// it copied.
-func keepBenchLines(w io.Writer, out []byte) int {
-	n := 0
-	for line := range bytes.Lines(out) {
-		s := strings.TrimRight(string(line), "\r\n")
-		switch {
-		case isResultLine(s):
-			n++
-		case isConfigLine(s):
-		default:
-			continue
-		}
-		fmt.Fprintln(w, s)
-	}
-	return n
-}
-
-// isResultLine reports whether s is a complete benchmark result line: a
-// name, an iteration count, and value-unit pairs. A benchmark that crashed
-// leaves its name and padding alone on a line, which is not kept.
-func isResultLine(s string) bool {
-	f := strings.Fields(s)
-	if len(f) < 4 || len(f)%2 != 0 || !strings.HasPrefix(f[0], "Benchmark") {
-		return false
-	}
-	if _, err := strconv.Atoi(f[1]); err != nil {
-		return false
-	}
-	for i := 2; i < len(f); i += 2 {
-		if _, err := strconv.ParseFloat(f[i], 64); err != nil {
-			return false
-		}
-	}
-	return true
-}
-
-// isConfigLine reports whether s is a "key: value" line of the benchmark
-// format: a key of lower-case letters and no spaces.
-func isConfigLine(s string) bool {
-	key, _, ok := strings.Cut(s, ": ")
-	if !ok || key == "" || key[0] < 'a' || key[0] > 'z' {
-		return false
-	}
-	return !strings.ContainsAny(key, " \t")
-}
 
 // reason returns a process failure in one line: the error's first line and,
 // for a crash, the line of its output that says why (a panic, a fatal

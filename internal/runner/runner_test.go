@@ -17,6 +17,7 @@ import (
 	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/starve"
+	"github.com/concbench/concbench/internal/suite"
 	"github.com/concbench/concbench/patterns/starvation"
 )
 
@@ -72,9 +73,14 @@ func BenchmarkHang(b *testing.B) {
 	if len(s.Notes) != 6 {
 		t.Errorf("raw.txt has %d notes; want 6", len(s.Notes))
 	}
-	ok := results.Metric{Key: results.Key{Bench: "OK", Procs: 2, Preempt: "off"}, Unit: "sec/op"}
-	if n := len(s.Values(ok)); n != 2 {
-		t.Errorf("%v has %d samples; want 2 (measured before the crash)", ok, n)
+	var ok []float64
+	for _, m := range s.Metrics() {
+		if m.Bench() == "OK" && m.Procs() == 2 && m.Preempt() == "off" && m.Unit == "sec/op" {
+			ok = s.Values(m)
+		}
+	}
+	if n := len(ok); n != 2 {
+		t.Errorf("BenchmarkOK-2 preempt=off has %d samples; want 2 (measured before the crash)", n)
 	}
 	if got := s.Config("commit"); len(got) != 1 || got[0] != "unknown" {
 		t.Errorf("commit = %q; want unknown (no git)", got)
@@ -201,15 +207,15 @@ func TestRunSuite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range s.Metrics {
-		if m.Bench != "JoinAll" || m.Get("impl") != "own" {
-			t.Errorf("unexpected metric %v", m)
+	for _, m := range s.Metrics() {
+		if m.Bench() != "JoinAll" || m.Sub(suite.Impl) != suite.Own {
+			t.Errorf("unexpected metric %s %s", s.Label(m.Cell), m.Unit)
 		}
 		if n := len(s.Values(m)); n != rounds {
-			t.Errorf("%v: %d samples; want %d", m, n, rounds)
+			t.Errorf("%s %s: %d samples; want %d", s.Label(m.Cell), m.Unit, n, rounds)
 		}
 	}
-	if len(s.Metrics) == 0 {
+	if len(s.Metrics()) == 0 {
 		t.Fatal("no metrics")
 	}
 	// Endless: one verdict per hog kind and preempt mode; the starved ones
@@ -237,22 +243,6 @@ func TestRunSuite(t *testing.T) {
 		b, err := os.ReadFile(filepath.Join(res.Dir, name))
 		if err != nil || len(b) == 0 {
 			t.Errorf("%s: %d bytes, %v", name, len(b), err)
-		}
-	}
-}
-
-func TestIsResultLine(t *testing.T) {
-	for _, tc := range []struct {
-		line string
-		want bool
-	}{
-		{"BenchmarkX-2   \t 100\t 200 ns/op\t 3 B/op", true},
-		{"BenchmarkX-2   \t", false}, // a benchmark that crashed before printing results
-		{"BenchmarkX-2   \tpanic: boom", false},
-		{"PASS", false},
-	} {
-		if got := isResultLine(tc.line); got != tc.want {
-			t.Errorf("isResultLine(%q) = %v; want %v", tc.line, got, tc.want)
 		}
 	}
 }

@@ -11,10 +11,13 @@ package work
 import (
 	"context"
 	"time"
+
+	"github.com/concbench/concbench/internal/suite"
 )
 
-// Kinds lists the task kinds in the order the benchmarks use them.
-var Kinds = []string{"tiny", "cpu", "wait"}
+// Kinds lists the task kinds in the order the benchmarks use them; their
+// names live in internal/suite, which the report reads by.
+var Kinds = suite.Kinds
 
 // WaitTime is how long a wait task blocks.
 const WaitTime = time.Millisecond

@@ -1,6 +1,6 @@
 package verdict
 
-import "strings"
+import "github.com/concbench/concbench/internal/results"
 
 // Direction says which way a change in a unit is worse.
 type Direction int
@@ -26,35 +26,24 @@ func (d Direction) String() string {
 	return "direction unknown"
 }
 
-// timeUnits are the time units a benchmark reports in, before and after
-// benchunit.Tidy (which turns "ns/op" into "sec/op" and "first-ns" into
-// "first-sec").
-var timeUnits = map[string]bool{"sec": true, "s": true, "ms": true, "us": true, "µs": true, "ns": true}
-
 // DirectionOf classifies a unit, as written by the benchmark or as tidied by
-// golang.org/x/perf/benchunit, by these rules, in order:
+// golang.org/x/perf/benchunit, by its name alone (see results.BetterByName):
+// per second is LowerIsWorse; a time, bytes, allocations or wasted-tasks is
+// HigherIsWorse; anything else (such as "wakes") is Unknown. The unit
+// metadata of the input ("Unit x better=higher") overrides these rules: the
+// gate sets [Input.Direction] from results.Set.Better.
 //
-//   - anything per second ("B/s", "MB/s", "items/s") is throughput: lower is worse;
-//   - a time in the numerator ("sec/op", "ns/op", "ns/task", "first-ns",
-//     "p99-wake-sec": the numerator or its last '-' part is a time unit),
-//     bytes or allocations ("B/op", "allocs/op") and "wasted-tasks": higher
-//     is worse;
-//   - everything else (such as "wakes", a count whose direction depends on
-//     the benchmark) is Unknown.
-//
-// To have a custom metric gate, name its unit by these rules (end it in
-// "-ns" or "/s").
-func DirectionOf(unit string) Direction {
-	num, den, _ := strings.Cut(unit, "/")
-	if den == "s" || den == "sec" {
-		return LowerIsWorse
-	}
-	last := num
-	if i := strings.LastIndexByte(num, '-'); i >= 0 {
-		last = num[i+1:]
-	}
+// To have a custom metric gate without metadata, name its unit by these
+// rules (end it in "-ns" or "/s").
+func DirectionOf(unit string) Direction { return DirectionOfBetter(results.BetterByName(unit)) }
+
+// DirectionOfBetter converts benchfmt's convention (+1 higher is better, -1
+// lower is better, 0 unknown) to a Direction.
+func DirectionOfBetter(better int) Direction {
 	switch {
-	case timeUnits[last], num == "B", num == "allocs", unit == "wasted-tasks":
+	case better > 0:
+		return LowerIsWorse
+	case better < 0:
 		return HigherIsWorse
 	}
 	return Unknown

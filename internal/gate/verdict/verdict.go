@@ -70,6 +70,9 @@ type Config struct {
 type Input struct {
 	Bench, Unit string
 	Base, Head  []float64
+	// Direction says which way the unit is worse; Unknown means "by the
+	// unit's name" (see [DirectionOf]).
+	Direction Direction
 }
 
 // Result is the verdict on one Input.
@@ -141,7 +144,11 @@ func kind(r *Result, c Config) Kind {
 	}
 	limit := c.Threshold * math.Abs(r.BaseMedian)
 	up := r.HeadMedian - r.BaseMedian
-	switch DirectionOf(r.Unit) {
+	d := r.Direction
+	if d == Unknown {
+		d = DirectionOf(r.Unit)
+	}
+	switch d {
 	case HigherIsWorse:
 		if up > limit {
 			return Regression

@@ -1,0 +1,175 @@
+package results
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchproc"
+)
+
+// Read reads the benchmark files at paths into one Set. Any problem with
+// the input is an error naming the file (and line); no partial Set is
+// returned.
+func Read(paths ...string) (*Set, error) {
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("no input files")
+	}
+	s := New()
+	s.oneFile = true
+	for _, path := range paths {
+		data, err := readFile(path)
+		if err != nil {
+			return nil, err
+		}
+		n, err := s.Add(path, data)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("%s: no benchmark results (want lines like \"BenchmarkX-2  100  123 ns/op\")", path)
+		}
+	}
+	return s, nil
+}
+
+// Add reads one benchmark output, named name in errors, into s and returns
+// how many results it held. config is key, value pairs every result of data
+// gets as config before its own (say Side, "base"). Results of one cell from
+// several Adds are merged (the processes of one run), except in a set made
+// by Read, where a cell in two files is an error.
+func (s *Set) Add(name string, data []byte, config ...string) (int, error) {
+	if len(config)%2 != 0 {
+		panic("results: Add needs config key, value pairs")
+	}
+	s.Files = append(s.Files, name)
+	s.notes(name, data)
+	r := benchfmt.NewReader(nil, "")
+	r.Reset(bytes.NewReader(data), name, config...)
+	n := 0
+	for r.Scan() {
+		switch rec := r.Result().(type) {
+		case *benchfmt.SyntaxError:
+			return n, rec
+		case *benchfmt.UnitMetadata:
+			s.Units[rec.UnitMetadataKey] = rec
+		case *benchfmt.Result:
+			n++
+			if err := s.addResult(name, rec); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, r.Err()
+}
+
+func (s *Set) addResult(name string, rec *benchfmt.Result) error {
+	c := Cell{s.proj.Project(rec)}
+	if _, ok := s.residues[c]; !ok {
+		s.cells = append(s.cells, c)
+		s.sorted = false
+		s.index[indexKey(c.values())] = c
+		s.residues[c] = map[benchproc.Key]bool{}
+		s.fileOf[c] = name
+		s.names[c] = rec.Name.String()
+	}
+	if first := s.fileOf[c]; s.oneFile && first != name {
+		file, line := rec.Pos()
+		return fmt.Errorf("%s:%d: Benchmark%s is also in %s: concbench does not merge benchmarks of different files; "+
+			"report each file alone, or compare two with concbench compare", file, line, rec.Name, first)
+	}
+	s.residues[c][s.residue.Project(rec)] = true
+	s.addConfig(rec)
+	for _, v := range rec.Values {
+		if err := s.checkUnit(v, rec); err != nil {
+			return err
+		}
+		m := Metric{c, v.Unit}
+		if _, ok := s.values[m]; !ok {
+			s.units[c] = append(s.units[c], v.Unit)
+		}
+		s.values[m] = append(s.values[m], v.Value)
+		if _, ok := s.origUnit[v.Unit]; !ok && v.OrigUnit != "" {
+			s.origUnit[v.Unit] = v.OrigUnit
+		}
+	}
+	return nil
+}
+
+// Warnings returns a line for each cell whose results differ in a config
+// key that is not a field of the cell (say two commits mixed into one
+// cell), as benchstat warns.
+func (s *Set) Warnings() []string {
+	var out []string
+	for _, c := range s.Cells() {
+		keys := make([]benchproc.Key, 0, len(s.residues[c]))
+		for rk := range s.residues[c] {
+			keys = append(keys, rk)
+		}
+		var names []string
+		for _, f := range benchproc.NonSingularFields(keys) {
+			names = append(names, f.Name)
+		}
+		if len(names) > 0 {
+			out = append(out, fmt.Sprintf("%s: results vary in %s", s.Label(c), strings.Join(names, ", ")))
+		}
+	}
+	return out
+}
+
+// readFile reads path and rejects what cannot be benchmark output.
+func readFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err // *PathError names the file
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fmt.Errorf("%s: empty file", path)
+	}
+	head := data[:min(len(data), 8192)]
+	if bytes.IndexByte(head, 0) >= 0 || !utf8.Valid(trimPartialRune(head)) {
+		return nil, fmt.Errorf("%s: binary file, not Go benchmark output", path)
+	}
+	return data, nil
+}
+
+// trimPartialRune drops a rune cut in half at the end of b.
+func trimPartialRune(b []byte) []byte {
+	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
+		if r, _ := utf8.DecodeLastRune(b); r != utf8.RuneError {
+			return b
+		}
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func (s *Set) notes(path string, data []byte) {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		if text, ok := strings.CutPrefix(sc.Text(), NotePrefix); ok {
+			s.Notes = append(s.Notes, Note{path, line, text})
+		}
+	}
+}
+
+func (s *Set) addConfig(rec *benchfmt.Result) {
+	for _, c := range rec.Config {
+		if !c.File {
+			continue
+		}
+		vals, seen := s.config[c.Key]
+		if !seen {
+			s.configKey = append(s.configKey, c.Key)
+		}
+		if v := string(c.Value); !slices.Contains(vals, v) {
+			s.config[c.Key] = append(vals, v)
+		}
+	}
+}
