@@ -20,8 +20,8 @@ func isTime(unit string) bool {
 }
 
 // value formats v in unit the way benchstat does (three significant digits
-// and an SI prefix), with "s" after times and "B" after sizes; small whole
-// counts print as they are.
+// and an SI prefix), with "s" after times, "B" after sizes and "B/s" after
+// rates of bytes; small whole counts print as they are.
 func value(v float64, unit string) string {
 	switch {
 	case math.IsInf(v, 0) || math.IsNaN(v):
@@ -29,10 +29,14 @@ func value(v float64, unit string) string {
 	case isTime(unit):
 		return benchunit.Scale(v, benchunit.Decimal) + "s"
 	case benchunit.ClassOf(unit) == benchunit.Binary:
-		if v == math.Trunc(v) && math.Abs(v) < 1024 {
-			return strconv.FormatFloat(v, 'f', -1, 64) + "B"
+		per := "" // a rate keeps its "/s": MB/s is 307.3MiB/s, not 307.3MiB
+		if _, den, _ := strings.Cut(unit, "/"); den == "s" {
+			per = "/s"
 		}
-		return benchunit.Scale(v, benchunit.Binary) + "B"
+		if v == math.Trunc(v) && math.Abs(v) < 1024 {
+			return strconv.FormatFloat(v, 'f', -1, 64) + "B" + per
+		}
+		return benchunit.Scale(v, benchunit.Binary) + "B" + per
 	case v == math.Trunc(v) && math.Abs(v) < 1e5:
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	case math.Abs(v) < 1:

@@ -297,6 +297,8 @@ func TestValue(t *testing.T) {
 		{3, "allocs/op", "3"},
 		{4.5, "allocs/op", "4.500"},
 		{0.005, "wasted-tasks", "0.005"},
+		{307.3 * 1024 * 1024, "B/s", "307.3MiB/s"}, // MB/s, tidied
+		{512, "B/s", "512B/s"},
 	} {
 		if got := value(tc.v, tc.unit); got != tc.want {
 			t.Errorf("value(%v, %q) = %q; want %q", tc.v, tc.unit, got, tc.want)
