@@ -32,7 +32,6 @@ type pattern struct {
 // impl is one row of a pattern package's Impls table.
 type impl struct {
 	name       string
-	use        string
 	deviations map[string]string
 	panics     string // the package's PanicMode: repanic, crash or caller
 }
@@ -43,7 +42,7 @@ var patterns = []pattern{
 		title: "Join all",
 		about: "run n tasks concurrently and wait for all of them, results in submission order.",
 		impls: func() []impl {
-			return implsOf(joinall.Impls, func(i joinall.Impl) impl { return impl{i.Name, i.Use, i.Deviations, string(i.Panics)} })
+			return implsOf(joinall.Impls, func(i joinall.Impl) impl { return impl{i.Name, i.Deviations, string(i.Panics)} })
 		},
 		chart: secTask,
 	},
@@ -52,7 +51,7 @@ var patterns = []pattern{
 		title: "First done",
 		about: "start n tasks, take the first result, cancel the losers.",
 		impls: func() []impl {
-			return implsOf(firstdone.Impls, func(i firstdone.Impl) impl { return impl{i.Name, i.Use, i.Deviations, string(i.Panics)} })
+			return implsOf(firstdone.Impls, func(i firstdone.Impl) impl { return impl{i.Name, i.Deviations, string(i.Panics)} })
 		},
 		chart: firstSec,
 	},
@@ -61,7 +60,7 @@ var patterns = []pattern{
 		title: "Fail fast",
 		about: "the first error cancels the other tasks (the errgroup pattern).",
 		impls: func() []impl {
-			return implsOf(failfast.Impls, func(i failfast.Impl) impl { return impl{i.Name, i.Use, i.Deviations, string(i.Panics)} })
+			return implsOf(failfast.Impls, func(i failfast.Impl) impl { return impl{i.Name, i.Deviations, string(i.Panics)} })
 		},
 		chart: secOp,
 	},

@@ -53,14 +53,20 @@ func fixedImpls(t *testing.T) {
 	saved := patterns
 	t.Cleanup(func() { patterns = saved })
 	patterns = slices.Clone(patterns)
+	others := map[string][]string{
+		suite.JoinAll:   {suite.Serial, suite.WaitGroup, suite.OSThread},
+		suite.FirstDone: {"other"},
+		suite.FailFast:  {suite.ErrGroup},
+	}
 	for i := range patterns {
 		if patterns[i].impls != nil {
-			name := patterns[i].bench
+			names := others[patterns[i].bench]
 			patterns[i].impls = func() []impl {
-				return []impl{
-					{name: "own", use: "fixture: the project's own", panics: "repanic"},
-					{name: "other", use: "fixture: " + name, deviations: map[string]string{"ordered": "fixture: results in completion order"}, panics: "crash"},
+				out := []impl{{name: "own", panics: "repanic"}}
+				for _, name := range names {
+					out = append(out, impl{name: name, deviations: map[string]string{"ordered": "fixture: results in completion order"}, panics: "crash"})
 				}
+				return out
 			}
 		}
 	}
@@ -404,6 +410,35 @@ func TestCompareKeepsPackagesApart(t *testing.T) {
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("compare output lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// TestGuidanceFollowsRun feeds a run where own is the slow one (own's and
+// waitgroup's JoinAll results swapped) and checks that own's row says so.
+func TestGuidanceFollowsRun(t *testing.T) {
+	fixedImpls(t)
+	data, err := os.ReadFile("testdata/run.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	swap := strings.NewReplacer("BenchmarkJoinAll/impl=own/", "BenchmarkJoinAll/impl=waitgroup/", "BenchmarkJoinAll/impl=waitgroup/", "BenchmarkJoinAll/impl=own/")
+	path := filepath.Join(t.TempDir(), "slow-own.txt")
+	if err := os.WriteFile(path, []byte(swap.Replace(string(data))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"testdata/run.txt", "| own | re-panics in the caller once the others returned | – | fastest or within noise in 8 of 12 cells; slower in 4, "},
+		{path, "| own | re-panics in the caller once the others returned | – | fastest or within noise in 2 of 12 cells; slower in 10, most at n=10 task=tiny GOMAXPROCS=1 (15× the time of serial) |"},
+	} {
+		md, _, err := Build(read(t, tc.in), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, joinAll, _ := strings.Cut(string(md), "## Join all")
+		joinAll, _, _ = strings.Cut(joinAll, "\n## ")
+		if !strings.Contains(joinAll, tc.want) {
+			t.Errorf("%s: Join all section lacks %q:\n%s", tc.in, tc.want, joinAll)
 		}
 	}
 }
