@@ -129,12 +129,14 @@ func (r *rep) answerJoin() string {
 	}
 	one, _ := r.other(serial.Metric, secTask)
 	n := serial.Sub(suite.N)
-	verb := "Waiting tasks overlap"
-	if own.v >= serial.v {
-		verb = "In this run concurrency did not help"
+	verb, how := "Waiting tasks overlap", ratio(serial.v, own.v)+" faster"
+	if sig, why := r.differ(serial.Metric, own.Metric); !sig {
+		verb, how = "In this run concurrency made no significant difference", why
+	} else if own.v > serial.v {
+		verb, how = "In this run concurrency did not help", ratio(own.v, serial.v)+" slower"
 	}
-	s := fmt.Sprintf("%s: at GOMAXPROCS=%d, n=%s waiting tasks took %s one after another (impl=serial) and %s with joinall.Run (impl=own), %s faster; one wait alone is %s.",
-		verb, serial.Procs(), n, value(serial.v, "sec"), value(own.v, "sec"), ratio(serial.v, own.v), value(one.v, "sec"))
+	s := fmt.Sprintf("%s: at GOMAXPROCS=%d, n=%s waiting tasks took %s one after another (impl=serial) and %s with joinall.Run (impl=own), %s; one wait alone is %s.",
+		verb, serial.Procs(), n, value(serial.v, "sec"), value(own.v, "sec"), how, value(one.v, "sec"))
 	if big, ok := biggest(r.find(suite.JoinAll, secOp, suite.Impl.Is(suite.Own), suite.Task.Is(suite.Wait))); ok && big.Sub(suite.N) != n && big.Procs() == serial.Procs() {
 		k := nOf(big.Cell)
 		s += fmt.Sprintf(" n=%s took %s concurrently, where one after another would take about %s (n × one wait): about %s faster.",
@@ -244,8 +246,12 @@ func (r *rep) answerStarve() string {
 	ostall, ok1 := r.other(results.Metric{Cell: off}, stallSec)
 	oprog, ok2 := r.other(results.Metric{Cell: off}, progress)
 	if ok && ok1 && ok2 {
-		s += fmt.Sprintf("; with it off (GODEBUG=asyncpreemptoff=1, a cooperative scheduler for loops without calls) it waited %s and made %s, a stall %s the async one",
-			value(ostall.v, "sec"), percent(oprog.v), ratio(ostall.v, astall.v))
+		how := "a stall " + ratio(ostall.v, astall.v) + " the async one"
+		if sig, why := r.differ(astall.Metric, ostall.Metric); !sig {
+			how = "a stall not significantly different from the async one: " + why
+		}
+		s += fmt.Sprintf("; with it off (GODEBUG=asyncpreemptoff=1, a cooperative scheduler for loops without calls) it waited %s and made %s, %s",
+			value(ostall.v, "sec"), percent(oprog.v), how)
 	} else {
 		s += "; preemption off was not measured in this run"
 	}
@@ -313,12 +319,25 @@ func (r *rep) answerThreads() string {
 	if !ok {
 		return notMeasured("no BenchmarkJoinAll impl=waitgroup at " + others(th.Cell))
 	}
-	verdict := "An OS thread per task costs more than a goroutine"
-	if th.v <= g.v {
-		verdict = "In this run an OS thread per task was not dearer than a goroutine"
+	verdict, how := "An OS thread per task costs more than a goroutine", ratio(th.v, g.v)+" as much"
+	if sig, why := r.differ(g.Metric, th.Metric); !sig {
+		verdict, how = "In this run an OS thread per task cost no more than a goroutine", why
+	} else if th.v < g.v {
+		verdict = "In this run an OS thread per task was cheaper than a goroutine"
 	}
-	return fmt.Sprintf("%s: at n=%s tiny tasks (GOMAXPROCS=%d) a goroutine per task cost %s per task (impl=waitgroup) and an OS thread per task %s (impl=osthread), %s as much.",
-		verdict, th.Sub(suite.N), th.Procs(), value(g.v, "sec"), value(th.v, "sec"), ratio(th.v, g.v))
+	return fmt.Sprintf("%s: at n=%s tiny tasks (GOMAXPROCS=%d) a goroutine per task cost %s per task (impl=waitgroup) and an OS thread per task %s (impl=osthread), %s.",
+		verdict, th.Sub(suite.N), th.Procs(), value(g.v, "sec"), value(th.v, "sec"), how)
+}
+
+// differ reports whether a and b differ significantly (Mann-Whitney U at
+// α = 0.05, as benchstat tests), and when they do not, says so with the
+// test's numbers: "no significant difference (p=0.310 n=6+6)".
+func (r *rep) differ(a, b results.Metric) (bool, string) {
+	c, ok := r.Compare(a, b)
+	if ok && c.P < c.Alpha {
+		return true, ""
+	}
+	return false, fmt.Sprintf("no significant difference (%s)", c.String())
 }
 
 // has reports whether cell c has values in unit.

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchunit"
 
+	"github.com/concbench/concbench/internal/precision"
 	"github.com/concbench/concbench/internal/results"
 )
 
@@ -57,6 +58,16 @@ func summaryOf(s *results.Set, m *results.Metric) (benchmath.Summary, bool) {
 // summary formats a median with its confidence interval: "1.23µs ±2%".
 func summary(s benchmath.Summary, unit string) string {
 	return value(s.Center, unit) + " ±" + s.PctRangeString()
+}
+
+// marked is summary with " (noisy)" after an interval wider than
+// ±precision.Noisy (10%): a difference smaller than that is not to be read
+// from the cell.
+func marked(s benchmath.Summary, unit string) string {
+	if precision.Width(s) > precision.Noisy {
+		return summary(s, unit) + " (noisy)"
+	}
+	return summary(s, unit)
 }
 
 // delta formats a comparison as benchstat's "vs base" column does: the

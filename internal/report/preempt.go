@@ -117,7 +117,7 @@ func (r *rep) compareTable(b *bytes.Buffer, bench, unit string) {
 		for _, k := range keys {
 			fmt.Fprintf(b, " %s |", k.value(row[0].Cell))
 		}
-		fmt.Fprintf(b, " %s | %s | %s |\n", summary(sa, unit), summary(so, unit), delta(c, sa.Center, so.Center))
+		fmt.Fprintf(b, " %s | %s | %s |\n", marked(sa, unit), marked(so, unit), delta(c, sa.Center, so.Center))
 	}
 	b.WriteString("\n")
 }

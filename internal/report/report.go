@@ -21,11 +21,13 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/concbench/concbench/internal/precision"
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/suite"
 )
@@ -193,7 +195,28 @@ func (r *rep) header(b *bytes.Buffer) {
 		cells = append(cells, s)
 	}
 	fmt.Fprintf(b, "- Measured (a cell is a sub-benchmark at one GOMAXPROCS and preemption mode): %s\n", strings.Join(cells, "; "))
+	fmt.Fprintf(b, "- Precision: %s\n", r.precisionLine())
 	fmt.Fprintf(b, "- Machine: see [the end of this report](#machine)\n\n")
+}
+
+// precisionLine states the share of sec/op cells and of latency cells
+// whose 95% interval is within ±10%; the tables mark the others noisy.
+func (r *rep) precisionLine() string {
+	rows := precision.Table(r.Set)
+	var parts []string
+	for _, row := range []precision.Row{
+		precision.Sum("sec/op", rows, func(u string) bool { return u == secOp }),
+		precision.Sum("latency", rows, precision.IsLatency),
+	} {
+		if row.Cells > 0 {
+			parts = append(parts, fmt.Sprintf("%s of the %s cells (%d of %d)", percent(row.Within(precision.Noisy)), row.Name,
+				int(math.Round(row.Within(precision.Noisy)*float64(row.Cells))), row.Cells))
+		}
+	}
+	if len(parts) == 0 {
+		return "no sec/op or latency cells"
+	}
+	return strings.Join(parts, " and ") + fmt.Sprintf(" have a 95%% interval within ±%s; the tables mark wider ones \"(noisy)\"", percent(precision.Noisy))
 }
 
 // samples returns the number of cells of bench and the fewest and most
@@ -378,7 +401,7 @@ func (r *rep) tableRow(row []results.Cell, keys []column, procs []int, unit stri
 		}
 		m := results.Metric{Cell: row[i], Unit: unit}
 		sum, _ := r.Summary(m)
-		line += " " + summary(sum, unit) + " |"
+		line += " " + marked(sum, unit) + " |"
 		if hasBound {
 			if bound, ok := r.bound(m); ok && sum.Center > 0 {
 				line += " " + percent(bound/sum.Center) + " |"

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -190,19 +192,24 @@ func effOf(t *testing.T, in string, own float64) string {
 }
 
 // TestAnswersFollowInput checks that the answers are built from the input:
-// without FirstDone results the first-done answer says so, and changing the
-// numbers changes the join-all answer.
+// without FirstDone results the first-done answer says so, without serial's
+// wait cell the join-all answer does, and with the osthread and waitgroup
+// results swapped the threads answer turns around.
 func TestAnswersFollowInput(t *testing.T) {
 	data, err := os.ReadFile("testdata/run.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
+	swap := strings.NewReplacer(
+		"impl=serial/n=10/task=wait", "impl=serial/n=10/task=waitx",
+		"impl=osthread/n=1000/task=tiny", "impl=waitgroup/n=1000/task=tiny",
+		"impl=waitgroup/n=1000/task=tiny", "impl=osthread/n=1000/task=tiny")
 	var kept []string
 	for _, line := range strings.Split(string(data), "\n") {
 		if strings.HasPrefix(line, "BenchmarkFirstDone") {
 			continue
 		}
-		kept = append(kept, strings.Replace(line, "impl=serial/n=10/task=wait", "impl=serial/n=10/task=waitx", 1))
+		kept = append(kept, swap.Replace(line))
 	}
 	path := filepath.Join(t.TempDir(), "cut.txt")
 	if err := os.WriteFile(path, []byte(strings.Join(kept, "\n")), 0o644); err != nil {
@@ -223,7 +230,7 @@ func TestAnswersFollowInput(t *testing.T) {
 		{"2. ", "caller had the winner's result", "Not measured in this run (no BenchmarkFirstDone impl=own first-ns)"},
 		{"6. ", "first instruction ran", "Not measured in this run (no BenchmarkFirstDone impl=own start-ns)"},
 		{"1. ", "one after another (impl=serial)", "Not measured in this run (no BenchmarkJoinAll impl=serial task=wait)"},
-		{"7. ", "(impl=osthread)", "(impl=osthread)"},
+		{"7. ", "An OS thread per task costs more than a goroutine: at n=1000", "In this run an OS thread per task was cheaper than a goroutine: at n=1000"},
 	} {
 		if a := answer(t, full, tc.q); !strings.Contains(a, tc.full) {
 			t.Errorf("full input: answer %s= %s\nwant it to contain %q", tc.q, a, tc.full)
@@ -441,4 +448,80 @@ func TestGuidanceFollowsRun(t *testing.T) {
 			t.Errorf("%s: Join all section lacks %q:\n%s", tc.in, tc.want, joinAll)
 		}
 	}
+}
+
+// TestAnswersNeedSignificance checks that an answer does not call a
+// difference that the U-test does not find: with osthread's results a copy
+// of waitgroup's, answer 7 says there is no significant difference.
+func TestAnswersNeedSignificance(t *testing.T) {
+	data, err := os.ReadFile("testdata/run.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, line := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.Contains(line, "impl=osthread/n=1000/task=tiny"):
+			continue
+		case strings.Contains(line, "impl=waitgroup/n=1000/task=tiny"):
+			lines = append(lines, strings.Replace(line, "impl=waitgroup", "impl=osthread", 1))
+		}
+		lines = append(lines, line)
+	}
+	md := buildLines(t, "same.txt", lines)
+	want := "In this run an OS thread per task cost no more than a goroutine"
+	if a := answer(t, md, "7. "); !strings.Contains(a, want) || !strings.Contains(a, "no significant difference (p=1.000") {
+		t.Errorf("answer 7 = %s\nwant %q and the U-test's p", a, want)
+	}
+}
+
+// TestNoisyMarks checks that every table cell with an interval wider than
+// ±10% is marked noisy and no other is, in a report built with wider
+// intervals than the fixture's (one JoinAll cell's samples spread out).
+func TestNoisyMarks(t *testing.T) {
+	data, err := os.ReadFile("testdata/run.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spread := []string{"100", "60", "150", "80", "130", "70"}
+	i := 0
+	var lines []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "BenchmarkJoinAll/impl=own/n=10/task=tiny-2 ") && strings.Contains(line, "ns/op") {
+			f := strings.Fields(line)
+			line = strings.Join([]string{f[0], f[1], spread[i%len(spread)], "ns/op"}, " ")
+			i++
+		}
+		lines = append(lines, line)
+	}
+	md := buildLines(t, "noisy.txt", lines)
+	cell := regexp.MustCompile(`±(\d+|∞)%( \(noisy\))?`)
+	marked := 0
+	for _, m := range cell.FindAllStringSubmatch(string(md), -1) {
+		pct, _ := strconv.Atoi(m[1])
+		wide := m[1] == "∞" || pct > 10
+		if wide != (m[2] != "") {
+			t.Errorf("cell %q: wider than ±10%% = %v, marked = %v", m[0], wide, m[2] != "")
+		}
+		if m[2] != "" {
+			marked++
+		}
+	}
+	if marked < 4 || !strings.Contains(string(md), "- Precision: 99% of the sec/op cells (146 of 148)") {
+		t.Errorf("%d noisy cells marked; want the JoinAll cell and FailFast's wasted-tasks, and the precision line to count the cell in both preempt modes:\n%s", marked, md)
+	}
+}
+
+// buildLines writes lines into a file named name and builds its report.
+func buildLines(t *testing.T, name string, lines []string) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	md, _, err := Build(read(t, path), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return md
 }
