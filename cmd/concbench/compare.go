@@ -11,10 +11,6 @@ import (
 	"github.com/concbench/concbench/internal/results"
 )
 
-func init() {
-	commands["compare"] = command{summary: "benchstat-style old/new comparison of two benchmark files", run: runCompare}
-}
-
 func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("concbench compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)

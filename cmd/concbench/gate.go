@@ -7,10 +7,6 @@ import (
 	"github.com/concbench/concbench/internal/gate"
 )
 
-func init() {
-	commands["gate"] = command{summary: "fail on a performance regression against a base revision", run: runGate}
-}
-
 // runGate is concbench gate; see package gate.
 func runGate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := gate.ParseArgs(args, stderr)

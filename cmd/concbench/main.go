@@ -7,6 +7,7 @@
 //	concbench compare OLD NEW          benchstat-style comparison of two files
 //	concbench gate --base REF [flags]  fail on a performance regression against REF
 //	concbench starve [flags]           run an endless hog under a watchdog
+//	concbench precision FILE...        count cells by the width of their 95% interval
 //
 // Exit status: 0 success, 1 a finding (regression, starvation asserted
 // absent), 2 bad usage or bad input. The commands live in importable
@@ -25,22 +26,36 @@ import (
 	"strings"
 
 	"github.com/concbench/concbench/internal/cli"
+	"github.com/concbench/concbench/internal/starve"
 )
 
 // command is one subcommand: it parses its own flags from args.
 type command struct {
+	name    string
 	summary string
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
-// commands is filled by each command's file in its init function, so that
-// each command lives in a file of its own.
-var commands = map[string]command{}
+// commands lists every command, in the order help shows them. Each one's
+// run function lives in a file of its own.
+var commands = []command{
+	{"run", "run the benchmark matrix and write results/<run>/ (the default)", runRun},
+	{"report", "write report.md and charts from benchmark files", runReport},
+	{"compare", "benchstat-style old/new comparison of two benchmark files", runCompare},
+	{"precision", "count the cells of benchmark files by the width of their 95% interval", runPrecision},
+	{"gate", "fail on a performance regression against a base revision", runGate},
+	{"starve", "run an endless hog under a watchdog and say whether the victim starved", runStarve},
+}
 
 // defaultCommand runs when the first argument is not a command name.
 const defaultCommand = "run"
 
 func main() {
+	// concbench starve runs its endless hog in a child process, this binary
+	// started again with an environment variable that selects the child
+	// role: in that case Child runs the role and exits here.
+	starve.Child()
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
@@ -59,23 +74,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		usage(stdout)
 		return nil
 	}
-	cmd, ok := commands[name]
-	if !ok {
+	i := slices.IndexFunc(commands, func(c command) bool { return c.name == name })
+	if i < 0 {
 		usage(stderr)
 		return cli.Usagef("unknown command %q", name)
 	}
-	return cmd.run(ctx, args, stdout, stderr)
+	return commands[i].run(ctx, args, stdout, stderr)
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: concbench [command] [flags]\n\ncommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nWith no command, concbench runs %q. 'concbench COMMAND -h' shows a command's flags.\n", defaultCommand)
 }

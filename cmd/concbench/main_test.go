@@ -9,7 +9,15 @@ import (
 	"testing"
 
 	"github.com/concbench/concbench/internal/cli"
+	"github.com/concbench/concbench/internal/starve"
 )
+
+// TestMain lets this test binary serve as concbench starve's child process,
+// as main does for concbench.
+func TestMain(m *testing.M) {
+	starve.Child()
+	os.Exit(m.Run())
+}
 
 // Every command turns bad usage into exit status 2 with a message naming
 // what was wrong, before doing any work.
@@ -48,9 +56,9 @@ func TestHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"help"}, &stdout, os.Stderr); err != nil {
 		t.Fatalf("help: %v", err)
 	}
-	for name := range commands {
-		if !strings.Contains(stdout.String(), name) {
-			t.Errorf("help does not list %q:\n%s", name, stdout.String())
+	for _, c := range commands {
+		if !strings.Contains(stdout.String(), c.name) {
+			t.Errorf("help does not list %q:\n%s", c.name, stdout.String())
 		}
 	}
 }

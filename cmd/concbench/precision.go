@@ -11,10 +11,6 @@ import (
 	"github.com/concbench/concbench/internal/results"
 )
 
-func init() {
-	commands["precision"] = command{summary: "count the cells of benchmark files by the width of their 95% interval", run: runPrecision}
-}
-
 func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("concbench precision", flag.ContinueOnError)
 	fs.SetOutput(stderr)

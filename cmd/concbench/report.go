@@ -15,10 +15,6 @@ import (
 	"github.com/concbench/concbench/internal/results"
 )
 
-func init() {
-	commands["report"] = command{summary: "write report.md and charts from benchmark files", run: runReport}
-}
-
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("concbench report", flag.ContinueOnError)
 	fs.SetOutput(stderr)

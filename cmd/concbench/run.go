@@ -17,10 +17,6 @@ import (
 	"github.com/concbench/concbench/internal/runner"
 )
 
-func init() {
-	commands["run"] = command{summary: "run the benchmark matrix and write results/<run>/ (the default)", run: runRun}
-}
-
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("concbench run", flag.ContinueOnError)
 	fs.SetOutput(stderr)

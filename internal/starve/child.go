@@ -23,7 +23,7 @@ const childEnv = "CONCBENCH_STARVE_CHILD"
 
 // Child runs the child role and exits if this process was started by
 // [Watch]; otherwise it returns at once. Call it first thing in every binary
-// that calls Watch: in an init function of package main, or in TestMain.
+// that calls Watch: at the top of main, or in TestMain.
 //
 // The child starts the victim, waits for its first wake-up, writes "hogs N"
 // to standard output, starts N hogs of [starvation.Forever] iterations, and
