@@ -98,15 +98,38 @@ func (r *rep) wakeChart(hogs []string, procs int, victim string) (*Chart, error)
 }
 
 // draw2 renders categories on the X axis with each series offset a little
-// within its category, as points with interval whiskers.
+// within its category, as points with interval whiskers: the plot, its
+// series, the category axis, then the canvas with the legend beside it.
 func draw2(s *results.Set, title, unit, ylabel, file string, cats []string, ser []*series) (*Chart, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.Y.Label.Text = ylabel
+	logScale := yScale(p, s, unit, ser)
 	legend := plot.NewLegend() // drawn in a column of its own, not over the data
-	legend.Top = true
-	legend.Left = true
+	legend.Top, legend.Left = true, true
+	named := 0 // legend entries
+	for k, sr := range ser {
+		sc, err := addSeries(p, s, sr, k, len(ser), len(cats), logScale)
+		if err != nil {
+			return nil, err
+		}
+		if sc != nil && sr.name != "" {
+			legend.Add(sr.name, sc)
+			named++
+		}
+	}
+	categoryAxis(p, cats)
+	p.Add(plotter.NewGrid())
+	svg, err := render(p, legend, cats, named > 0)
+	if err != nil {
+		return nil, err
+	}
+	return &Chart{File: file, SVG: svg}, nil
+}
 
+// yScale sets the Y axis's ticks to unit and, when the medians span more
+// than logSpan, a log scale, which it reports.
+func yScale(p *plot.Plot, s *results.Set, unit string, ser []*series) bool {
 	lo, hi := math.Inf(1), 0.0
 	for _, sr := range ser {
 		for _, m := range sr.points {
@@ -121,53 +144,56 @@ func draw2(s *results.Set, title, unit, ylabel, file string, cats []string, ser 
 		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
 	p.Y.Tick.Marker = tickUnits{p.Y.Tick.Marker, unit}
+	return logScale
+}
 
-	width := 0.7 / float64(len(ser))
-	named := 0 // legend entries
-	for k, sr := range ser {
-		var xys plotter.XYs
-		var errs plotter.YErrors
-		for i := range cats {
-			m, ok := sr.points[i]
-			if !ok {
-				continue
-			}
-			sum, _ := s.Summary(m)
-			if logScale && sum.Center <= 0 {
-				continue
-			}
-			x := float64(i) - 0.35 + width*(float64(k)+0.5)
-			xys = append(xys, plotter.XY{X: x, Y: sum.Center})
-			low, high := sum.Center-sum.Lo, sum.Hi-sum.Center
-			if math.IsInf(low, 0) || math.IsInf(high, 0) || (logScale && sum.Lo <= 0) {
-				low, high = 0, 0 // no interval with too few samples
-			}
-			errs = append(errs, struct{ Low, High float64 }{low, high})
-		}
-		if len(xys) == 0 {
+// addSeries adds series k of n: a point per category at its median, with
+// its 95% interval as a whisker. It returns the points' scatter for the
+// legend, nil if the series has no point to draw.
+func addSeries(p *plot.Plot, s *results.Set, sr *series, k, n, cats int, logScale bool) (*plotter.Scatter, error) {
+	width := 0.7 / float64(n)
+	var xys plotter.XYs
+	var errs plotter.YErrors
+	for i := range cats {
+		m, ok := sr.points[i]
+		if !ok {
 			continue
 		}
-		sc, err := plotter.NewScatter(xys)
-		if err != nil {
-			return nil, err
+		sum, _ := s.Summary(m)
+		if logScale && sum.Center <= 0 {
+			continue
 		}
-		sc.GlyphStyle.Color = seriesColor(k)
-		sc.GlyphStyle.Shape = plotutil.Shape(k)
-		sc.GlyphStyle.Radius = vg.Points(3)
-		eb, err := plotter.NewYErrorBars(struct {
-			plotter.XYs
-			plotter.YErrors
-		}{xys, errs})
-		if err != nil {
-			return nil, err
+		xys = append(xys, plotter.XY{X: float64(i) - 0.35 + width*(float64(k)+0.5), Y: sum.Center})
+		low, high := sum.Center-sum.Lo, sum.Hi-sum.Center
+		if math.IsInf(low, 0) || math.IsInf(high, 0) || (logScale && sum.Lo <= 0) {
+			low, high = 0, 0 // no interval with too few samples
 		}
-		eb.LineStyle.Color = seriesColor(k)
-		p.Add(sc, eb)
-		if sr.name != "" {
-			legend.Add(sr.name, sc)
-			named++
-		}
+		errs = append(errs, struct{ Low, High float64 }{low, high})
 	}
+	if len(xys) == 0 {
+		return nil, nil
+	}
+	sc, err := plotter.NewScatter(xys)
+	if err != nil {
+		return nil, err
+	}
+	sc.GlyphStyle.Color = seriesColor(k)
+	sc.GlyphStyle.Shape = plotutil.Shape(k)
+	sc.GlyphStyle.Radius = vg.Points(3)
+	eb, err := plotter.NewYErrorBars(struct {
+		plotter.XYs
+		plotter.YErrors
+	}{xys, errs})
+	if err != nil {
+		return nil, err
+	}
+	eb.LineStyle.Color = seriesColor(k)
+	p.Add(sc, eb)
+	return sc, nil
+}
+
+// categoryAxis labels the X axis with the categories, rotated.
+func categoryAxis(p *plot.Plot, cats []string) {
 	ticks := make([]plot.Tick, len(cats))
 	for i, c := range cats {
 		ticks[i] = plot.Tick{Value: float64(i), Label: c}
@@ -177,15 +203,16 @@ func draw2(s *results.Set, title, unit, ylabel, file string, cats []string, ser 
 	p.X.Tick.Label.Rotation = math.Pi / 5
 	p.X.Tick.Label.XAlign = draw.XRight
 	p.X.Tick.Label.YAlign = draw.YCenter
-	p.Add(plotter.NewGrid())
+}
 
-	// The plot, then a column for the legend at its right, below the title.
-	// SVG viewers draw the text in whatever font they have, often wider than
-	// the one measured here, so the legend keeps clear of the title and the
-	// data.
-	// The X labels are rotated about their right end, so a long first label
-	// reaches left of the canvas: pad for what the Y axis leaves it
-	// (~1 inch), and grow the height by what long labels take below.
+// render draws the plot and, if withLegend, a column for the legend at its
+// right, below the title, and returns the SVG. SVG viewers draw the text in
+// whatever font they have, often wider than the one measured here, so the
+// legend keeps clear of the title and the data. The X labels are rotated
+// about their right end, so a long first label reaches left of the canvas:
+// pad for what the Y axis leaves it (~1 inch), and grow the height by what
+// long labels take below.
+func render(p *plot.Plot, legend plot.Legend, cats []string, withLegend bool) ([]byte, error) {
 	w := vg.Length(max(6, 0.55*float64(len(cats))+2)) * vg.Inch
 	h := 4.5 * vg.Inch
 	pad := vg.Length(0)
@@ -198,20 +225,20 @@ func draw2(s *results.Set, title, unit, ylabel, file string, cats []string, ser 
 		pad = max(0, vg.Length(math.Cos(rot))*p.X.Tick.Label.Width(cats[0])-vg.Inch)
 	}
 	col := vg.Length(0)
-	if named > 0 {
+	if withLegend {
 		col = 1.7 * vg.Inch
 	}
 	c := vgsvg.New(pad+w+col, h)
 	dc := draw.New(c)
 	p.Draw(draw.Crop(dc, pad, -col, 0, 0))
-	if col > 0 {
+	if withLegend {
 		legend.Draw(draw.Crop(dc, pad+w+0.1*vg.Inch, 0, 0, -0.6*vg.Inch))
 	}
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		return nil, err
 	}
-	return &Chart{File: file, SVG: buf.Bytes()}, nil
+	return buf.Bytes(), nil
 }
 
 // seriesColor is series k's colour: plotutil's default palette, then its

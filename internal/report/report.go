@@ -303,31 +303,37 @@ func (r *rep) pattern(b *bytes.Buffer, bench string) error {
 		}
 	}
 	if p.impls != nil {
-		fmt.Fprintf(b, "Implementations (from the package's Impls table; the contract tests check each departure and each panic behaviour). "+
-			"\"In this run\" is computed from the sec/op cells of this section: in how many cells where the implementation ran beside another of this table "+
-			"it was the fastest or not significantly slower than the fastest, and where it was slower.\n\n")
-		fmt.Fprintf(b, "| impl | when a task panics | departs from the contract | in this run (sec/op) |\n|---|---|---|---|\n")
-		var names []string
-		for _, im := range p.impls() {
-			names = append(names, im.name)
-		}
-		for _, im := range p.impls() {
-			departs := "–"
-			if len(im.deviations) > 0 {
-				var ds []string
-				for _, clause := range sortedKeys(im.deviations) {
-					ds = append(ds, clause+": "+im.deviations[clause])
-				}
-				departs = strings.Join(ds, "; ")
-			}
-			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", im.name, panicText(im.panics), departs, r.guidance(bench, mode, im.name, names))
-		}
-		b.WriteString("\n")
+		r.implsTable(b, p, mode)
 	}
 	for _, unit := range r.units(bench, mode) {
 		r.table(b, p, mode, unit)
 	}
 	return nil
+}
+
+// implsTable writes the pattern's implementations: panic behaviour,
+// documented departures from the contract, and how each fared in this run.
+func (r *rep) implsTable(b *bytes.Buffer, p pattern, mode string) {
+	fmt.Fprintf(b, "Implementations (from the package's Impls table; the contract tests check each departure and each panic behaviour). "+
+		"\"In this run\" is computed from the sec/op cells of this section: in how many cells where the implementation ran beside another of this table "+
+		"it was the fastest or not significantly slower than the fastest, and where it was slower.\n\n")
+	fmt.Fprintf(b, "| impl | when a task panics | departs from the contract | in this run (sec/op) |\n|---|---|---|---|\n")
+	var names []string
+	for _, im := range p.impls() {
+		names = append(names, im.name)
+	}
+	for _, im := range p.impls() {
+		departs := "–"
+		if len(im.deviations) > 0 {
+			var ds []string
+			for _, clause := range sortedKeys(im.deviations) {
+				ds = append(ds, clause+": "+im.deviations[clause])
+			}
+			departs = strings.Join(ds, "; ")
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", im.name, panicText(im.panics), departs, r.guidance(p.bench, mode, im.name, names))
+	}
+	b.WriteString("\n")
 }
 
 // units returns the units of bench in mode: sec/op first, then as seen.
