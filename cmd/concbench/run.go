@@ -37,6 +37,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	preempt := fs.String("preempt", "async,off", "comma-separated preemption `modes`: async, off")
 	fs.DurationVar(&c.Timeout, "timeout", runner.DefaultTimeout, "watchdog per benchmark process")
 	fs.DurationVar(&c.Endless, "endless", time.Second, "after the rounds, run the endless hog of each kind under a watchdog for `d` per preempt mode (0: skip)")
+	fs.StringVar(&c.Tokio, "tokio", runner.DefaultTokio, "also run the tokio suite: its crate `dir` (built with cargo, offline) or a binary built from it; empty: Go only")
 	if err := fs.Parse(args); err != nil {
 		return cli.Usage(err)
 	}

@@ -16,6 +16,7 @@ const (
 	Rest    = ".fullname"   // the name's parts no other field holds (see [Cell.Rest])
 	Procs   = "/gomaxprocs" // GOMAXPROCS: the name's -N suffix
 	Preempt = "preempt"     // the runner's config line
+	Runtime = "runtime"     // the runner's config line: go, or tokio (xruntime/tokio)
 	Pkg     = "pkg"         // the package of the benchmark (go test's config line)
 	Side    = "side"        // the gate's side of a comparison, set by [Set.Add]'s caller
 )
@@ -23,12 +24,13 @@ const (
 // cellProjection groups results into cells. Its order is the order cells
 // sort in: package and side first, then the name with the suite's keys
 // (numbers numerically, other values in the order first seen) and impl last,
-// so the impls of one cell sit together; then GOMAXPROCS and preempt mode.
+// so the impls of one cell sit together; then GOMAXPROCS, preempt mode and
+// runtime (go or tokio: the same name in both is two cells).
 // Every part of a name lands in a field (what no key names, in Rest), so two
 // benchmarks of different names, packages or sides are never one cell.
 var cellProjection = strings.Join([]string{Pkg, Side, Bench,
 	suite.N.Field() + "@num", suite.Task.Field(), suite.Hog.Field(), suite.Victim.Field(),
-	Rest, suite.Impl.Field(), Procs + "@num", Preempt}, ",")
+	Rest, suite.Impl.Field(), Procs + "@num", Preempt, Runtime}, ",")
 
 // Cell is one cell of the benchmark matrix: a benchproc key over the fields
 // above. Cells of one [Set] compare equal when every field is equal; a cell
@@ -67,6 +69,10 @@ func (c Cell) Procs() int {
 
 // Preempt returns the input's "preempt:" config, "" when it has none.
 func (c Cell) Preempt() string { return c.Get(Preempt) }
+
+// Runtime returns the input's "runtime:" config (go, tokio), "" when it has
+// none.
+func (c Cell) Runtime() string { return c.Get(Runtime) }
 
 // Rest returns the parts of the name that no suite key holds, such as "New"
 // for BenchmarkHash8Bytes/New, or "" if there are none.

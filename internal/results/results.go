@@ -214,12 +214,16 @@ func (s *Set) sample(m Metric) *benchmath.Sample {
 
 // Label names c for people: its benchmark name as the input wrote it,
 // without "Benchmark", then " preempt=" and its mode if it has one, then
-// " pkg=" and its package if the set has benchmarks of several packages:
+// " pkg=" and its package if the set has benchmarks of several packages,
+// and " runtime=" and its runtime if the set has several:
 // "JoinAll/impl=own/n=10/task=tiny-2 preempt=off".
 func (s *Set) Label(c Cell) string {
 	name := s.names[c]
 	if p := c.Preempt(); p != "" {
 		name += " preempt=" + p
+	}
+	if len(s.config[Runtime]) > 1 {
+		name += " runtime=" + c.Runtime()
 	}
 	if len(s.config[Pkg]) > 1 {
 		name += " pkg=" + c.Get(Pkg)

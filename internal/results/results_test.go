@@ -267,3 +267,31 @@ func TestUnitShape(t *testing.T) {
 		t.Errorf("sec/op and sec/task have the same shape; want different metrics")
 	}
 }
+
+// TestReadKeepsRuntimesApart checks that one name measured by two runtimes
+// (the runner's runtime: go and runtime: tokio) is two cells.
+func TestReadKeepsRuntimesApart(t *testing.T) {
+	path := write(t, "raw.txt", `preempt: async
+runtime: go
+BenchmarkStarvation/n=1/hog=tight/victim=sleep 1 100 ns/op
+runtime: tokio
+BenchmarkStarvation/n=1/hog=tight/victim=sleep 1 300 ns/op
+runtime: go
+BenchmarkStarvation/n=1/hog=tight/victim=sleep 1 110 ns/op
+`)
+	s, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range s.Metrics() {
+		got = append(got, fmt.Sprintf("%s %s %.3g", s.Label(m.Cell), m.Cell.Runtime(), s.Values(m)))
+	}
+	want := []string{
+		"Starvation/n=1/hog=tight/victim=sleep preempt=async runtime=go go [1e-07 1.1e-07]",
+		"Starvation/n=1/hog=tight/victim=sleep preempt=async runtime=tokio tokio [3e-07]",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("metrics = %q; want %q", got, want)
+	}
+}

@@ -58,6 +58,13 @@ type Config struct {
 	// (cmd/concbench does), since the child is this binary re-executed.
 	Endless time.Duration
 
+	// Tokio, when not empty, adds the tokio runtime to the run: the
+	// directory of the tokio crate (DefaultTokio), built with cargo, or a
+	// binary built from it. Its process runs in every cell after Go's (see
+	// tokio.go), and its endless hogs after Go's. If it cannot be built, the
+	// run says why once (progress and a raw.txt note) and runs Go only.
+	Tokio string
+
 	Progress io.Writer // progress lines; nil for none
 	Terminal bool      // Progress is a terminal: rewrite one status line
 
@@ -200,6 +207,13 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 		return nil, err
 	}
 
+	tokioBin, tokioSkipped := "", ""
+	if c.Tokio != "" {
+		if tokioBin, tokioSkipped = c.tokioBinary(ctx, binDir); tokioSkipped != "" {
+			c.progressf("tokio skipped, running Go only: %s\n", tokioSkipped)
+		}
+	}
+
 	rawPath := filepath.Join(dir.Path(), "raw.txt")
 	raw, err := os.Create(rawPath)
 	if err != nil {
@@ -209,6 +223,9 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	w := bufio.NewWriter(raw)
 	fmt.Fprintf(w, "commit: %s\ngo: %s\ncores: %d\nmachine: %s\nrunid: %s\ncommand: %s\n",
 		info.commit, info.goVersion, runtime.NumCPU(), info.machine, name, c.Command)
+	if tokioSkipped != "" {
+		fmt.Fprintf(w, "%stokio skipped, Go only: %s\n", note, tokioSkipped)
+	}
 
 	var cells []cell
 	for _, p := range c.Preempt {
@@ -216,41 +233,43 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 			cells = append(cells, cell{p, n})
 		}
 	}
-	res := &Result{Planned: c.Rounds * len(cells)}
+	res := &Result{Planned: c.Rounds * len(cells) * len(procs("", tokioBin, cell{}))}
 	prog := &progress{w: c.Progress, term: c.Terminal, start: start, total: res.Planned, now: c.now}
 	measured := 0
 rounds:
 	for round := 1; round <= c.Rounds; round++ {
 		for _, cl := range cells {
-			prog.cell(round, c.Rounds, cl, res.Processes)
-			out, err := benchbin.Run{
-				Bin: bin,
-				Args: []string{"-test.run=^$", "-test.bench=" + c.Bench, "-test.benchtime=" + c.Benchtime,
-					"-test.cpu=" + strconv.Itoa(cl.cpu), "-test.count=1"},
-				Env:     []string{modes[cl.preempt]},
-				Timeout: c.Timeout,
-			}.Do(ctx)
-			fmt.Fprintf(w, "preempt: %s\n", cl.preempt)
-			n, werr := results.Copy(w, out)
-			if werr != nil {
-				return nil, werr
-			}
-			measured += n
-			if ctx.Err() != nil {
-				res.Interrupted = true
-				fmt.Fprintf(w, "%sinterrupted in round %d of %d at %s; kept the results of %d of %d processes, and what the stopped one had finished\n",
-					note, round, c.Rounds, cl, res.Processes, res.Planned)
-				break rounds
-			}
-			res.Processes++
-			if err != nil {
-				msg := fmt.Sprintf("round %d %s: %s", round, cl, reason(err))
-				res.Failed = append(res.Failed, msg)
-				fmt.Fprintf(w, "%sfailed: %s\n", note, msg)
-				prog.failed(msg)
-			}
-			if err := w.Flush(); err != nil {
-				return nil, err
+			for _, p := range procs(bin, tokioBin, cl) {
+				prog.cell(round, c.Rounds, cl, res.Processes)
+				out, err := benchbin.Run{
+					Bin: p.bin,
+					Args: []string{"-test.run=^$", "-test.bench=" + c.Bench, "-test.benchtime=" + c.Benchtime,
+						"-test.cpu=" + strconv.Itoa(cl.cpu), "-test.count=1"},
+					Env:     p.env,
+					Timeout: c.Timeout,
+				}.Do(ctx)
+				fmt.Fprintf(w, "preempt: %s\nruntime: %s\n", cl.preempt, p.runtime)
+				n, werr := results.Copy(w, out)
+				if werr != nil {
+					return nil, werr
+				}
+				measured += n
+				if ctx.Err() != nil {
+					res.Interrupted = true
+					fmt.Fprintf(w, "%sinterrupted in round %d of %d at %s runtime=%s; kept the results of %d of %d processes, and what the stopped one had finished\n",
+						note, round, c.Rounds, cl, p.runtime, res.Processes, res.Planned)
+					break rounds
+				}
+				res.Processes++
+				if err != nil {
+					msg := fmt.Sprintf("round %d %s runtime=%s: %s", round, cl, p.runtime, reason(err))
+					res.Failed = append(res.Failed, msg)
+					fmt.Fprintf(w, "%sfailed: %s\n", note, msg)
+					prog.failed(msg)
+				}
+				if err := w.Flush(); err != nil {
+					return nil, err
+				}
 			}
 		}
 		prog.round(round, c.Rounds, res.Processes)
@@ -258,6 +277,9 @@ rounds:
 	prog.done()
 	if c.Endless > 0 && !res.Interrupted && ctx.Err() == nil {
 		c.endless(ctx, w)
+		if tokioBin != "" {
+			c.endlessTokio(ctx, w, tokioBin)
+		}
 	}
 	if err := w.Flush(); err != nil {
 		return nil, err
@@ -294,17 +316,29 @@ func (c *Config) endless(ctx context.Context, w io.Writer) {
 	for _, mode := range c.Preempt {
 		for _, h := range starvation.Hogs {
 			v, err := starve.Watch(ctx, starve.Config{Hog: h.Name, Victim: "sleep", Preempt: mode, Procs: 1, Timeout: c.Endless})
-			if err != nil {
-				if ctx.Err() != nil {
-					return
-				}
-				fmt.Fprintf(w, "%sfailed: endless hog=%s preempt=%s: %v\n", note, h.Name, mode, err)
-				continue
+			c.writeVerdict(ctx, w, v, err)
+			if ctx.Err() != nil {
+				return
 			}
-			c.progressf("endless: %v\n", v)
-			fmt.Fprintf(w, "%s%s%v\n", note, results.EndlessPrefix, v)
 		}
 	}
+}
+
+// writeVerdict writes an endless hog's verdict, or its failure, as a note;
+// nothing if ctx was cancelled.
+func (c *Config) writeVerdict(ctx context.Context, w io.Writer, v starve.Verdict, err error) {
+	if err != nil {
+		if ctx.Err() == nil {
+			label := "hog=" + v.Hog + " preempt=" + v.Preempt
+			if v.Runtime != "" {
+				label = "runtime=" + v.Runtime + " hog=" + v.Hog
+			}
+			fmt.Fprintf(w, "%sfailed: endless %s: %v\n", note, label, err)
+		}
+		return
+	}
+	c.progressf("endless: %v\n", v)
+	fmt.Fprintf(w, "%s%s%v\n", note, results.EndlessPrefix, v)
 }
 
 // readResults reads raw.txt back with the same reader `concbench report`

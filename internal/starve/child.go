@@ -131,10 +131,11 @@ func parseSpec(spec string) (c Config, limit time.Duration, err error) {
 
 // check returns a usage error naming the flag of the first invalid field.
 func (c Config) check() error {
+	own := c.Bin == "" // another binary checks its own hogs and victims
 	switch {
-	case findHog(c.Hog).Run == nil:
+	case own && findHog(c.Hog).Run == nil:
 		return cli.Usagef("-hog %q: want one of %s", c.Hog, names(starvation.Hogs, func(h starvation.Hog) string { return h.Name }))
-	case findVictim(c.Victim).Run == nil:
+	case own && findVictim(c.Victim).Run == nil:
 		return cli.Usagef("-victim %q: want one of %s", c.Victim, names(starvation.Victims, func(v starvation.Victim) string { return v.Name }))
 	case c.Preempt != "async" && c.Preempt != "off":
 		return cli.Usagef("-preempt %q: want async or off", c.Preempt)

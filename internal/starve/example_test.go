@@ -29,6 +29,6 @@ func ExampleParseArgs() {
 	_, err = starve.ParseArgs([]string{"-procs", "0"}, io.Discard)
 	fmt.Println(err)
 	// Output:
-	// {Hog:leafcall Victim:sleep Preempt:off Procs:1 Hogs:0 Timeout:1s} <nil>
+	// {Hog:leafcall Victim:sleep Preempt:off Procs:1 Hogs:0 Timeout:1s Bin: Runtime:} <nil>
 	// -procs 0: want at least 1
 }

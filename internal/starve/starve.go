@@ -38,6 +38,12 @@ type Config struct {
 	Procs   int           // GOMAXPROCS of the child
 	Hogs    int           // number of endless hogs; 0 means Procs (every P taken)
 	Timeout time.Duration // how long the victim is watched once the hogs run
+
+	// Bin, when not empty, is another binary that speaks the child
+	// protocol (see [Child]), such as xruntime/tokio's, run instead of this
+	// one re-executed; it checks Hog and Victim itself (a bad one is an
+	// error from Watch). Runtime names its runtime in the verdict.
+	Bin, Runtime string
 }
 
 // Verdict is what [Watch] saw.
@@ -58,6 +64,10 @@ type Verdict struct {
 //	hog=tight victim=sleep preempt=async procs=1 hogs=1: bounded: p50 19.2ms, p99 20.1ms, max 20.1ms, 99 wakes in 2s
 func (v Verdict) String() string {
 	head := fmt.Sprintf("hog=%s victim=%s preempt=%s procs=%d hogs=%d", v.Hog, v.Victim, v.Preempt, v.Procs, v.hogs())
+	if v.Bin != "" {
+		// GODEBUG means nothing to another runtime.
+		head = fmt.Sprintf("runtime=%s hog=%s victim=%s procs=%d hogs=%d", v.Runtime, v.Hog, v.Victim, v.Procs, v.hogs())
+	}
 	if v.Starved {
 		return fmt.Sprintf("%s: starved: the victim made no progress for %v", head, v.Timeout)
 	}
@@ -91,7 +101,10 @@ func Watch(ctx context.Context, c Config) (Verdict, error) {
 	if err := c.check(); err != nil {
 		return Verdict{Config: c}, err
 	}
-	exe, err := os.Executable()
+	exe, err := c.Bin, error(nil)
+	if exe == "" {
+		exe, err = os.Executable()
+	}
 	if err != nil {
 		return Verdict{Config: c}, fmt.Errorf("starve: finding the binary to re-execute: %v", err)
 	}

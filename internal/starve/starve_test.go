@@ -251,3 +251,24 @@ func TestChildEnv(t *testing.T) {
 		}
 	}
 }
+
+func TestWatchOtherBinary(t *testing.T) {
+	// Bin runs a binary other than the one calling Watch; here the test
+	// binary itself under another name, which checks the hog on its own.
+	bin, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := Config{Hog: "tight", Victim: "sleep", Preempt: "off", Procs: 1, Timeout: quick, Bin: bin, Runtime: "other"}
+	v, err := Watch(context.Background(), c)
+	if err != nil {
+		t.Fatalf("Watch(%+v): %v", c, err)
+	}
+	if want := "runtime=other hog=tight victim=sleep procs=1 hogs=1: starved"; !strings.HasPrefix(v.String(), want) {
+		t.Errorf("verdict = %q; want it to start with %q", v, want)
+	}
+	c.Hog = "budget" // the child's to refuse: exit 2
+	if _, err := Watch(context.Background(), c); err == nil || !strings.Contains(err.Error(), "unknown hog") {
+		t.Errorf("Watch with a hog the child does not know: err = %v; want the child's unknown hog", err)
+	}
+}

@@ -1,0 +1,96 @@
+package runner
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/internal/results"
+)
+
+// fakeTokio writes a script that stands in for the tokio binary: it prints
+// BenchmarkOK under runtime: tokio, and crashes at -test.cpu=2.
+func fakeTokio(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "concbench-tokio")
+	script := `#!/bin/sh
+echo "runtime: tokio"
+case "$*" in *-test.cpu=2*) echo "thread 'main' panicked" >&2; exit 101;; esac
+echo "BenchmarkOK	5	300 ns/op"
+echo PASS
+`
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestRunTokio(t *testing.T) {
+	res, err := Run(context.Background(), Config{
+		Rounds: 2, Benchtime: "1x", CPUs: []int{1, 2}, Preempt: []string{"async"}, Out: t.TempDir(),
+		Timeout: time.Minute, ModuleDir: tinyModule(t, okBench), Pkg: "./b", Tokio: fakeTokio(t),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Per round: go/1, tokio/1, go/2, tokio/2 (which crashes).
+	if res.Processes != 8 || len(res.Failed) != 2 || !strings.Contains(res.Failed[0], "gomaxprocs=2 runtime=tokio") {
+		t.Errorf("Processes = %d, Failed = %q; want 8 processes, 2 failed tokio ones at gomaxprocs=2", res.Processes, res.Failed)
+	}
+	s, err := results.Read(filepath.Join(res.Dir, "raw.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, m := range s.Metrics() {
+		if m.Unit == "sec/op" {
+			got[m.Runtime()+"/"+s.Label(m.Cell)] = len(s.Values(m))
+		}
+	}
+	want := map[string]int{
+		"go/OK preempt=async runtime=go":       2,
+		"go/OK-2 preempt=async runtime=go":     2,
+		"tokio/OK preempt=async runtime=tokio": 2,
+	}
+	if len(got) != len(want) {
+		t.Errorf("cells = %v; want %v", got, want)
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("cell %s has %d samples; want %d (all cells: %v)", k, got[k], n, got)
+		}
+	}
+}
+
+func TestRunTokioSkipped(t *testing.T) {
+	// No crate there (or, for an empty directory, no Cargo.toml for cargo,
+	// or no cargo at all): the run says so once and measures Go.
+	for _, dir := range []string{filepath.Join(t.TempDir(), "missing"), t.TempDir()} {
+		res, err := Run(context.Background(), Config{
+			Rounds: 2, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"}, Out: t.TempDir(),
+			Timeout: time.Minute, ModuleDir: tinyModule(t, okBench), Pkg: "./b", Tokio: dir,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Processes != 2 || len(res.Failed) != 0 {
+			t.Errorf("Tokio %s: Processes = %d, Failed = %q; want 2 Go processes, none failed", dir, res.Processes, res.Failed)
+		}
+		s, err := results.Read(filepath.Join(res.Dir, "raw.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		skipped := 0
+		for _, n := range s.Notes {
+			if strings.HasPrefix(n.Text, "tokio skipped") {
+				skipped++
+			}
+		}
+		if skipped != 1 {
+			t.Errorf("Tokio %s: %d 'tokio skipped' notes in %q; want 1", dir, skipped, s.Notes)
+		}
+	}
+}
