@@ -10,7 +10,10 @@
 //	concbench precision FILE...        count cells by the width of their 95% interval
 //
 // Exit status: 0 success, 1 a finding (regression, starvation asserted
-// absent), 2 bad usage or bad input. The commands live in importable
+// absent), 2 bad usage or bad input, 128+N interrupted by signal N (130 for
+// SIGINT, 143 for SIGTERM, 129 for SIGHUP): every command handles the
+// three alike, killing its child processes, removing its temporary files
+// and keeping what was measured. The commands live in importable
 // packages under internal/; this file only dispatches.
 package main
 
@@ -21,7 +24,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
 
@@ -56,9 +58,9 @@ func main() {
 	// role: in that case Child runs the role and exits here.
 	starve.Child()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	ctx, stop := cli.NotifyContext(context.Background())
+	err := cli.Interrupted(ctx, run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	stop()
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "concbench:", err)
 	}

@@ -4,6 +4,8 @@
 //	0  success
 //	1  a finding: a regression, or starvation where it was asserted absent
 //	2  bad usage or bad input
+//	128+N  interrupted by signal N (130 SIGINT, 129 SIGHUP, 143 SIGTERM),
+//	       after cleaning up; see [NotifyContext]
 //
 // Like flag.ErrHelp, the kinds are marks on an error, not separate types the
 // caller has to know: wrap with [Usage] or [Finding], and [ExitCode] reads
@@ -14,6 +16,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"syscall"
 )
 
 type usageError struct{ err error }
@@ -45,15 +48,21 @@ func Finding(err error) error {
 	return findingError{err}
 }
 
-// ExitCode maps an error to the process exit status: 0 for nil, 2 for usage
-// errors (and flag.ErrHelp), 1 for findings, and 2 for anything else too,
-// since a command that could not do its job must not look like it found
-// something.
+// ExitCode maps an error to the process exit status: 0 for nil, 128 plus
+// the signal's number for an [InterruptedError], 2 for usage errors (and
+// flag.ErrHelp), 1 for findings, and 2 for anything else too, since a
+// command that could not do its job must not look like it found something.
 func ExitCode(err error) int {
 	var f findingError
+	var ie *InterruptedError
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &ie):
+		if n, ok := ie.Signal.(syscall.Signal); ok {
+			return 128 + int(n)
+		}
+		return 128 + int(syscall.SIGINT)
 	case errors.As(err, &f):
 		return 1
 	default:

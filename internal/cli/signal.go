@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Signals are the signals every command handles alike: Ctrl-C (SIGINT),
+// what CI runners, timeout(1) and container stops send (SIGTERM), and a
+// closed terminal (SIGHUP).
+var Signals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// InterruptedError is the cause of a context cancelled by one of [Signals]
+// (see [NotifyContext]); [ExitCode] maps it to 128 plus the signal's number.
+type InterruptedError struct{ Signal os.Signal }
+
+func (e *InterruptedError) Error() string { return "interrupted by " + e.Signal.String() }
+
+// NotifyContext is like [signal.NotifyContext] for [Signals], with the
+// signal kept as the context's cause (an *InterruptedError, see
+// [context.Cause]). The first signal cancels the context, and commands
+// then clean up: they kill their child processes and process groups,
+// remove their temporary files, directories and worktrees, and keep what
+// was measured. The first signal also stops the notification, so a second
+// one has its default effect and ends a process that hangs while cleaning
+// up. stop releases the signals at once.
+func NotifyContext(parent context.Context) (ctx context.Context, stop context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, Signals...)
+	done := make(chan struct{})
+	go func() {
+		defer signal.Stop(ch)
+		select {
+		case sig := <-ch:
+			cancel(&InterruptedError{Signal: sig})
+		case <-ctx.Done():
+		case <-done:
+		}
+	}()
+	stopped := false
+	return ctx, func() {
+		if !stopped {
+			stopped = true
+			close(done)
+		}
+		signal.Stop(ch)
+		cancel(context.Canceled)
+	}
+}
+
+// Interrupted returns err marked with the signal that cancelled ctx, if
+// one did (see [NotifyContext]), so that [ExitCode] returns 128 plus the
+// signal's number, as a shell reports a process a signal ended; otherwise
+// it returns err. A command that was interrupted fails even if it returned
+// nil: it did not do all it was asked.
+func Interrupted(ctx context.Context, err error) error {
+	var ie *InterruptedError
+	if !errors.As(context.Cause(ctx), &ie) || errors.As(err, &ie) {
+		return err
+	}
+	if err == nil || errors.Is(err, context.Canceled) {
+		return ie
+	}
+	return fmt.Errorf("%w (%w)", err, ie)
+}

@@ -1,0 +1,42 @@
+//go:build unix
+
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestNotifyContext(t *testing.T) {
+	for _, sig := range Signals {
+		t.Run(sig.String(), func(t *testing.T) {
+			ctx, stop := NotifyContext(context.Background())
+			defer stop()
+			if err := syscall.Kill(os.Getpid(), sig.(syscall.Signal)); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Minute): // a bound, not a timing claim
+				t.Fatalf("%v did not cancel the context", sig)
+			}
+			err := Interrupted(ctx, fmt.Errorf("run: %w", context.Canceled))
+			want := 128 + int(sig.(syscall.Signal))
+			if got := ExitCode(err); got != want {
+				t.Errorf("ExitCode(%v) = %d; want %d", err, got, want)
+			}
+			if got := ExitCode(Interrupted(ctx, nil)); got != want {
+				t.Errorf("ExitCode of an interrupted command that returned nil = %d; want %d", got, want)
+			}
+		})
+	}
+	ctx, stop := NotifyContext(context.Background())
+	stop()
+	if err := Interrupted(ctx, nil); err != nil {
+		t.Errorf("Interrupted after stop, no signal: %v; want nil", err)
+	}
+}
