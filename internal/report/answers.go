@@ -42,13 +42,13 @@ type cell struct {
 	v float64
 }
 
-// find returns the cells of bench in unit that have every key=value of
+// find returns the Go cells of bench in unit that have every key=value of
 // want, at the largest GOMAXPROCS that has any, sorted.
 func (r *rep) find(bench, unit string, want ...suite.Part) []cell {
 	var out []cell
 	best := 0
 	for _, m := range r.metricsOf(bench, r.mode(bench), unit) {
-		if m.Procs() < best || !hasAll(m.Cell, want) {
+		if m.Procs() < best || !hasAll(m.Cell, want)  {
 			continue
 		}
 		if m.Procs() > best {
@@ -59,6 +59,10 @@ func (r *rep) find(bench, unit string, want ...suite.Part) []cell {
 	}
 	return out
 }
+
+// isGo reports whether c was measured in Go (runtime: go, or no runtime
+// line), not by xruntime/tokio: the answers and verdicts are about Go.
+func isGo(c results.Cell) bool { return c.Runtime() == "" || c.Runtime() == "go" }
 
 func hasAll(c results.Cell, want []suite.Part) bool {
 	for _, p := range want {
@@ -218,11 +222,11 @@ func (r *rep) starveCell(mode string) (results.Cell, bool) {
 	return r.lookup(suite.Starvation, mode, n, suite.N.Is(n), suite.Hog.Is(hog), suite.Victim.Is(victims[0]))
 }
 
-// lookup returns the cell of bench in mode at GOMAXPROCS procs that has
+// lookup returns the Go cell of bench in mode at GOMAXPROCS procs that has
 // every key=value of want.
 func (r *rep) lookup(bench, mode string, procs int, want ...suite.Part) (results.Cell, bool) {
 	for _, c := range r.cellsOf(bench, mode) {
-		if c.Procs() == procs && hasAll(c, want) {
+		if c.Procs() == procs && hasAll(c, want) && isGo(c) {
 			return c, true
 		}
 	}

@@ -435,9 +435,19 @@ type column struct {
 }
 
 // columns returns the columns that tell cells apart, in the order cells
-// sort by: the suite's keys but impl, then the rest of the name, then impl.
+// sort by: the package and the runtime where the cells have several, the
+// suite's keys but impl, then the rest of the name, then impl.
 func columns(cells []results.Cell) []column {
 	var out []column
+	for _, f := range []string{results.Pkg, results.Runtime} {
+		vals := map[string]bool{}
+		for _, c := range cells {
+			vals[c.Get(f)] = true
+		}
+		if len(vals) > 1 {
+			out = append(out, column{f, func(c results.Cell) string { return cmp.Or(c.Get(f), "–") }})
+		}
+	}
 	for _, k := range []suite.Key{suite.N, suite.Task, suite.Hog, suite.Victim} {
 		out = append(out, column{string(k), func(c results.Cell) string { return c.Sub(k) }})
 	}

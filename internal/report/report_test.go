@@ -525,3 +525,27 @@ func buildLines(t *testing.T, name string, lines []string) []byte {
 	}
 	return md
 }
+
+// TestRuntimesApart checks that a name measured by Go and by tokio gets a
+// runtime column in the tables, and that the answers read the Go cells only.
+func TestRuntimesApart(t *testing.T) {
+	data, err := os.ReadFile("testdata/run.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The tokio results come first, so that their cells sort first.
+	lines := []string{"pkg: github.com/concbench/concbench/bench", "preempt: async", "runtime: tokio"}
+	for range 6 {
+		lines = append(lines, "BenchmarkStarvation/n=2/hog=tight/victim=sleep-2 1 50000000 ns/op 0.02 progress 49000000 stall-ns")
+	}
+	lines = append(lines, "runtime:")
+	md := buildLines(t, "tokio.txt", append(lines, strings.Split(string(data), "\n")...))
+	full, _, err := Build(read(t, "testdata/run.txt"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := answer(t, md, "4. "), answer(t, full, "4. "); a != b {
+		t.Errorf("answer 4 with a tokio cell = %s\nwant the Go-only one: %s", a, b)
+	}
+	row(t, string(md), "| tokio | 2 | tight | sleep |", "## Starvation (BenchmarkStarvation)", "### stall-ns")
+}

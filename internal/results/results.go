@@ -141,16 +141,23 @@ func (s *Set) ConfigKeys() []string { return s.configKey }
 // Lookup returns the cell of s whose fields equal those of c, a cell of s or
 // of another set, and false if s has none.
 func (s *Set) Lookup(c Cell) (Cell, bool) {
+	if c.key.IsZero() {
+		return Cell{}, false
+	}
 	found, ok := s.index[indexKey(c.values())]
 	return found, ok
 }
 
 // With returns the cell of s that equals c but for the given fields, each a
 // field name and its value (suite.Impl.Field(), "serial", ...), and false if
-// s has no such cell. With panics if a field is not a field of a cell.
+// s has no such cell or c is the zero Cell. With panics if a field is not a
+// field of a cell.
 func (s *Set) With(c Cell, fieldValues ...string) (Cell, bool) {
 	if len(fieldValues)%2 != 0 {
 		panic("results: With needs field, value pairs")
+	}
+	if c.key.IsZero() {
+		return Cell{}, false
 	}
 	vals := c.values()
 	fs := c.key.Projection().Fields()

@@ -173,6 +173,12 @@ func TestAddSides(t *testing.T) {
 	if _, ok := s.With(ms[0].Cell, Side, "nosuch"); ok {
 		t.Errorf("With(side=nosuch) found a cell")
 	}
+	if _, ok := s.With(Cell{}, Side, "head"); ok {
+		t.Errorf("With(zero Cell) found a cell")
+	}
+	if _, ok := s.Lookup(Cell{}); ok {
+		t.Errorf("Lookup(zero Cell) found a cell")
+	}
 }
 
 func TestBetter(t *testing.T) {
