@@ -48,7 +48,7 @@ func (r *rep) find(bench, unit string, want ...suite.Part) []cell {
 	var out []cell
 	best := 0
 	for _, m := range r.metricsOf(bench, r.mode(bench), unit) {
-		if m.Procs() < best || !hasAll(m.Cell, want)  {
+		if m.Procs() < best || !hasAll(m.Cell, want) || !isGo(m.Cell) {
 			continue
 		}
 		if m.Procs() > best {
