@@ -7,7 +7,7 @@
 //	concbench compare OLD NEW          benchstat-style comparison of two files
 //	concbench gate --base REF [flags]  fail on a performance regression against REF
 //	concbench starve [flags]           run an endless hog under a watchdog
-//	concbench precision FILE...        count cells by the width of their 95% interval
+//	concbench precision [-aa F] FILE... count cells by the width of their 95% interval
 //
 // Exit status: 0 success, 1 a finding (regression, starvation asserted
 // absent), 2 bad usage or bad input, 128+N interrupted by signal N (130 for

@@ -15,12 +15,14 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs := flag.NewFlagSet("concbench precision", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: concbench precision FILE...\n\n"+
+		fmt.Fprintf(stderr, "usage: concbench precision [-aa OTHER] FILE...\n\n"+
 			"Prints, per unit, how many cells (benchmark, GOMAXPROCS, preempt mode) have a 95%% interval of\n"+
 			"the median within ±5%%, ±10%%, ±20%% or wider (benchstat's ±x%%), then the same for all latency\n"+
-			"units together (first-ns, cancel-ns, start-ns, stall-ns, ...).\n")
+			"units together (first-ns, cancel-ns, start-ns, stall-ns, ...). With -aa, also how many of the\n"+
+			"metrics differ between FILE... and OTHER (a run of the same commit: about 5%% by chance).\n\nflags:\n")
 		fs.PrintDefaults()
 	}
+	aa := fs.String("aa", "", "compare with the run in `file`")
 	if err := fs.Parse(args); err != nil {
 		return cli.Usage(err)
 	}
@@ -32,7 +34,17 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return cli.Usage(err)
 	}
-	rows := precision.Table(set)
-	rows = append(rows, precision.Sum("all latency units", rows, precision.IsLatency))
-	return precision.Write(stdout, rows)
+	if err := precision.Write(stdout, precision.Rows(set)); err != nil {
+		return err
+	}
+	if *aa == "" {
+		return nil
+	}
+	other, err := results.Read(*aa)
+	if err != nil {
+		return cli.Usage(err)
+	}
+	n, differ := precision.Agreement(set, other)
+	_, err = fmt.Fprintf(stdout, "\n%d of %d comparisons with %s differ at p < 0.05 (%.1f%%)\n", differ, n, *aa, 100*float64(differ)/float64(max(n, 1)))
+	return err
 }

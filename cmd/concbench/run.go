@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,8 +29,11 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	var c runner.Config
 	fs.StringVar(&c.Bench, "bench", ".", "run only benchmarks matching `regexp` (as go test -bench: one pattern per /-level, unanchored, so n=10 also matches n=1000; write n=10$)")
-	fs.IntVar(&c.Rounds, "count", runner.DefaultRounds, "`rounds`: samples per cell (benchstat needs 6 for a 95% interval)")
+	fs.IntVar(&c.Rounds, "count", runner.DefaultRounds, "`rounds`: samples per cell (benchstat needs 6 for a 95% interval); given, every cell gets exactly this many")
 	fs.IntVar(&c.Rounds, "rounds", runner.DefaultRounds, "same as -count")
+	fs.IntVar(&c.MaxRounds, "maxrounds", runner.DefaultMaxRounds, "after -count full rounds, sample the benchmarks with a noisy cell (interval wider than ±10%) up to `n` rounds, within -budget")
+	fs.DurationVar(&c.Budget, "budget", runner.DefaultBudget, "wall time the run should take (build and endless hogs included); the -count full rounds always run")
+	offBench := fs.String("offbench", "", "-bench `regexp` of the preempt=off processes when both modes run (default: the -bench benchmarks whose results depend on preemption: "+strings.Join(runner.PreemptSensitive, ", ")+")")
 	fs.StringVar(&c.Benchtime, "benchtime", runner.DefaultBenchtime, "go test -benchtime per benchmark and process (`d` or Nx)")
 	quick := fs.Bool("quick", false, "smoke run of about a minute: -count 2 -benchtime 1x unless given (intervals are ±∞)")
 	fs.StringVar(&c.Out, "out", "results", "write the run directory under `dir`")
@@ -55,6 +59,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			c.Benchtime = benchtime
 		}
 	}
+	if (set["count"] || set["rounds"] || *quick) && !set["maxrounds"] {
+		c.MaxRounds = c.Rounds // a fixed number of rounds
+	}
 	if c.Rounds < 1 {
 		return cli.Usagef("-count %d: want at least 1", c.Rounds)
 	}
@@ -73,6 +80,14 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return cli.Usagef("-preempt %q: want async, off or async,off", *preempt)
 		}
 		c.Preempt = append(c.Preempt, m)
+	}
+	c.OffBench = *offBench
+	if !set["offbench"] && slices.Contains(c.Preempt, "async") && slices.Contains(c.Preempt, "off") {
+		// Comparing the modes: off only where preemption can matter.
+		c.OffBench = runner.OffBench(c.Bench)
+		if c.OffBench == "" {
+			c.Preempt = slices.DeleteFunc(c.Preempt, func(m string) bool { return m == "off" })
+		}
 	}
 	c.Command = commandLine("concbench run", args)
 	c.Progress = stderr

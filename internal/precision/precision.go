@@ -120,6 +120,16 @@ func IsLatency(unit string) bool {
 	return strings.HasSuffix(unit, "-sec") && !strings.Contains(unit, "/")
 }
 
+// Rows returns [Table] of s followed, if s has latency units, by their
+// [Sum] as "all latency units": the table concbench prints.
+func Rows(s *results.Set) []Row {
+	rows := Table(s)
+	if lat := Sum("all latency units", rows, IsLatency); lat.Cells > 0 {
+		rows = append(rows, lat)
+	}
+	return rows
+}
+
 // Sum returns one row named name that adds up the rows for which keep
 // returns true.
 func Sum(name string, rows []Row, keep func(unit string) bool) Row {
@@ -163,3 +173,25 @@ func Write(w io.Writer, rows []Row) error {
 }
 
 func pct(f float64) string { return fmt.Sprintf("%g%%", 100*f) }
+
+// Agreement compares every metric of a with the same metric of b (the
+// Mann-Whitney U-test, as benchstat) and returns how many comparisons it
+// made and how many differ at the test's alpha (0.05). Two runs of the
+// same commit should differ in about 5% of them, by chance alone.
+func Agreement(a, b *results.Set) (compared, differ int) {
+	for _, m := range a.Metrics() {
+		c, ok := b.Lookup(m.Cell)
+		if !ok {
+			continue
+		}
+		cmp, ok := results.CompareSets(a, m, b, results.Metric{Cell: c, Unit: m.Unit})
+		if !ok {
+			continue
+		}
+		compared++
+		if cmp.P < cmp.Alpha {
+			differ++
+		}
+	}
+	return compared, differ
+}

@@ -100,3 +100,29 @@ func TestIsLatency(t *testing.T) {
 		}
 	}
 }
+func TestAgreement(t *testing.T) {
+	a, err := results.Read("testdata/two.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := results.Read("testdata/slower.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Four metrics: ns/op of n=1, 2, 3 and first-ns of n=1. n=3 has one
+	// sample, too few for the test to find a difference; first-ns did not
+	// change.
+	for _, tc := range []struct {
+		name              string
+		x, y              *results.Set
+		compared, differs int
+	}{
+		{"itself", a, a, 4, 0},
+		{"twice as slow", a, b, 4, 2},
+	} {
+		n, d := precision.Agreement(tc.x, tc.y)
+		if n != tc.compared || d != tc.differs {
+			t.Errorf("%s: Agreement = %d compared, %d differ; want %d, %d", tc.name, n, d, tc.compared, tc.differs)
+		}
+	}
+}

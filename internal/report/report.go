@@ -196,6 +196,11 @@ func (r *rep) header(b *bytes.Buffer) {
 	}
 	fmt.Fprintf(b, "- Measured (a cell is a sub-benchmark at one GOMAXPROCS and preemption mode): %s\n", strings.Join(cells, "; "))
 	fmt.Fprintf(b, "- Precision: %s\n", r.precisionLine())
+	for _, n := range r.Notes {
+		if text, ok := strings.CutPrefix(n.Text, results.BudgetPrefix); ok {
+			fmt.Fprintf(b, "- Time budget: %s\n", text)
+		}
+	}
 	fmt.Fprintf(b, "- Machine: see [the end of this report](#machine)\n\n")
 }
 
@@ -238,7 +243,7 @@ func (r *rep) samples(bench string) (n, lo, hi int) {
 func (r *rep) problems(b *bytes.Buffer) {
 	var problems []results.Note
 	for _, n := range r.Notes {
-		if !strings.HasPrefix(n.Text, results.EndlessPrefix) {
+		if !strings.HasPrefix(n.Text, results.EndlessPrefix) && !strings.HasPrefix(n.Text, results.BudgetPrefix) {
 			problems = append(problems, n)
 		}
 	}

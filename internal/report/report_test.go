@@ -346,6 +346,33 @@ func TestEndlessVerdicts(t *testing.T) {
 	}
 }
 
+func TestBudgetNote(t *testing.T) {
+	// What the run's budget bought is stated in the header, not listed as a
+	// problem.
+	data, err := os.ReadFile("testdata/run.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bought := "5m30s, measured for 5m9s: 6 full rounds and 6 rounds of the noisy cells' benchmarks"
+	data = append(data, []byte(results.NotePrefix+results.BudgetPrefix+bought+"\n")...)
+	path := filepath.Join(t.TempDir(), "budget.txt")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	md, _, err := Build(read(t, path), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "- Time budget: "+bought+"\n") {
+		t.Errorf("report lacks the line %q", "- Time budget: "+bought)
+	}
+	_, problems, _ := strings.Cut(string(md), "## Problems during the run")
+	problems, _, _ = strings.Cut(problems, "\n## ")
+	if strings.Contains(problems, bought) {
+		t.Errorf("the budget note is listed under problems:\n%s", problems)
+	}
+}
+
 // TestSuiteImpls checks that the implementations the report reads by name
 // (internal/suite) are in their pattern packages' Impls tables; the ones
 // the benchmarks define themselves (floor, FailFast's waitgroup) are named

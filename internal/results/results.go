@@ -38,6 +38,10 @@ const NotePrefix = "# concbench: "
 // starve.Verdict prints it.
 const EndlessPrefix = "endless: "
 
+// BudgetPrefix starts a note that is not a problem: what the run's time
+// budget bought (rounds, cells within ±10%), as the runner writes it.
+const BudgetPrefix = "budget: "
+
 // Note is a NotePrefix comment line of an input file.
 type Note struct {
 	File string

@@ -25,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +48,22 @@ type Config struct {
 	Out       string        // parent of the run directory; default "results"
 	Timeout   time.Duration // watchdog per process; default [DefaultTimeout]
 	Command   string        // the command line, recorded in raw.txt and the report
+
+	// OffBench, when not "", is the -test.bench of the preempt=off
+	// processes instead of Bench (see [OffBench]); the tokio runtime, which
+	// has no such mode, then runs in the async cells only.
+	OffBench string
+	// MaxRounds, when above Rounds, lets a run sample noisy cells more:
+	// after Rounds full rounds, each further round runs, in each process,
+	// only the top-level benchmarks with a noisy cell (a sec/op, latency or
+	// progress interval wider than ±10%), until none is left, their cells
+	// have MaxRounds samples, or the Budget is spent.
+	MaxRounds int
+	// Budget, when not zero, is the wall time the run should take, build
+	// and endless hogs included: a further round's process starts only if
+	// it fits, by how long that process took before. The Rounds full rounds
+	// always run.
+	Budget time.Duration
 
 	ModuleDir string // module root to build in; default "."
 	Pkg       string // package to build; default benchbin.Pkg
@@ -79,6 +96,14 @@ const (
 	// GOMAXPROCS × 6 rounds), one pass took about 10 s at 50ms (5 s at
 	// 20ms, where a whole run took 2m24s but its intervals were ±20-50%).
 	DefaultBenchtime = "50ms"
+	// DefaultMaxRounds and DefaultBudget are the command's defaults for
+	// Config.MaxRounds and Config.Budget: benchmath's 95% interval of the
+	// median spans all samples up to 8 of them, and leaves out the two
+	// extremes from 9 and four from 12, so a noisy cell gains most from
+	// its first few extra samples; the budget keeps a default run within
+	// 6 minutes on the reference machine.
+	DefaultMaxRounds = 20
+	DefaultBudget    = 5*time.Minute + 30*time.Second
 	// DefaultTimeout is the watchdog per process: a process runs every
 	// selected benchmark once, about 12 s at the defaults.
 	DefaultTimeout = 3 * time.Minute
@@ -123,6 +148,7 @@ func (c *Config) defaults() error {
 	if c.Rounds < 0 {
 		return fmt.Errorf("rounds must be at least 1, not %d", c.Rounds)
 	}
+	c.MaxRounds = max(c.MaxRounds, c.Rounds)
 	if c.Benchtime == "" {
 		c.Benchtime = DefaultBenchtime
 	}
@@ -227,54 +253,90 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 		fmt.Fprintf(w, "%stokio skipped, Go only: %s\n", note, tokioSkipped)
 	}
 
+	if c.MaxRounds > c.Rounds || c.Budget > 0 {
+		fmt.Fprintf(w, "budget: %s\nrounds: %d to %d\n", budgetString(c.Budget), c.Rounds, c.MaxRounds)
+	}
+	if c.OffBench != "" && slices.Contains(c.Preempt, "off") {
+		fmt.Fprintf(w, "offbench: %s\n", c.OffBench)
+	}
+
 	var cells []cell
 	for _, p := range c.Preempt {
 		for _, n := range c.CPUs {
 			cells = append(cells, cell{p, n})
 		}
 	}
-	res := &Result{Planned: c.Rounds * len(cells) * len(procs("", tokioBin, cell{}))}
+	runs := c.runs(cells, bin, tokioBin)
+	res := &Result{Planned: c.Rounds * len(runs)}
 	prog := &progress{w: c.Progress, term: c.Terminal, start: start, total: res.Planned, now: c.now}
-	measured := 0
+	bud := &budget{limit: c.Budget, reserve: c.reserve(tokioBin != ""), start: start}
+	measured, full, extra := 0, 0, 0
 rounds:
-	for round := 1; round <= c.Rounds; round++ {
-		for _, cl := range cells {
-			for _, p := range procs(bin, tokioBin, cl) {
-				prog.cell(round, c.Rounds, cl, res.Processes)
-				out, err := benchbin.Run{
-					Bin: p.bin,
-					Args: []string{"-test.run=^$", "-test.bench=" + c.Bench, "-test.benchtime=" + c.Benchtime,
-						"-test.cpu=" + strconv.Itoa(cl.cpu), "-test.count=1"},
-					Env:     p.env,
-					Timeout: c.Timeout,
-				}.Do(ctx)
-				fmt.Fprintf(w, "preempt: %s\nruntime: %s\n", cl.preempt, p.runtime)
-				n, werr := results.Copy(w, out)
-				if werr != nil {
-					return nil, werr
-				}
-				measured += n
-				if ctx.Err() != nil {
-					res.Interrupted = true
-					fmt.Fprintf(w, "%sinterrupted in round %d of %d at %s runtime=%s; kept the results of %d of %d processes, and what the stopped one had finished\n",
-						note, round, c.Rounds, cl, p.runtime, res.Processes, res.Planned)
-					break rounds
-				}
-				res.Processes++
-				if err != nil {
-					msg := fmt.Sprintf("round %d %s runtime=%s: %s", round, cl, p.runtime, reason(err))
-					res.Failed = append(res.Failed, msg)
-					fmt.Fprintf(w, "%sfailed: %s\n", note, msg)
-					prog.failed(msg)
-				}
-				if err := w.Flush(); err != nil {
-					return nil, err
-				}
+	for round := 1; round <= c.MaxRounds; round++ {
+		plan, of := runs, c.Rounds
+		if round > c.Rounds {
+			if plan, err = c.noisyRuns(runs, rawPath, w); err != nil {
+				return nil, err
+			}
+			of = c.MaxRounds // a round of the noisy cells only
+			res.Planned += len(plan)
+			prog.total = res.Planned
+		}
+		ran := 0
+		for _, r := range plan {
+			if round > c.Rounds && !bud.fits(c.now(), r) {
+				continue
+			}
+			prog.cell(round, of, r.cl, res.Processes)
+			t0 := c.now()
+			out, err := benchbin.Run{
+				Bin: r.p.bin,
+				Args: []string{"-test.run=^$", "-test.bench=" + r.bench, "-test.benchtime=" + c.Benchtime,
+					"-test.cpu=" + strconv.Itoa(r.cl.cpu), "-test.count=1"},
+				Env:     r.p.env,
+				Timeout: c.Timeout,
+			}.Do(ctx)
+			bud.record(r, c.now().Sub(t0))
+			fmt.Fprintf(w, "preempt: %s\nruntime: %s\n", r.cl.preempt, r.p.runtime)
+			n, werr := results.Copy(w, out)
+			if werr != nil {
+				return nil, werr
+			}
+			measured += n
+			if ctx.Err() != nil {
+				res.Interrupted = true
+				fmt.Fprintf(w, "%sinterrupted in round %d of %d at %s runtime=%s; kept the results of %d of %d processes, and what the stopped one had finished\n",
+					note, round, of, r.cl, r.p.runtime, res.Processes, res.Planned)
+				break rounds
+			}
+			res.Processes++
+			ran++
+			if err != nil {
+				msg := fmt.Sprintf("round %d %s runtime=%s: %s", round, r.cl, r.p.runtime, reason(err))
+				res.Failed = append(res.Failed, msg)
+				fmt.Fprintf(w, "%sfailed: %s\n", note, msg)
+				prog.failed(msg)
+			}
+			if err := w.Flush(); err != nil {
+				return nil, err
 			}
 		}
-		prog.round(round, c.Rounds, res.Processes)
+		if ran == 0 {
+			break
+		}
+		if round <= c.Rounds {
+			full++
+		} else {
+			extra++
+		}
+		prog.round(round, of, res.Processes)
 	}
 	prog.done()
+	if c.MaxRounds > c.Rounds || c.Budget > 0 {
+		if err := c.noteBought(w, rawPath, full, extra, start); err != nil {
+			return nil, err
+		}
+	}
 	if c.Endless > 0 && !res.Interrupted && ctx.Err() == nil {
 		c.endless(ctx, w)
 		if tokioBin != "" {

@@ -1,0 +1,248 @@
+package runner
+
+import (
+	"bufio"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/internal/precision"
+	"github.com/concbench/concbench/internal/results"
+	"github.com/concbench/concbench/patterns/starvation"
+)
+
+// PreemptSensitive are the top-level benchmarks (without "Benchmark") whose
+// results depend on the preemption mode, the only ones the command runs
+// with preemption off by default (see [OffBench]). The others run tasks of
+// at most about 10 µs of CPU between scheduling points, far below the
+// 10 ms after which the runtime preempts a goroutine, so asyncpreemptoff
+// cannot change them: in a default run of commit e84e06c (both modes,
+// GOMAXPROCS 1 and 2, 6 rounds), 10 of their 282 async-vs-off sec/op
+// comparisons differed at p < 0.05 (3.5%, the rate of chance), in both
+// directions. Measuring them twice cost half of the run's time.
+var PreemptSensitive = []string{"Starvation"}
+
+// OffBench returns the -test.bench pattern for the preempt=off processes:
+// bench narrowed to the [PreemptSensitive] benchmarks it selects, or "" if
+// it selects none of them.
+func OffBench(bench string) string {
+	levels := splitRegexp(bench)
+	re, err := regexp.Compile(levels[0])
+	if err != nil {
+		return bench // go test reports the bad pattern
+	}
+	var names []string
+	for _, n := range PreemptSensitive {
+		if re.MatchString("Benchmark" + n) {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return narrow(bench, names)
+}
+
+// narrow returns bench with its first level replaced by the exact names of
+// the top-level benchmarks names (without "Benchmark"), which bench's first
+// level must already match: the same cells, restricted to those benchmarks.
+func narrow(bench string, names []string) string {
+	levels := splitRegexp(bench)
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = regexp.QuoteMeta(n)
+	}
+	levels[0] = "^Benchmark(" + strings.Join(quoted, "|") + ")$"
+	return strings.Join(levels, "/")
+}
+
+// splitRegexp splits a -test.bench pattern into its per-level patterns, at
+// the slashes outside brackets and parentheses, as the testing package does.
+func splitRegexp(s string) []string {
+	var out []string
+	brackets, parens := 0, 0
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '[':
+			brackets++
+		case ']':
+			brackets = max(0, brackets-1)
+		case '(':
+			if brackets == 0 {
+				parens++
+			}
+		case ')':
+			if brackets == 0 {
+				parens--
+			}
+		case '/':
+			if brackets == 0 && parens == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}
+
+// run is one process of a round: a cell's process of one runtime, with
+// the -test.bench pattern it runs.
+type run struct {
+	cl    cell
+	p     proc
+	bench string
+}
+
+func (r run) String() string { return r.cl.String() + " runtime=" + r.p.runtime + " " + r.bench }
+
+// runs returns the processes of a full round, in order: every cell's Go
+// process, with OffBench in the preempt=off cells when it is set, and then
+// its tokio process, which does not run in the off cells when OffBench is
+// set (tokio has no asynchronous preemption to turn off).
+func (c *Config) runs(cells []cell, bin, tokioBin string) []run {
+	var out []run
+	for _, cl := range cells {
+		for _, p := range procs(bin, tokioBin, cl) {
+			bench := c.Bench
+			if cl.preempt == "off" && c.OffBench != "" {
+				if p.runtime != "go" {
+					continue
+				}
+				bench = c.OffBench
+			}
+			out = append(out, run{cl, p, bench})
+		}
+	}
+	return out
+}
+
+// noisyRuns returns the processes of a round of the noisy cells: those of
+// runs with a noisy cell in what raw.txt holds so far, each narrowed to the
+// top-level benchmarks with one.
+func (c *Config) noisyRuns(runs []run, rawPath string, w *bufio.Writer) ([]run, error) {
+	if err := w.Flush(); err != nil {
+		return nil, err
+	}
+	set, err := readResults(rawPath)
+	if err != nil {
+		return nil, nil // nothing measured yet: nothing to sample more
+	}
+	names := noisy(set, c.MaxRounds)
+	var out []run
+	for _, r := range runs {
+		if n := names[r.cl.String()+" runtime="+r.p.runtime]; len(n) > 0 {
+			r.bench = narrow(r.bench, n)
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// noisy returns, per process (cell and runtime, as "preempt=off
+// gomaxprocs=2 runtime=go"), the top-level benchmarks (sorted) that have a
+// noisy cell in s: a time per op, a latency or the starvation victim's
+// progress whose 95% interval is wider than ±[precision.Noisy], from fewer
+// than maxRounds samples.
+func noisy(s *results.Set, maxRounds int) map[string][]string {
+	out := map[string][]string{}
+	for _, m := range s.Metrics() {
+		if m.Unit != "sec/op" && m.Unit != "progress" && !precision.IsLatency(m.Unit) {
+			continue
+		}
+		sum, ok := s.Summary(m)
+		if !ok || len(s.Values(m)) >= maxRounds || precision.Width(sum) <= precision.Noisy {
+			continue
+		}
+		k := cell{m.Preempt(), m.Procs()}.String() + " runtime=" + m.Runtime()
+		if !slices.Contains(out[k], m.Bench()) {
+			out[k] = append(out[k], m.Bench())
+			slices.Sort(out[k])
+		}
+	}
+	return out
+}
+
+// budget keeps a run within its wall time: it says whether the next
+// process fits, from how long the same process took before.
+type budget struct {
+	limit   time.Duration // 0: no limit
+	reserve time.Duration // kept for what follows the rounds
+	start   time.Time
+	took    map[string]time.Duration // by process and pattern
+	full    map[string]time.Duration // by process, its longest run
+}
+
+// fits reports whether process r can still start at now: its last
+// duration with the same pattern (or the longest it took with any, for a
+// pattern not run yet) and the reserve fit in what is left.
+func (b *budget) fits(now time.Time, r run) bool {
+	if b.limit == 0 {
+		return true
+	}
+	d, ok := b.took[r.String()]
+	if !ok {
+		d = b.full[r.cl.String()+" runtime="+r.p.runtime]
+	}
+	return now.Sub(b.start)+d+b.reserve <= b.limit
+}
+
+func (b *budget) record(r run, d time.Duration) {
+	if b.took == nil {
+		b.took, b.full = map[string]time.Duration{}, map[string]time.Duration{}
+	}
+	b.took[r.String()] = d
+	k := r.cl.String() + " runtime=" + r.p.runtime
+	b.full[k] = max(b.full[k], d)
+}
+
+// reserve is the time kept from the budget for what follows the rounds:
+// the endless hogs (Go's, and tokio's if it runs) and the report.
+func (c *Config) reserve(tokio bool) time.Duration {
+	const perChild, report = 500 * time.Millisecond, 10 * time.Second
+	n := 0
+	if c.Endless > 0 {
+		n = len(c.Preempt) * len(starvation.Hogs)
+		if tokio {
+			n += len(tokioHogs)
+		}
+	}
+	return time.Duration(n)*(c.Endless+perChild) + report
+}
+
+// noteBought writes a note saying what the run's budget bought.
+func (c *Config) noteBought(w *bufio.Writer, rawPath string, full, extra int, start time.Time) error {
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	set, err := readResults(rawPath)
+	if err != nil {
+		return nil // nothing measured; Run says so
+	}
+	_, err = fmt.Fprintf(w, "%s%s\n", note, bought(set, c.Budget, c.now().Sub(start), full, extra))
+	return err
+}
+
+func budgetString(d time.Duration) string {
+	if d == 0 {
+		return "none"
+	}
+	return d.String()
+}
+
+// bought summarises what a run measured with its budget, for a note in
+// raw.txt: its rounds, and how many cells came within ±10%.
+func bought(s *results.Set, limit, spent time.Duration, full, extra int) string {
+	rows := precision.Table(s)
+	op := precision.Sum("sec/op", rows, func(u string) bool { return u == "sec/op" })
+	lat := precision.Sum("latency", rows, precision.IsLatency)
+	within := func(r precision.Row) string {
+		return fmt.Sprintf("%.0f%% of %d", 100*r.Within(precision.Noisy), r.Cells)
+	}
+	return fmt.Sprintf("%s%s, measured for %s: %d full rounds and %d rounds of the noisy cells' benchmarks; within ±%.0f%%: %s sec/op cells, %s latency cells",
+		results.BudgetPrefix, budgetString(limit), spent.Round(time.Second), full, extra, 100*precision.Noisy, within(op), within(lat))
+}

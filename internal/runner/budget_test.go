@@ -1,0 +1,161 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/internal/results"
+)
+
+func TestSplitRegexp(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{".", []string{"."}},
+		{"JoinAll/impl=own/n=10$", []string{"JoinAll", "impl=own", "n=10$"}},
+		{"(A/B)/x", []string{"(A/B)", "x"}},
+		{"[/]/x", []string{"[/]", "x"}},
+		{`a\/b/c`, []string{`a\/b`, "c"}},
+	} {
+		if got := splitRegexp(tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("splitRegexp(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestOffBench(t *testing.T) {
+	for _, tc := range []struct{ bench, want string }{
+		{".", "^Benchmark(Starvation)$"},
+		{"Starv/hog=tight", "^Benchmark(Starvation)$/hog=tight"},
+		{"JoinAll|Starvation", "^Benchmark(Starvation)$"},
+		{"JoinAll", ""},
+		{"JoinAll/impl=own", ""},
+	} {
+		if got := OffBench(tc.bench); got != tc.want {
+			t.Errorf("OffBench(%q) = %q; want %q", tc.bench, got, tc.want)
+		}
+	}
+}
+
+func TestBudgetFits(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	go2 := proc{runtime: "go"}
+	all := run{cell{"async", 2}, go2, "."}
+	a := run{cell{"async", 2}, go2, "^Benchmark(A)$"}
+	b := &budget{limit: time.Minute, reserve: 10 * time.Second, start: start}
+	b.record(all, 20*time.Second)
+	b.record(a, 5*time.Second)
+	for _, tc := range []struct {
+		at   time.Duration
+		r    run
+		want bool
+	}{
+		{30 * time.Second, all, true},                                           // 30 + 20 + 10 = 60
+		{31 * time.Second, all, false},                                          // 61
+		{44 * time.Second, a, true},                                             // its own 5 s
+		{44 * time.Second, run{cell{"async", 2}, go2, "^Benchmark(B)$"}, false}, // not run yet: the longest, 20 s
+	} {
+		if got := b.fits(start.Add(tc.at), tc.r); got != tc.want {
+			t.Errorf("fits at %v for %v = %v; want %v", tc.at, tc.r, got, tc.want)
+		}
+	}
+	if !(&budget{}).fits(start.Add(time.Hour), all) {
+		t.Errorf("a zero budget does not fit; want no limit")
+	}
+}
+
+func TestRuns(t *testing.T) {
+	c := &Config{Bench: ".", OffBench: "^Benchmark(Starvation)$"}
+	cells := []cell{{"async", 1}, {"off", 1}}
+	var got []string
+	for _, r := range c.runs(cells, "bench.test", "tokio") {
+		got = append(got, r.String())
+	}
+	want := []string{
+		"preempt=async gomaxprocs=1 runtime=go .",
+		"preempt=async gomaxprocs=1 runtime=tokio .",
+		"preempt=off gomaxprocs=1 runtime=go ^Benchmark(Starvation)$",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("runs = %q; want %q", got, want)
+	}
+}
+
+func TestNoisy(t *testing.T) {
+	// Steady: 6 samples within ±1%. Noisy: sec/op from 100 to 200. Few: 5
+	// samples, an infinite interval. Allocs: noisy B/op, which does not count.
+	raw := "preempt: async\nruntime: go\n"
+	for i, v := range []float64{100, 150, 200, 120, 180, 160} {
+		raw += fmt.Sprintf("BenchmarkSteady-2 1 %v ns/op\n", 100+i%2)
+		raw += fmt.Sprintf("BenchmarkNoisy/n=1-2 1 %v ns/op\n", v)
+		raw += fmt.Sprintf("BenchmarkAllocs-2 1 100 ns/op %v B/op\n", v)
+		if i < 5 {
+			raw += "BenchmarkFew 1 100 ns/op\n"
+		}
+	}
+	path := filepath.Join(t.TempDir(), "raw.txt")
+	if err := os.WriteFile(path, []byte(raw), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := results.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := noisy(s, 20)
+	want := map[string][]string{"preempt=async gomaxprocs=2 runtime=go": {"Noisy"}, "preempt=async gomaxprocs=1 runtime=go": {"Few"}}
+	if !maps.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("noisy = %v; want %v", got, want)
+	}
+	if got := noisy(s, 6); len(got) != 1 || got["preempt=async gomaxprocs=1 runtime=go"] == nil {
+		t.Errorf("noisy with 6 rounds at most = %v; want only Few (5 samples)", got)
+	}
+}
+
+// TestRunSamplesNoisyMore runs a module whose cells have too few samples
+// for an interval after the full rounds: further rounds run them until they
+// have 6, and raw.txt says what the budget bought.
+func TestRunSamplesNoisyMore(t *testing.T) {
+	mod := tinyModule(t, okBench)
+	res, err := Run(context.Background(), Config{
+		Rounds: 2, MaxRounds: 8, Budget: time.Hour, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"},
+		Out: t.TempDir(), Timeout: time.Minute, ModuleDir: mod, Pkg: "./b",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := results.Read(filepath.Join(res.Dir, "raw.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Up to 5 samples the interval is infinite, so the cell is noisy; from 6
+	// on it depends on the machine.
+	n := 0
+	for _, m := range s.Metrics() {
+		if m.Bench() == "OK" && m.Unit == "sec/op" {
+			n = len(s.Values(m))
+		}
+	}
+	if n < 6 || n > 8 {
+		t.Errorf("BenchmarkOK has %d samples; want 6 to 8", n)
+	}
+	var note string
+	for _, n := range s.Notes {
+		if strings.HasPrefix(n.Text, results.BudgetPrefix) {
+			note = n.Text
+		}
+	}
+	if !strings.Contains(note, "2 full rounds") {
+		t.Errorf("budget note = %q; want it to name the 2 full rounds", note)
+	}
+	if got := s.Config("budget"); !slices.Equal(got, []string{"1h0m0s"}) {
+		t.Errorf("budget config = %q; want 1h0m0s", got)
+	}
+}
