@@ -1,16 +1,17 @@
 // Package joinall runs tasks concurrently and waits for all of them, returning
 // their results in submission order: Go's tokio::join! and futures::join_all.
 //
-// It is what a [sync.WaitGroup] plus a results slice does, but with one
-// difference that the measurements call for: for more than a few tasks,
-// [Run] does not start a goroutine per task. A goroutine per task costs
-// about 200-700 ns to start and wake on the reference machine, ten times a
-// tiny task's work or more; Run instead keeps a bounded set of workers
-// pulling batches of indices, and still lets tasks that block overlap like
-// goroutines do (see [Run] for how).
+// It is what a [sync.WaitGroup] plus a results slice does, but for more than
+// a few tasks per processor [Run] does not start a goroutine per task: a
+// goroutine costs a few hundred nanoseconds to start and wake, ten times a
+// tiny task's work or more. Run instead lets a few workers take batches of
+// tasks while tasks return, and starts another worker whenever one blocks,
+// so tasks that block overlap as goroutines do, and a task may wait for any
+// other task of the same call. docs/joinall.md has the measurements behind
+// this design and the designs it replaced.
 //
-// The package also holds the other ways people write the pattern, in [Impls],
-// so the contract tests and the benchmarks loop over one table.
+// The other ways people write the pattern, for the contract tests and the
+// benchmarks, are in [Impls].
 package joinall
 
 import (
@@ -31,47 +32,46 @@ import (
 // otherwise the tasks' errors joined with [errors.Join] in submission order.
 // With no tasks, Run returns an empty slice at once.
 //
-// If a task panics, the other tasks still run to completion, and then Run
-// panics in the caller's goroutine with a *[PanicError] holding the first
-// panic's value and the panicking task's stack. A task that calls
-// runtime.Goexit ends the goroutine running it, as Goexit promises (that may
-// be the caller's: Run runs tasks on the calling goroutine too); the task
-// counts as failed with [ErrGoexit] and the others still run.
+// Any task may block until another task of the same call has run, in either
+// order: Run never deadlocks where a goroutine per task would not.
 //
-// How it runs tasks: with more than one processor and at most 8 tasks per
-// processor, each task gets a goroutine of its own, which costs at most a few
-// microseconds more than the workers below and lets every processor take a
-// task the moment it is free. Otherwise the calling goroutine and up to
-// GOMAXPROCS queued spare goroutines pull batches of task indices from a
-// shared counter. A spare starts running only when a processor is free,
-// which happens either because GOMAXPROCS allows another worker, or because
-// a worker blocked inside a task; each spare that starts tops the queue up
-// again. So CPU-bound tasks run on about GOMAXPROCS goroutines (plus spares
-// that start at the end, find nothing and exit), and blocking tasks each get
-// a goroutine of their own, started as the previous ones block. Batches
-// begin at one task per claim (so a blocking task never holds back others
-// behind it) and double while tasks keep returning, up to a 2×GOMAXPROCS
-// share of what is left; a worker goes back to one task per claim when a
-// spare started while its batch ran, the sign that a task blocked.
+// Tasks never run on the caller's goroutine. If a task panics, the other
+// tasks still run to completion, and then Run panics in the caller's
+// goroutine with a *[PanicError] holding the first panic's value and the
+// panicking task's stack. A task that calls runtime.Goexit ends the worker
+// goroutine running it, not the caller; it counts as failed with [ErrGoexit],
+// and the others still run. A task that calls runtime.LockOSThread without
+// unlocking locks the worker, not the caller: later tasks run by that worker
+// run on the locked thread, and the thread ends when the worker does, as
+// with any goroutine that exits locked.
 //
-// Cost, from the reference run (results/reference): 10 tiny tasks took about
-// 3 µs at GOMAXPROCS=2 (a goroutine each) and 0.9 µs at GOMAXPROCS=1; beyond
-// that, per task about the work itself divided by GOMAXPROCS for CPU work,
-// and about a goroutine's start and wake-up for blocking work.
+// With more than one processor and at most 8 tasks per processor, each task
+// gets a goroutine of its own. Otherwise tasks run on workers, each of which
+// claims batches of tasks while they return; whenever a worker blocks, a
+// queued spare worker starts and takes the tasks not yet started, including
+// those of the blocked worker's batch. A task's start costs an uncontended
+// atomic add beyond calling it.
 func Run[T any](tasks []func() (T, error)) ([]T, error) {
 	r := &run[T]{
 		tasks:   tasks,
 		results: make([]T, len(tasks)),
+		n:       int64(len(tasks)),
 	}
-	procs := int64(runtime.GOMAXPROCS(0))
-	r.share, r.maxQueue = 2*procs, procs
 	if len(tasks) == 0 {
 		return r.results, nil
 	}
-	if procs > 1 && int64(len(tasks)) <= perTaskMax*procs {
+	if r.n >= 1<<31 {
+		panic("joinall: more than 2^31-1 tasks")
+	}
+	procs := int64(runtime.GOMAXPROCS(0))
+	if procs > 1 && r.n <= perTaskMax*procs {
 		r.goEach()
 	} else {
-		r.work()
+		r.share, r.maxQueue = 2*procs, procs
+		r.slots = make([]slot, min(2*procs, maxSlots))
+		r.queued.Store(1)
+		r.wg.Add(1)
+		go r.worker(nil)
 	}
 	r.wg.Wait()
 	if r.panicked != nil {
@@ -109,71 +109,36 @@ func (p *PanicError) Unwrap() error {
 	return err
 }
 
-// The start-up floor: on the reference machine (a 2-vCPU Firecracker VM), a
-// goroutine made runnable while the other vCPU idles started running there
-// after about 100 µs (BenchmarkSpareStart in this package, -cpu 2: p10
-// 105 µs, p50 110 µs on 2026-11-25; about 70 µs in an earlier session),
-// because the idle vCPU has to be woken by the host. 1000 tiny tasks are
-// 20-45 µs of work, so the spare usually starts after the caller has run them
-// all; Run then costs about what serial does, and the second core only helps
-// from a few hundred microseconds of work up, or when it is still awake from
-// the call before. No design that leaves no goroutine behind after returning
-// can do better there.
+// How the workers keep the contract.
 //
-// What Run costs beyond serial there is mostly page faults, not the workers.
-// In 20000 back-to-back calls with 1000 tiny tasks at GOMAXPROCS=2, 23% took
-// over 40 µs (the median took 21 µs), against 6.5% for serial. The slow calls
-// stalled for 12-80 µs inside one batch, on writes to the results slice: the
-// runtime's background scavenger had returned 15.5 MB to the OS over the 70
-// GC cycles (serial went through 44), and each page written again faults,
-// ~10 µs on this VM (with GOGC=off every call faulted its 2 fresh pages and
-// took 41 µs). Nothing in Run's design decides that.
+// Every task index is started exactly once: it is either claimed alone from
+// the pool (next.Add), or claimed into a slot as part of a batch and then
+// started through an atomic add on that slot's word (slot.take), by the
+// slot's owner or by any other worker. A task claimed but not started is
+// thus never held by one goroutine: while the owner is blocked in a task,
+// any worker can start the rest of its batch.
 //
-// Rejected designs, measured:
-//   - Workers for any number of tasks (this package before goEach): with 10
-//     tasks of 10 µs of CPU a call took 96 µs, as long as serial, against
-//     76 µs now and 82 µs for a WaitGroup loop (30 interleaved rounds, -cpu
-//     2): with a goroutine per task, the other processor, often still awake
-//     from the call before, takes tasks at once, while a queued spare waited
-//     for it. 10 tiny tasks now take 3.3 µs instead of 1.4 µs, still no more
-//     than a WaitGroup loop's 3.5 µs.
-//   - A goroutine per task (sync.WaitGroup): ~200 ns per task of start-up and
-//     wake-up, which dominates tasks of tens of nanoseconds.
-//   - A fixed pool of GOMAXPROCS workers: as fast for CPU work, but blocking
-//     tasks then run GOMAXPROCS at a time, so 1000 waits of 1 ms take 500 ms
-//     instead of about 2 ms.
-//   - Timing each task to detect blocking: a clock read costs as much as a
-//     tiny task, and a 1 ms wait is only known to block once it is over.
-//   - One queued spare instead of GOMAXPROCS: the spares then start strictly
-//     one after another, and 1000 waits of 1 ms took about 30% longer than
-//     with a goroutine per task; with GOMAXPROCS queued, other processors can
-//     take spares too. 4×GOMAXPROCS doubled the cost of 10 tiny tasks and did
-//     not measurably help the waits.
-//   - Switching to a goroutine-per-task loop once many spares have started
-//     and claimed about one task each (the tasks block): 1000 waits of 1 ms
-//     took 2.47 ms against 2.51 ms without it (p=1.0, 8 interleaved rounds),
-//     still ~11% behind a WaitGroup loop (2.22 ms), so the start-up of the
-//     waits was not where that gap was (the tail below was); 100000 tiny
-//     tasks got 10% slower.
-//   - Timing each batch (time.Now) to go back to one task per claim after
-//     slow ones: it fixed the tail below, but a clock read costs ~0.5 µs on
-//     the reference VM, +51% for 10 tiny tasks and +27% for 1000. A spare
-//     that started during the batch is the same signal for one atomic load.
-//     Without either, a worker woken from a 1 ms wait claimed 2, 4, ... of
-//     the tasks not yet started and waited them out one after another: the
-//     last of 1000 waits started 2.6 ms after the call instead of ~0.8 ms.
-//   - Re-panicking with the bare value: the task's stack would be lost, and the
-//     stack is what the reader of a crash needs.
-
+// A spare is a goroutine that has been started with go but has not begun
+// running; queued counts them. Deadlock freedom rests on one invariant:
+// while some task is not started, a spare is queued, or some worker is
+// running and will look for that task before it blocks. A spare, once it
+// runs, claims a task and then, having looked at the pool and then at every
+// slot, queues spares again if any task is left (topUp); a worker that puts
+// a batch into its slot calls topUp after storing it, which covers a batch
+// stored after a spare looked at the slot. So when every worker is blocked,
+// a spare is runnable, the scheduler gives it a processor, and it starts a
+// task nobody else could.
 type run[T any] struct {
 	tasks   []func() (T, error)
 	results []T
-	share   int64 // claims are at most remaining/share tasks
+	n       int64
+	share   int64 // batches are at most remaining/share tasks
 
-	next     atomic.Int64 // first unclaimed task index
-	queued   atomic.Int64 // spare workers queued that have not started
-	started  atomic.Int64 // spare workers that have started
+	next     atomic.Int64 // first task index not yet claimed from the pool
+	queued   atomic.Int64 // spares started with go that have not run yet
+	started  atomic.Int64 // spares that have begun running
 	maxQueue int64        // at most this many queued spares: GOMAXPROCS
+	slots    []slot       // batches anyone may take from
 	wg       sync.WaitGroup
 
 	mu       sync.Mutex
@@ -186,113 +151,235 @@ type indexedErr struct {
 	err error
 }
 
-// perTaskMax is the most tasks per processor that Run gives a goroutine each
-// (with more than one processor).
-const perTaskMax = 8
+const (
+	// perTaskMax is the most tasks per processor that Run gives a
+	// goroutine each (with more than one processor).
+	perTaskMax = 8
+	// maxBatch caps a claim: large enough to make the pool's counter cost
+	// vanish for tiny tasks, small enough to keep the tail balanced.
+	maxBatch = 1024
+	// maxSlots caps the shared slots; a worker without one claims one task
+	// at a time.
+	maxSlots = 64
+)
+
+// A slot holds a batch: tasks[pos:end], claimed from the pool, not started.
+// Only the owner stores a new batch, and only once the slot is empty; every
+// start goes through take, an atomic add that the owner's store and every
+// other take are ordered with, so each index in the batch is taken once.
+type slot struct {
+	word  atomic.Uint64 // pos<<32 | end
+	owned atomic.Bool
+	_     [64 - 9]byte // keep each slot on its own cache line
+}
+
+func (s *slot) store(start, end int64) { s.word.Store(uint64(start)<<32 | uint64(end)) }
+
+// take starts the next task of the batch: it returns its index, or false if
+// the batch is empty.
+func (s *slot) take() (int64, bool) {
+	w := s.word.Add(1 << 32)
+	i := int64(w>>32) - 1
+	return i, i < int64(uint32(w))
+}
+
+// left reports whether the batch has a task not yet taken.
+func (s *slot) left() bool {
+	w := s.word.Load()
+	return w>>32 < w&(1<<32-1)
+}
 
 // goEach runs each task in a goroutine of its own.
 func (r *run[T]) goEach() {
-	n := int64(len(r.tasks))
-	r.next.Store(n) // nothing to claim: a worker handing over after a Goexit (see abort) finds no work
-	r.wg.Add(int(n))
-	for i := range n {
+	r.wg.Add(int(r.n))
+	for i := range r.n {
 		go func() {
 			defer r.wg.Done()
-			r.runBatch(i, i+1)
+			r.runOne(i)
 		}()
 	}
 }
 
-// maxBatch caps a claim: large enough to make the shared counter's cost
-// vanish for tiny tasks, small enough to keep the tail balanced.
-const maxBatch = 1024
-
-// work claims and runs batches until no task is left.
-func (r *run[T]) work() {
-	n := int64(len(r.tasks))
+// worker claims and runs tasks until none is left to start. It begins as a
+// queued spare; w is nil, or what it inherits from a worker whose task called
+// runtime.Goexit.
+func (r *run[T]) worker(w *workerState[T]) {
+	r.queued.Add(-1)
+	r.started.Add(1)
+	if w == nil {
+		w = &workerState[T]{r: r}
+	}
+	defer w.exit()
+	if w.own == nil {
+		w.acquire()
+	}
 	batch := int64(1)
 	for {
-		r.queueSpare()
-		size := min(batch, max(1, (n-r.next.Load())/r.share))
-		end := r.next.Add(size)
-		start := end - size
-		if start >= n {
-			return
-		}
-		end = min(end, n)
-		spares := r.started.Load()
-		for start < end {
-			start = r.runBatch(start, end)
-		}
-		if r.started.Load() != spares {
-			// A spare started while this batch ran: a processor came free,
-			// most likely because a task blocked. Claim one task at a time
-			// again, so no waiting task queues behind another.
-			batch = 1
-		} else {
-			batch = min(2*batch, maxBatch)
-		}
-	}
-}
-
-// queueSpare tops up the queued spare workers to maxQueue, unless no task
-// is left to claim.
-func (r *run[T]) queueSpare() {
-	for r.queued.Load() < r.maxQueue && r.next.Load() < int64(len(r.tasks)) {
-		if q := r.queued.Load(); q >= r.maxQueue || !r.queued.CompareAndSwap(q, q+1) {
+		if w.own.left() {
+			w.drain(w.own)
 			continue
 		}
-		r.wg.Add(1)
-		go func() {
-			defer r.wg.Done()
-			r.queued.Add(-1)
-			r.started.Add(1)
-			r.work()
-		}()
+		if size := r.claim(w.own, batch, w.shared); size > 0 {
+			spares := r.started.Load()
+			r.topUp()
+			w.drain(w.own)
+			if r.started.Load() != spares {
+				// A spare began while this batch ran: a processor came
+				// free, most likely because a task blocked. Claim one task
+				// at a time again, so no waiting task queues behind another.
+				batch = 1
+			} else {
+				batch = min(2*batch, maxBatch)
+			}
+			continue
+		}
+		s := r.withTasks()
+		if s == nil {
+			return
+		}
+		r.topUp()
+		w.drain(s)
 	}
 }
 
-// runBatch runs tasks[start:end] and returns end, or, if a task panicked, the
-// index after it so the caller can go on with the rest of the batch.
-func (r *run[T]) runBatch(start, end int64) (next int64) {
-	i := start
+// workerState is what a worker hands over if a task ends its goroutine.
+type workerState[T any] struct {
+	r      *run[T]
+	own    *slot
+	shared bool // own is one of r.slots
+	gone   bool // own was handed to a new worker
+}
+
+// acquire takes a free shared slot, or else a private one, which holds one
+// task at a time: a private slot's tasks are invisible to other workers, so
+// it may hold none that is not being run.
+func (w *workerState[T]) acquire() {
+	start := int(w.r.started.Load())
+	for k := range w.r.slots {
+		s := &w.r.slots[(start+k)%len(w.r.slots)]
+		if !s.owned.Load() && s.owned.CompareAndSwap(false, true) {
+			w.own, w.shared = s, true
+			return
+		}
+	}
+	w.own = &slot{}
+}
+
+func (w *workerState[T]) exit() {
+	if w.shared && !w.gone {
+		w.own.owned.Store(false)
+	}
+	w.r.wg.Done()
+}
+
+// drain runs the tasks it takes from s until s is empty, again after a
+// panic. If a task calls runtime.Goexit, it hands w's slot to a new worker
+// before this goroutine ends.
+func (w *workerState[T]) drain(s *slot) {
+	for !w.r.drainOr(s, w) {
+	}
+}
+
+// runOne runs task i on a goroutine that has no other task to hand over.
+func (r *run[T]) runOne(i int64) {
+	done := false
 	defer func() {
-		if i != end {
-			next = r.abort(i, end, recover())
+		if !done {
+			r.abort(i, recover(), nil)
 		}
 	}()
-	for ; i < end; i++ {
+	v, err := r.tasks[i]()
+	r.results[i] = v
+	if err != nil {
+		r.fail(i, err)
+	}
+	done = true
+}
+
+// drainOr runs the tasks it takes from s until s is empty and returns true,
+// or returns false after a task panicked.
+func (r *run[T]) drainOr(s *slot, w *workerState[T]) (done bool) {
+	i := int64(-1)
+	defer func() {
+		if i >= 0 {
+			r.abort(i, recover(), w)
+		}
+	}()
+	for {
+		var ok bool
+		if i, ok = s.take(); !ok {
+			i = -1
+			return true
+		}
 		v, err := r.tasks[i]()
 		r.results[i] = v
 		if err != nil {
 			r.fail(i, err)
 		}
 	}
-	return end
 }
 
-// abort handles task i of the batch ending at end, which did not return:
-// it panicked with v, or called runtime.Goexit (v is nil). It returns where
-// the batch goes on.
-func (r *run[T]) abort(i, end int64, v any) int64 {
-	if v == nil { // runtime.Goexit: this goroutine is ending, hand the rest over.
-		r.fail(i, ErrGoexit)
+// claim moves up to batch tasks from the pool into own (one task if own is
+// private) and returns how many, 0 if the pool is empty.
+func (r *run[T]) claim(own *slot, batch int64, shared bool) int64 {
+	size := int64(1)
+	if shared {
+		size = min(batch, max(1, (r.n-r.next.Load())/r.share))
+	}
+	end := r.next.Add(size)
+	start := end - size
+	if start >= r.n {
+		return 0
+	}
+	end = min(end, r.n)
+	own.store(start, end)
+	return end - start
+}
+
+// withTasks returns a slot with a task not yet taken, or nil if no task is
+// left to start anywhere.
+func (r *run[T]) withTasks() *slot {
+	for k := range r.slots {
+		if s := &r.slots[k]; s.left() {
+			return s
+		}
+	}
+	return nil
+}
+
+// topUp queues spares up to maxQueue while any task is left to start. It
+// reads the pool before the slots: a batch leaves the pool before it is
+// stored in a slot, and its owner calls topUp after the store.
+func (r *run[T]) topUp() {
+	for r.queued.Load() < r.maxQueue && (r.next.Load() < r.n || r.withTasks() != nil) {
+		if q := r.queued.Load(); q >= r.maxQueue || !r.queued.CompareAndSwap(q, q+1) {
+			continue
+		}
 		r.wg.Add(1)
-		go func() {
-			defer r.wg.Done()
-			for s := i + 1; s < end; {
-				s = r.runBatch(s, end)
-			}
-			r.work()
-		}()
-		return end
+		go r.worker(nil)
 	}
-	r.mu.Lock()
-	if r.panicked == nil {
-		r.panicked = &PanicError{Task: int(i), Value: v, Stack: debug.Stack()}
+}
+
+// abort handles task i, which did not return: it panicked with v, or called
+// runtime.Goexit (v is nil), in which case this goroutine is ending and w's
+// slot goes to a new worker.
+func (r *run[T]) abort(i int64, v any, w *workerState[T]) {
+	if v != nil {
+		r.mu.Lock()
+		if r.panicked == nil {
+			r.panicked = &PanicError{Task: int(i), Value: v, Stack: debug.Stack()}
+		}
+		r.mu.Unlock()
+		return
 	}
-	r.mu.Unlock()
-	return i + 1
+	r.fail(i, ErrGoexit)
+	if w == nil { // runOne: the goroutine had this task only.
+		return
+	}
+	w.gone = true
+	r.queued.Add(1)
+	r.wg.Add(1)
+	go r.worker(&workerState[T]{r: r, own: w.own, shared: w.shared})
 }
 
 func (r *run[T]) fail(i int64, err error) {

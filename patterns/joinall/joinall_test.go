@@ -3,7 +3,6 @@ package joinall_test
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -197,39 +196,5 @@ func checkPanic(t contract.T, im joinall.Impl, n int32) {
 		}
 	default:
 		t.Fatalf("unknown panic mode %q", im.Panics)
-	}
-}
-
-func TestRunGoexit(t *testing.T) {
-	// A task that calls runtime.Goexit on a worker goroutine fails with
-	// ErrGoexit; the rest of its batch and the other tasks still run. With
-	// many tasks the caller runs the first claim itself, so task 0 stays on
-	// it and the last task is claimed by a spare or a later claim; with few,
-	// each task has a goroutine of its own.
-	for _, n := range []int32{8, 64} {
-		var ran atomic.Int32
-		var got []int
-		var err error
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			got, err = joinall.Run(tasksOf(int(n), func(i int) (int, error) {
-				ran.Add(1)
-				if i == int(n)-1 {
-					runtime.Goexit()
-				}
-				return i, nil
-			}))
-		}()
-		<-done
-		if ran.Load() != n {
-			t.Fatalf("n=%d: %d tasks ran; want %d", n, ran.Load(), n)
-		}
-		if got == nil { // Goexit ran on the caller's goroutine: Run never returned, as documented.
-			continue
-		}
-		if !errors.Is(err, joinall.ErrGoexit) {
-			t.Errorf("n=%d: err = %v; want ErrGoexit", n, err)
-		}
 	}
 }
