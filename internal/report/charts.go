@@ -46,6 +46,9 @@ func (r *rep) patternChart(p pattern, mode string, procs int) (*Chart, error) {
 			}
 			i := indexOrAppend(&cats, others(m.Cell))
 			name := m.Sub(suite.Impl)
+			if !isGo(m.Cell) { // one name in two runtimes is two series
+				name = strings.TrimSpace(name + " runtime=" + m.Runtime())
+			}
 			if byName[name] == nil {
 				byName[name] = &series{name: name, points: map[int]results.Metric{}}
 				ser = append(ser, byName[name])

@@ -539,14 +539,20 @@ func TestNoisyMarks(t *testing.T) {
 	}
 }
 
-// buildLines writes lines into a file named name and builds its report.
-func buildLines(t *testing.T, name string, lines []string) []byte {
+// writeLines writes lines into a new file named name and returns its path.
+func writeLines(t *testing.T, name string, lines []string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	md, _, err := Build(read(t, path), Options{})
+	return path
+}
+
+// buildLines writes lines into a file named name and builds its report.
+func buildLines(t *testing.T, name string, lines []string) []byte {
+	t.Helper()
+	md, _, err := Build(read(t, writeLines(t, name, lines)), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -567,7 +573,17 @@ func TestRuntimesApart(t *testing.T) {
 			"BenchmarkFailFast/impl=own/n=1024/task=fail-2 1 50000 ns/op 1 cancel-ns")
 	}
 	lines = append(lines, "runtime:")
-	md := buildLines(t, "tokio.txt", append(lines, strings.Split(string(data), "\n")...))
+	path := writeLines(t, "tokio.txt", append(lines, strings.Split(string(data), "\n")...))
+	s := read(t, path)
+	md, _, err := Build(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &rep{Set: s}
+	c, err := r.patternChart(patternOf(suite.Starvation), "async", 2)
+	if err != nil || c == nil || !bytes.Contains(c.SVG, []byte("runtime=tokio")) {
+		t.Errorf("the Starvation chart has no series for runtime=tokio (err %v)", err)
+	}
 	full, _, err := Build(read(t, "testdata/run.txt"), Options{})
 	if err != nil {
 		t.Fatal(err)
