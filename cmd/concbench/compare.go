@@ -17,7 +17,8 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: concbench compare OLD NEW\n\n"+
 			"Prints, per unit, the median and 95%% interval of every benchmark in OLD and NEW and the\n"+
-			"change, \"~\" where the Mann-Whitney U-test finds none at α = 0.05 (as benchstat).\n")
+			"change, \"~\" where the Mann-Whitney U-test finds none at α = 0.05 (as benchstat).\n"+
+			"Benchmarks of one name in different packages (pkg:) are different rows.\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

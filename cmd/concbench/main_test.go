@@ -62,3 +62,23 @@ func TestHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestReportRefusesMerge checks that report refuses a benchmark found in
+// two files, with exit status 2 and both names, and writes nothing.
+func TestReportRefusesMerge(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")
+	for _, path := range []string{a, b} {
+		if err := os.WriteFile(path, []byte("pkg: crypto/sha1\nBenchmarkHash8Bytes/New-2 1 100 ns/op\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(dir, "out")
+	err := run(context.Background(), []string{"report", "-o", out, a, b}, &bytes.Buffer{}, &bytes.Buffer{})
+	if code := cli.ExitCode(err); code != 2 || !strings.Contains(err.Error(), "b.txt:2") || !strings.Contains(err.Error(), a) {
+		t.Errorf("exit status %d, err %v; want 2 naming b.txt:2 and %s", code, err, a)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("report wrote %s: %v", out, err)
+	}
+}

@@ -21,7 +21,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: concbench report [flags] FILE...\n\n"+
 			"Reads Go benchmark files (a run's raw.txt or any go test -bench output) and writes\n"+
-			"report.md and SVG charts into a new directory.\n\nflags:\n")
+			"report.md and SVG charts into a new directory. Several files make one report; a benchmark\n"+
+			"(name, package, GOMAXPROCS, preempt mode) in two of them is refused, not merged: compare two\n"+
+			"runs with concbench compare.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	out := fs.String("o", "", "output `dir` (default: FILE's name without extension + \"-report\", next to the first FILE)")
