@@ -25,12 +25,14 @@ const (
 // sort in: package and side first, then the name with the suite's keys
 // (numbers numerically, other values in the order first seen) and impl last,
 // so the impls of one cell sit together; then GOMAXPROCS, preempt mode and
-// runtime (go or tokio: the same name in both is two cells).
+// runtime (go or tokio: the same name in both is two cells). GOMAXPROCS
+// sorts in the order first seen, not by number: a name without a -N suffix
+// (GOMAXPROCS 1) has no number and would sort after every -N.
 // Every part of a name lands in a field (what no key names, in Rest), so two
 // benchmarks of different names, packages or sides are never one cell.
 var cellProjection = strings.Join([]string{Pkg, Side, Bench,
 	suite.N.Field() + "@num", suite.Task.Field(), suite.Hog.Field(), suite.Victim.Field(),
-	Rest, suite.Impl.Field(), Procs + "@num", Preempt, Runtime}, ",")
+	Rest, suite.Impl.Field(), Procs, Preempt, Runtime}, ",")
 
 // Cell is one cell of the benchmark matrix: a benchproc key over the fields
 // above. Cells of one [Set] compare equal when every field is equal; a cell
