@@ -5,10 +5,13 @@
 // the numbers, the implementations' documented contract deviations, and SVG
 // charts; and [Compare], benchstat's old/new table for two sets.
 //
-// It is benchstat's table with concbench's knowledge added: which impl is a
-// lower bound, which cells answer which question. Everything shown comes
-// from the input; a cell the input lacks is reported as not measured.
-// Statistics come from golang.org/x/perf/benchmath through [results.Set].
+// It is benchstat's table with concbench's knowledge added (internal/suite):
+// which impl is a lower bound, which cells answer which question. Everything
+// shown comes from the input; a cell the input lacks is reported as not
+// measured. Statistics come from golang.org/x/perf/benchmath through
+// [results.Set]: a cell whose 95% interval is wider than ±10% is marked
+// noisy, and no answer or per-implementation guidance calls a difference the
+// Mann-Whitney U-test does not find.
 //
 // Rejected: one table with a column per (GOMAXPROCS, preempt) pair for every
 // pattern. Preemption mode moves nothing but the starvation numbers, so the
