@@ -12,9 +12,16 @@ import (
 	"github.com/concbench/concbench/internal/starve"
 )
 
+// mainEnv makes this test binary run concbench's main (see TestMain), so
+// that tests can start concbench as a process without building it.
+const mainEnv = "CONCBENCH_TEST_MAIN"
+
 // TestMain lets this test binary serve as concbench starve's child process,
-// as main does for concbench.
+// as main does for concbench, and as concbench itself under mainEnv.
 func TestMain(m *testing.M) {
+	if os.Getenv(mainEnv) == "1" {
+		main()
+	}
 	starve.Child()
 	os.Exit(m.Run())
 }

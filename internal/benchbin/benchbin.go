@@ -5,7 +5,9 @@
 // every cell of a matrix, and each run is a separate process, so a process
 // setting such as GODEBUG=asyncpreemptoff=1 (read once at start) can differ
 // between runs. Every run has a watchdog: a benchmark that hangs is killed,
-// and the run says so instead of hanging its caller.
+// and the run says so instead of hanging its caller. The build and every
+// run are started with internal/childproc: cancelling the context kills their
+// process groups, and they die with the calling process.
 package benchbin
 
 import (
@@ -14,10 +16,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/concbench/concbench/internal/childproc"
 )
 
 // Pkg is the import path of the benchmark suite, relative to the module root.
@@ -30,11 +33,11 @@ func Build(ctx context.Context, dir, pkg, out string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, "go", "test", "-c", "-o", abs, pkg)
+	cmd := childproc.Command(ctx, "go", "test", "-c", "-o", abs, pkg) // go and its compilers die with us
 	cmd.Dir = dir
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
-	if err := cmd.Run(); err != nil {
+	if err := childproc.Run(cmd); err != nil {
 		return fmt.Errorf("go test -c %s in %s: %v\n%s", pkg, dir, err, buf.Bytes())
 	}
 	return nil
@@ -60,12 +63,12 @@ func (r Run) Do(ctx context.Context) ([]byte, error) {
 		ctx, cancel = context.WithTimeout(ctx, r.Timeout)
 		defer cancel()
 	}
-	cmd := exec.CommandContext(ctx, r.Bin, r.Args...)
+	cmd := childproc.Command(ctx, r.Bin, r.Args...)
 	cmd.Env = append(os.Environ(), r.Env...)
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
+	err := childproc.Run(cmd)
 	switch {
 	case err == nil:
 		return stdout.Bytes(), nil

@@ -404,8 +404,20 @@ func (c *Config) writeVerdict(ctx context.Context, w io.Writer, v starve.Verdict
 }
 
 // readResults reads raw.txt back with the same reader `concbench report`
-// uses, so the run's report and a later one agree.
-func readResults(path string) (*results.Set, error) { return results.Read(path) }
+// uses, so the run's report and a later one agree. The file is named
+// "raw.txt", as the report's links and notes must name it, not by its path
+// in the temporary directory, which is gone once the run is committed.
+func readResults(path string) (*results.Set, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s := results.New()
+	if _, err := s.Add(filepath.Base(path), data); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
 
 // note starts a line of raw.txt that the report lists under problems.
 const note = results.NotePrefix

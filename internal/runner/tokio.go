@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/concbench/concbench/internal/childproc"
 	"github.com/concbench/concbench/internal/starve"
 )
 
@@ -66,11 +67,11 @@ func (c *Config) tokioBinary(ctx context.Context, binDir string) (bin, skipped s
 	}
 	c.progressf("building %s (cargo build --release --offline)\n", c.Tokio)
 	manifest := filepath.Join(c.Tokio, "Cargo.toml")
-	cmd := exec.CommandContext(ctx, cargo, "build", "--release", "--offline", "--quiet", "-j", "2", "--manifest-path", manifest)
+	cmd := childproc.Command(ctx, cargo, "build", "--release", "--offline", "--quiet", "-j", "2", "--manifest-path", manifest)
 	cmd.Dir = c.Tokio // where cargo finds .cargo/config.toml
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
+	if err := childproc.Run(cmd); err != nil {
 		return "", fmt.Sprintf("cargo build in %s: %v: %s", c.Tokio, err, firstError(out.String()))
 	}
 	bin = filepath.Join(binDir, "concbench-tokio")

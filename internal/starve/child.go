@@ -28,9 +28,10 @@ const childEnv = "CONCBENCH_STARVE_CHILD"
 // The child starts the victim, waits for its first wake-up, writes "hogs N"
 // to standard output, starts N hogs of [starvation.Forever] iterations, and
 // then writes "wake NS" for every later wake-up once all N hogs have begun
-// to run, until it is killed. As a
-// backstop for a parent that dies without killing it, it limits its own CPU
-// time (RLIMIT_CPU, where the system has one) to what the watch needs.
+// to run, until it is killed. A parent that dies without
+// killing it, even by SIGKILL, takes it along (on Linux, the parent-death
+// signal that internal/childproc sets); as a further backstop, it limits its own
+// CPU time (RLIMIT_CPU, where the system has one) to what the watch needs.
 func Child() {
 	spec, ok := os.LookupEnv(childEnv)
 	if !ok {

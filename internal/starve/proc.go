@@ -1,19 +1,8 @@
-//go:build linux || darwin
+//go:build unix
 
 package starve
 
-import (
-	"os/exec"
-	"syscall"
-)
-
-// killGroup starts cmd in a process group of its own and makes cancelling
-// it kill the whole group with SIGKILL: the hogs cannot be asked to stop,
-// and nothing the child started may outlive it.
-func killGroup(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-}
+import "syscall"
 
 // limitCPU makes the kernel kill this process once it has used seconds of
 // CPU time.

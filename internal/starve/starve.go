@@ -20,12 +20,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/concbench/concbench/internal/childproc"
 	"github.com/concbench/concbench/patterns/starvation"
 )
 
@@ -110,17 +110,17 @@ func Watch(ctx context.Context, c Config) (Verdict, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, exe)
+	cmd := childproc.Command(ctx, exe) // its own process group, killed with this process
 	cmd.Env = append(os.Environ(), c.childEnv()...)
 	var stderr headBuffer
 	cmd.Stderr = &stderr
 	cmd.WaitDelay = time.Second
-	killGroup(cmd)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return Verdict{Config: c}, err
 	}
-	if err := cmd.Start(); err != nil {
+	wait, err := childproc.Start(cmd)
+	if err != nil {
 		return Verdict{Config: c}, fmt.Errorf("starve: starting the child: %v", err)
 	}
 	v := Verdict{Config: c, PID: cmd.Process.Pid}
@@ -139,8 +139,8 @@ func Watch(ctx context.Context, c Config) (Verdict, error) {
 		}
 	})
 	delays, watchErr := watch(ctx, lines, c.Timeout)
-	cancel() // kills the child's process group (killGroup)
-	waitErr := cmd.Wait()
+	cancel() // kills the child's process group (childproc.Command)
+	waitErr := wait()
 	reader.Wait()
 
 	if errors.Is(watchErr, errExited) {

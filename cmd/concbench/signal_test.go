@@ -1,0 +1,245 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/internal/cli"
+)
+
+// bound is how long any step of the signal tests may take: a bound for a
+// stuck test on a loaded machine, not a timing claim.
+const bound = 3 * time.Minute
+
+// hangModule writes a module whose bench suite measures one benchmark and
+// then hangs in a second one, after writing its pid to the file named by
+// $CONCBENCH_TEST_HANG. It is a git repository with one commit, for gate.
+func hangModule(t *testing.T) string {
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module tiny\n\ngo 1.25\n",
+		"bench/b_test.go": `package bench
+
+import (
+	"os"
+	"strconv"
+	"testing"
+	"time"
+)
+
+func BenchmarkA(b *testing.B) {
+	for b.Loop() {
+	}
+}
+
+func BenchmarkHang(b *testing.B) {
+	os.WriteFile(os.Getenv("CONCBENCH_TEST_HANG"), []byte(strconv.Itoa(os.Getpid())), 0o644)
+	time.Sleep(3 * time.Minute) // killed long before; bounded in case
+}
+`,
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "tiny"}} {
+		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	return dir
+}
+
+// TestSignals sends each handled signal to each long-running command while
+// it measures, and checks that the command exits 128+N having killed its
+// processes, removed its temporary files and worktrees, and kept what it
+// had measured.
+func TestSignals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts concbench and builds a module")
+	}
+	commands := []struct {
+		name string
+		args []string
+		// started returns the pid of a process that shows the command is
+		// measuring, or 0 while it is not.
+		started func(t *testing.T, c *exec.Cmd, hang string) int
+		// kept checks what an interrupted command must keep.
+		kept func(t *testing.T, out, stdout, stderr string)
+	}{
+		{"run", []string{"run", "-count", "2", "-cpu", "1", "-preempt", "async", "-benchtime", "1x", "-endless", "0", "-tokio", ""},
+			hangStarted, keptRun},
+		{"starve", []string{"starve", "-hog", "tight", "-preempt", "off", "-timeout", "2m"},
+			childStarted, func(*testing.T, string, string, string) {}},
+		{"gate", []string{"gate", "--base", "HEAD", "-bench", ".", "-rounds", "2", "-benchtime", "1x"},
+			hangStarted, func(*testing.T, string, string, string) {}},
+	}
+	for _, cmd := range commands {
+		for _, sig := range cli.Signals {
+			t.Run(cmd.name+"/"+sig.String(), func(t *testing.T) {
+				signalCommand(t, cmd.args, sig.(syscall.Signal), cmd.started, cmd.kept)
+			})
+		}
+	}
+}
+
+func signalCommand(t *testing.T, args []string, sig syscall.Signal,
+	started func(*testing.T, *exec.Cmd, string) int, kept func(*testing.T, string, string, string)) {
+	mod := hangModule(t)
+	tmp, out := t.TempDir(), filepath.Join(t.TempDir(), "results")
+	hang := filepath.Join(t.TempDir(), "hang.pid")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*bound)
+	defer cancel()
+	if args[0] == "run" {
+		args = append(args, "-out", out)
+	}
+	c := exec.CommandContext(ctx, os.Args[0], args...)
+	c.Dir = mod
+	c.Env = append(os.Environ(), mainEnv+"=1", "TMPDIR="+tmp, "CONCBENCH_TEST_HANG="+hang, "GOFLAGS=-mod=mod")
+	var stdout, stderr bytes.Buffer
+	c.Stdout, c.Stderr = &stdout, &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	for deadline := time.Now().Add(bound); pid == 0; time.Sleep(20 * time.Millisecond) {
+		if pid = started(t, c, hang); pid == 0 && (time.Now().After(deadline) || c.ProcessState != nil) {
+			c.Process.Kill()
+			c.Wait()
+			t.Fatalf("%v did not start measuring\nstderr:\n%s", args, stderr.String())
+		}
+	}
+	if err := c.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 128+int(sig) {
+		t.Errorf("%v after %v: %v; want exit status %d\nstderr:\n%s", args, sig, err, 128+int(sig), stderr.String())
+	}
+	checkGone(t, pid)
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("%v left %v in its temporary directory", args, names(entries))
+	}
+	if wt, err := exec.Command("git", "-C", mod, "worktree", "list").Output(); err != nil || bytes.Count(wt, []byte("\n")) != 1 {
+		t.Errorf("%v left git worktrees: %s %v", args, wt, err)
+	}
+	kept(t, out, stdout.String(), stderr.String())
+}
+
+// hangStarted returns the pid the hanging benchmark wrote.
+func hangStarted(t *testing.T, _ *exec.Cmd, hang string) int {
+	b, err := os.ReadFile(hang)
+	if err != nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(string(b))
+	return pid
+}
+
+// childStarted returns the pid of a child process of c.
+func childStarted(t *testing.T, c *exec.Cmd, _ string) int {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", c.Process.Pid))
+	for _, f := range tasks {
+		b, _ := os.ReadFile(f)
+		if fs := strings.Fields(string(b)); len(fs) > 0 {
+			pid, _ := strconv.Atoi(fs[0])
+			return pid
+		}
+	}
+	return 0
+}
+
+// keptRun checks that an interrupted run kept its run directory, under its
+// final name, with the measured result and a note that says it was
+// interrupted, and that nothing points at a temporary path.
+func keptRun(t *testing.T, out, stdout, stderr string) {
+	entries, err := os.ReadDir(out)
+	if err != nil || len(entries) != 1 || strings.HasPrefix(entries[0].Name(), ".") {
+		t.Fatalf("run directory: %v, %v; want one run", names(entries), err)
+	}
+	dir := filepath.Join(out, entries[0].Name())
+	raw, err := os.ReadFile(filepath.Join(dir, "raw.txt"))
+	if err != nil || !bytes.Contains(raw, []byte("BenchmarkA")) || !bytes.Contains(raw, []byte("interrupted")) {
+		t.Errorf("raw.txt: %v; want BenchmarkA's result and an interrupt note:\n%s", err, raw)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "report.md"))
+	for name, text := range map[string]string{"stdout": stdout, "stderr": stderr, "report.md": string(md)} {
+		if strings.Contains(text, ".tmp-") {
+			t.Errorf("%s names a temporary path:\n%s", name, text)
+		}
+	}
+	if !strings.Contains(stderr, dir) {
+		t.Errorf("stderr does not name the run directory %s:\n%s", dir, stderr)
+	}
+}
+
+// TestStarveParentKilled kills concbench starve with SIGKILL, which it
+// cannot handle: its child, which spins in its own process group, dies too.
+func TestStarveParentKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts concbench")
+	}
+	c := exec.Command(os.Args[0], "starve", "-hog", "tight", "-preempt", "off", "-timeout", "2m")
+	c.Env = append(os.Environ(), mainEnv+"=1")
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var child int
+	for deadline := time.Now().Add(bound); child == 0; time.Sleep(20 * time.Millisecond) {
+		if child = childStarted(t, c, ""); child == 0 && time.Now().After(deadline) {
+			c.Process.Kill()
+			c.Wait()
+			t.Fatal("concbench starve started no child")
+		}
+	}
+	c.Process.Kill()
+	c.Wait()
+	checkGone(t, child)
+}
+
+// checkGone waits until process pid is gone or a zombie waiting to be
+// reaped, within bound.
+func checkGone(t *testing.T, pid int) {
+	t.Helper()
+	for deadline := time.Now().Add(bound); ; time.Sleep(20 * time.Millisecond) {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if errors.Is(err, os.ErrNotExist) {
+			return
+		}
+		_, rest, _ := strings.Cut(string(b), ") ")
+		if strings.HasPrefix(rest, "Z") {
+			return
+		}
+		if time.Now().After(deadline) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Errorf("process %d is still there (%.20s)", pid, rest)
+			return
+		}
+	}
+}
+
+func names(entries []os.DirEntry) []string {
+	var s []string
+	for _, e := range entries {
+		s = append(s, e.Name())
+	}
+	return s
+}
