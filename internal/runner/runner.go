@@ -91,10 +91,13 @@ type Config struct {
 const (
 	// DefaultRounds is benchstat's minimum for a 95% interval of the median.
 	DefaultRounds = 6
-	// DefaultBenchtime keeps a default run near 5 minutes on the reference
-	// machine (2 cores): a run makes 24 passes over the suite (2 modes × 2
-	// GOMAXPROCS × 6 rounds), one pass took about 10 s at 50ms (5 s at
-	// 20ms, where a whole run took 2m24s but its intervals were ±20-50%).
+	// DefaultBenchtime: one pass over the suite other than
+	// BenchmarkStarvation took about 10 s at 50ms on the reference machine
+	// (2 cores), 5 s at 20ms, where a whole run of 6 rounds took 2m24s but
+	// its intervals were ±20-50%. A full round of the command's default
+	// matrix is two such passes (async, GOMAXPROCS 1 and 2) and two of
+	// BenchmarkStarvation alone (off), about 25 s; six of them leave about
+	// two minutes of the budget for the noisy cells.
 	DefaultBenchtime = "50ms"
 	// DefaultMaxRounds and DefaultBudget are the command's defaults for
 	// Config.MaxRounds and Config.Budget: benchmath's 95% interval of the
