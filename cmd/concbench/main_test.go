@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,5 +88,52 @@ func TestReportRefusesMerge(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("report wrote %s: %v", out, err)
+	}
+}
+
+// TestReportForce checks that report -force replaces only a previous
+// report, never a directory holding its input or a file.
+func TestReportForce(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.txt")
+	data := []byte("BenchmarkX-2 100 200 ns/op\nBenchmarkX-2 100 210 ns/op\n")
+	if err := os.WriteFile(in, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := func(args ...string) error {
+		return run(context.Background(), append([]string{"report"}, args...), new(bytes.Buffer), new(bytes.Buffer))
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"the input's directory", []string{"-force", "-o", dir, in}},
+		{"a file", []string{"-force", "-o", file, in}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := report(tc.args...)
+			if code := cli.ExitCode(err); code != 2 || !strings.Contains(fmt.Sprint(err), "-force replaces only") {
+				t.Errorf("report %v: %v (exit %d); want exit 2 saying what -force replaces", tc.args, err, code)
+			}
+			for _, f := range []string{in, file} {
+				if b, err := os.ReadFile(f); err != nil || !bytes.Equal(b, data) {
+					t.Errorf("%s after report %v: %q, %v; want it untouched", f, tc.args, b, err)
+				}
+			}
+		})
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	if err := report("-o", out, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := report("-o", out, in); cli.ExitCode(err) != 2 {
+		t.Errorf("report into its previous output without -force: %v; want exit 2", err)
+	}
+	if err := report("-force", "-o", out, in); err != nil {
+		t.Errorf("report -force over its previous output: %v; want nil", err)
 	}
 }

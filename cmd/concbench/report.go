@@ -27,7 +27,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.PrintDefaults()
 	}
 	out := fs.String("o", "", "output `dir` (default: FILE's name without extension + \"-report\", next to the first FILE)")
-	force := fs.Bool("force", false, "replace the output directory if it exists")
+	force := fs.Bool("force", false, "replace the output directory if it is a previous concbench output (holding only the files concbench wrote there, none of the inputs)")
 	if err := fs.Parse(args); err != nil {
 		return cli.Usage(err)
 	}
@@ -44,7 +44,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return cli.Usage(err)
 	}
-	d, err := outdir.New(dir, *force)
+	d, err := outdir.New(dir, *force, fs.Args()...)
 	if err != nil {
 		return cli.Usage(err)
 	}
@@ -54,7 +54,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if err := d.Commit(); err != nil {
 		d.Abort()
-		if errors.Is(err, outdir.ErrExists) {
+		if errors.Is(err, outdir.ErrExists) || errors.Is(err, outdir.ErrNotOutput) {
 			return cli.Usage(err)
 		}
 		return err

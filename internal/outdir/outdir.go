@@ -6,6 +6,11 @@
 // It is the pattern of os.CreateTemp plus os.Rename, for a directory.
 // Rejected: writing in place and deleting on failure, which leaves a
 // half-written directory behind when the process is killed.
+//
+// A committed directory holds a marker file, [Marker], that lists the files
+// outdir wrote. Replacing (concbench report -force) is allowed only for such
+// a directory, holding nothing but what its marker lists, and holding none
+// of the inputs: nothing else is ever deleted or overwritten.
 package outdir
 
 import (
@@ -14,26 +19,41 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 )
 
 // ErrExists is returned (wrapped) when the final directory exists already.
 var ErrExists = errors.New("exists already; choose another name or remove it")
+
+// ErrNotOutput is returned (wrapped) when replacing was asked for but the
+// existing path is not a concbench output directory that may be replaced.
+var ErrNotOutput = errors.New("not replaced: -force replaces only a directory concbench wrote")
+
+// Marker is the name of the file that marks a directory written by outdir
+// and lists its files, one per line after a header line.
+const Marker = ".concbench-output"
+
+const markerHeader = "written by concbench; `concbench report -force` may replace this directory if it holds only these files:"
 
 // Dir is an output directory being written.
 type Dir struct {
 	final   string
 	tmp     string
 	replace bool
+	inputs  []string
 }
 
-// New checks that final does not exist (unless replace is set), creates its
-// parent, and creates the temporary directory next to it, so that an
-// unwritable location fails here, before any work is done.
-func New(final string, replace bool) (*Dir, error) {
-	if !replace {
-		if err := absent(final); err != nil {
-			return nil, err
-		}
+// New checks that final does not exist, creates its parent, and creates
+// the temporary directory next to it, so that an unwritable location fails
+// here, before any work is done. With replace, final may exist if it is a
+// directory outdir committed ([Marker]) that holds only the files its
+// marker lists and none of inputs (the files the caller reads); anything
+// else is [ErrNotOutput].
+func New(final string, replace bool, inputs ...string) (*Dir, error) {
+	d := &Dir{final: final, replace: replace, inputs: inputs}
+	if err := d.check(); err != nil {
+		return nil, err
 	}
 	parent := filepath.Dir(final)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -47,7 +67,8 @@ func New(final string, replace bool) (*Dir, error) {
 		os.Remove(tmp)
 		return nil, err
 	}
-	return &Dir{final: final, tmp: tmp, replace: replace}, nil
+	d.tmp = tmp
+	return d, nil
 }
 
 // Path returns the temporary directory to write into.
@@ -56,16 +77,17 @@ func (d *Dir) Path() string { return d.tmp }
 // Final returns the directory's final name.
 func (d *Dir) Final() string { return d.final }
 
-// Commit renames the temporary directory to the final name. If the final
-// directory appeared meanwhile and replace is not set, Commit fails and
-// leaves both alone; with replace, the old directory is removed only after
-// the new one is in place.
+// Commit writes the marker and renames the temporary directory to the
+// final name. If the final directory appeared meanwhile, or changed so
+// that it may no longer be replaced, Commit fails and leaves both alone;
+// with replace, the old directory is removed only after the new one is in
+// place.
 func (d *Dir) Commit() error {
-	if !d.replace {
-		if err := absent(d.final); err != nil {
-			return err
-		}
-		return os.Rename(d.tmp, d.final)
+	if err := d.writeMarker(); err != nil {
+		return err
+	}
+	if err := d.check(); err != nil {
+		return err
 	}
 	old := d.tmp + ".old"
 	if err := os.Rename(d.final, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -80,14 +102,85 @@ func (d *Dir) Commit() error {
 // Abort removes the temporary directory and everything in it.
 func (d *Dir) Abort() { os.RemoveAll(d.tmp) }
 
-func absent(path string) error {
-	_, err := os.Lstat(path)
+// check returns nil if d.final is absent, or may be replaced.
+func (d *Dir) check() error {
+	_, err := os.Lstat(d.final)
 	switch {
-	case err == nil:
-		return fmt.Errorf("%s: %w", path, ErrExists)
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
-	default:
+	case err != nil:
+		return err
+	case !d.replace:
+		return fmt.Errorf("%s: %w", d.final, ErrExists)
+	}
+	return replaceable(d.final, d.inputs)
+}
+
+// replaceable returns nil if dir is an output directory whose files are
+// all listed in its marker, and holds none of inputs.
+func replaceable(dir string, inputs []string) error {
+	notOurs := func(why string) error { return fmt.Errorf("%s: %s: %w", dir, why, ErrNotOutput) }
+	fi, err := os.Lstat(dir)
+	if err != nil {
 		return err
 	}
+	if !fi.IsDir() {
+		return notOurs("not a directory")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, Marker))
+	if err != nil {
+		return notOurs("no " + Marker + " marker file")
+	}
+	listed := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(listed) == 0 || listed[0] != markerHeader {
+		return notOurs(Marker + " is not concbench's marker")
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() != Marker && !slices.Contains(listed[1:], e.Name()) {
+			return notOurs(fmt.Sprintf("holds %s, which concbench did not write", e.Name()))
+		}
+	}
+	for _, in := range inputs {
+		if inside(in, dir) {
+			return notOurs(fmt.Sprintf("holds the input %s", in))
+		}
+	}
+	return nil
+}
+
+// inside reports whether path is dir or lies within it, after resolving
+// symbolic links.
+func inside(path, dir string) bool {
+	abs := func(p string) string {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			p = r
+		}
+		a, err := filepath.Abs(p)
+		if err != nil {
+			return p
+		}
+		return a
+	}
+	rel, err := filepath.Rel(abs(dir), abs(path))
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// writeMarker writes the marker listing the files in the temporary
+// directory.
+func (d *Dir) writeMarker() error {
+	entries, err := os.ReadDir(d.tmp)
+	if err != nil {
+		return err
+	}
+	lines := []string{markerHeader}
+	for _, e := range entries {
+		if e.Name() != Marker {
+			lines = append(lines, e.Name())
+		}
+	}
+	return os.WriteFile(filepath.Join(d.tmp, Marker), []byte(strings.Join(lines, "\n")+"\n"), 0o644)
 }

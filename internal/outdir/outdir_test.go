@@ -2,8 +2,11 @@ package outdir
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -57,28 +60,120 @@ func TestExisting(t *testing.T) {
 	}
 }
 
-func TestReplace(t *testing.T) {
-	final := filepath.Join(t.TempDir(), "report")
-	if err := os.MkdirAll(final, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(final, "old.md"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
+// commit writes a directory at final with outdir, holding files.
+func commit(t *testing.T, final string, files ...string) {
+	t.Helper()
 	d, err := New(final, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(d.Path(), "new.md"), nil, 0o644); err != nil {
-		t.Fatal(err)
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(d.Path(), f), []byte(f), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := d.Commit(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestReplace(t *testing.T) {
+	final := filepath.Join(t.TempDir(), "report")
+	commit(t, final, "old.md", "old.svg")
+	commit(t, final, "new.md")
 	entries, _ := os.ReadDir(final)
-	if len(entries) != 1 || entries[0].Name() != "new.md" {
-		t.Errorf("after replace: %v; want only new.md", entries)
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
 	}
+	if want := []string{Marker, "new.md"}; !slices.Equal(got, want) {
+		t.Errorf("after replace: %v; want %v", got, want)
+	}
+}
+
+// TestReplaceRefused tries to replace what concbench did not write, or
+// what holds an input: New refuses with ErrNotOutput and touches nothing.
+func TestReplaceRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		setup func(t *testing.T, final string) (inputs []string)
+		why   string
+	}{
+		{"a file", func(t *testing.T, final string) []string {
+			write(t, final)
+			return nil
+		}, "not a directory"},
+		{"a directory without marker", func(t *testing.T, final string) []string {
+			write(t, filepath.Join(final, "report.md"))
+			return nil
+		}, "no " + Marker},
+		{"a forged marker", func(t *testing.T, final string) []string {
+			write(t, filepath.Join(final, Marker))
+			return nil
+		}, "not concbench's marker"},
+		{"an output with another file", func(t *testing.T, final string) []string {
+			commit(t, final, "report.md")
+			write(t, filepath.Join(final, "notes.txt"))
+			return nil
+		}, "holds notes.txt"},
+		{"an output holding the input", func(t *testing.T, final string) []string {
+			commit(t, final, "raw.txt", "report.md")
+			return []string{filepath.Join(final, "raw.txt")}
+		}, "holds the input"},
+		{"an output holding the input through a link", func(t *testing.T, final string) []string {
+			commit(t, final, "raw.txt")
+			link := filepath.Join(t.TempDir(), "in.txt")
+			if err := os.Symlink(filepath.Join(final, "raw.txt"), link); err != nil {
+				t.Skip(err)
+			}
+			return []string{link}
+		}, "holds the input"},
+		{"a link to an output", func(t *testing.T, final string) []string {
+			target := filepath.Join(t.TempDir(), "out")
+			commit(t, target, "report.md")
+			if err := os.Symlink(target, final); err != nil {
+				t.Skip(err)
+			}
+			return nil
+		}, "not a directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			final := filepath.Join(t.TempDir(), "out")
+			inputs := tc.setup(t, final)
+			before := snapshot(t, filepath.Dir(final))
+			_, err := New(final, true, inputs...)
+			if !errors.Is(err, ErrNotOutput) || !strings.Contains(err.Error(), tc.why) {
+				t.Errorf("New(-force) = %v; want ErrNotOutput saying %q", err, tc.why)
+			}
+			if after := snapshot(t, filepath.Dir(final)); after != before {
+				t.Errorf("New touched the directory:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+}
+
+func write(t *testing.T, path string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// snapshot lists every path under dir with its size.
+func snapshot(t *testing.T, dir string) string {
+	var b strings.Builder
+	filepath.WalkDir(dir, func(p string, e os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, _ := e.Info()
+		fmt.Fprintf(&b, "%s:%d ", p, fi.Size())
+		return nil
+	})
+	return b.String()
 }
 
 func TestUnwritable(t *testing.T) {
