@@ -44,7 +44,9 @@ func Limit(n int) Option {
 // [errors.Join] in the order the tasks returned them, instead of only the
 // first. The first error still cancels the context. An error identical (==)
 // to the first one, which is what a sibling returns when it reports
-// context.Cause(ctx), is listed once.
+// context.Cause(ctx), is listed once. Errors of a type that is not
+// comparable (a map or a slice of errors) are never identical: each is
+// listed.
 func AllErrors() Option {
 	return func(g *Group) { g.all = true }
 }
@@ -76,6 +78,19 @@ func New(ctx context.Context, opts ...Option) (*Group, context.Context) {
 // returns without calling f too; so even without a limit, a task submitted
 // just before a failure may never run. With a [Limit], Go blocks until a
 // running task returns or the context is done, whichever comes first.
+//
+// Precisely: f is not called if the cancel of the group's context
+// synchronizes before the check its goroutine makes when it begins (a
+// failing task cancels before it gives back its [Limit] slot, so a task
+// that gets that slot is never called). A failure concurrent with that check
+// (another task failing while this one starts, common with Limit >= 2) can
+// leave f called with a context that is done already or at once: tasks
+// must still watch ctx. x/sync's errgroup promises nothing here; it starts
+// every queued task.
+//
+// Each task runs in a goroutine of its own that ends with it, so a task may
+// call runtime.LockOSThread without unlocking (the thread then ends with the
+// goroutine) or runtime.Goexit (the task fails with [ErrGoexit]).
 //
 // Go panics if f is nil, if the Group was not made by [New], or if Wait has
 // returned. Calls to Go may come from several goroutines, and from tasks, but
@@ -153,9 +168,22 @@ func (g *Group) fail(err error) {
 	case len(g.errs) == 0:
 		g.errs = append(g.errs, err)
 		g.cancel(err)
-	case g.all && err != g.errs[0]:
+	case g.all && !same(err, g.errs[0]):
 		g.errs = append(g.errs, err)
 	}
+}
+
+// same reports whether a and b are identical (==) errors. Errors that ==
+// cannot compare (of a map or slice type, or a struct holding one, also
+// behind an interface field) are never the same: == panics on them, at
+// run time only, so the panic is recovered here.
+func same(a, b error) (eq bool) {
+	defer func() {
+		if recover() != nil {
+			eq = false
+		}
+	}()
+	return a == b
 }
 
 // abort records a task that did not return: it panicked with v, or called
@@ -183,7 +211,12 @@ func (g *Group) abort(v any) {
 // cancelled, Wait returns that context's cause. If a task panicked, Wait
 // panics with a *[PanicError] holding the first panic's value and stack,
 // after all the other tasks have returned. Wait may be called more than once.
+//
+// Wait panics if the Group was not made by [New].
 func (g *Group) Wait() error {
+	if g.cancel == nil {
+		panic("failfast: Wait on a Group not made by New")
+	}
 	g.wg.Wait()
 	g.waited.Store(true)
 	cause := context.Cause(g.ctx) // before our own cancel below

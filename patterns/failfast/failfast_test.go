@@ -190,6 +190,49 @@ var cases = []contract.Case[failfast.Impl]{
 		}
 	}},
 	{Name: "panic", Check: checkPanic},
+	{Name: "uncomparable-errors", Bubble: true, Check: checkUncomparable},
+}
+
+// fieldErrs and errList are error types == cannot compare, as validation
+// errors often are.
+type (
+	fieldErrs map[string]error
+	errList   []error
+	wrapped   struct{ inner error } // comparable type, uncomparable value
+)
+
+func (e fieldErrs) Error() string { return fmt.Sprintf("%d invalid fields", len(e)) }
+func (e errList) Error() string   { return fmt.Sprintf("%d errors", len(e)) }
+func (e wrapped) Error() string   { return "wrapped: " + e.inner.Error() }
+
+func checkUncomparable(t contract.T, im failfast.Impl) {
+	// Tasks 1 to 6 fail, 1 ms apart, with two errors of each type that ==
+	// cannot compare; the process must survive, and Run returns the first
+	// (with AllErrors, all six).
+	errs := []error{
+		fieldErrs{"name": errFirst}, fieldErrs{"age": errSecond},
+		errList{errFirst}, errList{errSecond},
+		wrapped{fieldErrs{"a": errFirst}}, wrapped{errList{errSecond}},
+	}
+	err := im.Run(context.Background(), 0, tasksOf(8, func(ctx context.Context, i int) error {
+		if i == 0 || i == 7 {
+			waitDone(ctx)
+			return nil
+		}
+		time.Sleep(time.Duration(i) * time.Millisecond)
+		return errs[i-1]
+	}))
+	if !im.AllErrors {
+		if got, ok := err.(fieldErrs); !ok || got["name"] != errFirst {
+			t.Errorf("err = %#v; want %#v", err, errs[0])
+		}
+		return
+	}
+	for _, e := range errs {
+		if !strings.Contains(err.Error(), e.Error()) {
+			t.Errorf("err = %q; want it to list %q", err, e)
+		}
+	}
 }
 
 var errPanic = errors.New("boom from task 4")

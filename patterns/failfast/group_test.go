@@ -27,6 +27,7 @@ func TestMisuse(t *testing.T) {
 		{"nil context", func() { failfast.New(nil) }, "failfast: New with a nil context"}, //lint:ignore SA1012 misuse on purpose
 		{"limit 0", func() { failfast.Limit(0) }, "failfast: Limit(0): the limit must be at least 1"},
 		{"zero Group", func() { new(failfast.Group).Go(nop) }, "failfast: Go on a Group not made by New"},
+		{"zero Group Wait", func() { new(failfast.Group).Wait() }, "failfast: Wait on a Group not made by New"},
 		{"nil task", func() {
 			g, _ := failfast.New(context.Background())
 			g.Go(nil)

@@ -80,9 +80,17 @@ var (
 // panic after another task had won is not dropped either: First panics with
 // it. A task calling runtime.Goexit completes with [ErrGoexit].
 //
-// Every task runs exactly once, in a goroutine of its own: a task not yet
-// started when the winner is known is still started, and sees a done
-// context.
+// Every task runs exactly once, in a goroutine of its own that ends with it
+// (so runtime.LockOSThread without an unlock only ends that thread, and
+// runtime.Goexit only that task): a task not yet started when the winner is
+// known is still started, and sees a done context.
+//
+// All tasks share one context, and it is cancelled with [ErrLost] as soon as
+// the winner returns: the winner's too, as errgroup's context is cancelled
+// when Wait returns. A result that still needs the task's context after the
+// task returned (an HTTP response whose body is read later) must be read
+// inside the task; a context per task would make that work, at the cost of a
+// context per task in every race.
 //
 // Cost, from BenchmarkFirstDone: a goroutine start per task and one
 // cancellation. From 64 tasks on, one goroutine hands the tasks off one at a
@@ -118,11 +126,16 @@ func FirstSuccess[T any](ctx context.Context, tasks []func(context.Context) (T, 
 // dropped. With no tasks the sequence is empty. A done ctx reaches the tasks
 // through their context; their results, probably ctx's cause, are yielded.
 //
-// If a task panics, the tasks still running are cancelled with the
+// If a task panics, the tasks still running are cancelled at once with the
 // *[PanicError] as cause, and once they have returned the range statement
-// panics with it in the caller's goroutine; results that came before the
-// panic were yielded, those after it are dropped. A task calling
-// runtime.Goexit yields [ErrGoexit].
+// panics with it in the caller's goroutine (the first panic, if several
+// tasks panic). Results received before the panic was recorded were
+// yielded; none is yielded after it. A panic is not dropped when the loop
+// ended early: after break or return, the range statement panics with a
+// task's panic once every task has returned, as [First] does for a loser's
+// panic. Only a panic (or runtime.Goexit) in the loop body itself takes
+// precedence: it goes on unwinding, and a task's panic is then dropped. A
+// task calling runtime.Goexit yields [ErrGoexit].
 //
 // It costs what First does plus a channel send per task and a wake-up of the
 // ranging goroutine per result. Its tasks start as First's do, except that
@@ -137,24 +150,33 @@ func AsCompleted[T any](ctx context.Context, tasks []func(context.Context) (T, e
 		}
 		ctx, cancel := context.WithCancelCause(ctx)
 		done := make(chan completion[T], len(tasks))
-		start(&completer[T]{ctx: ctx, tasks: tasks, done: done}, len(tasks))
+		s := &completer[T]{ctx: ctx, cancel: cancel, tasks: tasks, done: done}
+		start(s, len(tasks))
 		left := len(tasks)
-		defer func() { // on break, on a panic in the loop body or below, and at the end
+		inBody := false // a panic or Goexit in the loop body leaves it true
+		defer func() {  // on break, on a panic in the loop body or below, and at the end
 			cancel(ErrStopped)
 			for ; left > 0; left-- {
 				<-done
+			}
+			// Every task's send on done synchronizes before the receive
+			// above, so every panic is stored by now.
+			if p := s.panicked.Load(); p != nil && !inBody {
+				panic(p)
 			}
 		}()
 		for left > 0 {
 			c := <-done
 			left--
-			if c.panicked != nil {
-				cancel(c.panicked)
-				panic(c.panicked) // after the deferred wait
+			if s.panicked.Load() != nil {
+				return // the deferred call panics once the others returned
 			}
+			inBody = true
 			if !yield(c.v, c.err) {
+				inBody = false
 				return
 			}
+			inBody = false
 		}
 	}
 }
@@ -355,18 +377,19 @@ func (o *outcome[T]) result() (T, error) {
 
 // completion is one task's outcome as AsCompleted receives it.
 type completion[T any] struct {
-	v        T
-	err      error
-	panicked *PanicError
+	v   T
+	err error
 }
 
 // completer starts AsCompleted's tasks; each sends its completion on done.
 type completer[T any] struct {
-	ctx   context.Context
-	tasks []func(context.Context) (T, error)
-	done  chan<- completion[T]
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	tasks  []func(context.Context) (T, error)
+	done   chan<- completion[T]
 
-	completed atomic.Bool // a task has completed
+	completed atomic.Bool                // a task has completed
+	panicked  atomic.Pointer[PanicError] // the first task to panic
 }
 
 // settled reports that a task has completed or ctx is done: the tasks then
@@ -379,8 +402,10 @@ func (s *completer[T]) run(i int) {
 	returned := false
 	defer func() {
 		if !returned {
-			if c.panicked = recovered(i, recover()); c.panicked == nil {
+			if p := recovered(i, recover()); p == nil {
 				c.err = ErrGoexit
+			} else if s.panicked.CompareAndSwap(nil, p) {
+				s.cancel(p) // now, not when the consumer reaches this completion
 			}
 		}
 		if !s.completed.Load() { // Load first: no write to a shared line

@@ -232,6 +232,11 @@ var firstCases = []contract.Case[firstdone.Impl]{
 			im.First(ctx, tasks)
 		})
 	}},
+	{Name: "late-panic", Check: func(t contract.T, im firstdone.Impl) {
+		checkLatePanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
+			im.First(ctx, tasks)
+		})
+	}},
 }
 
 var successCases = []contract.Case[firstdone.Impl]{
@@ -286,6 +291,11 @@ var successCases = []contract.Case[firstdone.Impl]{
 	}},
 	{Name: "panic", Check: func(t contract.T, im firstdone.Impl) {
 		checkPanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
+			im.FirstSuccess(ctx, tasks)
+		})
+	}},
+	{Name: "late-panic", Check: func(t contract.T, im firstdone.Impl) {
+		checkLatePanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
 			im.FirstSuccess(ctx, tasks)
 		})
 	}},
@@ -407,6 +417,15 @@ var seqCases = []contract.Case[firstdone.Impl]{
 			}
 		})
 	}},
+	{Name: "late-panic", Check: func(t contract.T, im firstdone.Impl) {
+		// The caller breaks after the first result; a loser panics later.
+		checkLatePanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
+			for range im.AsCompleted(ctx, tasks) {
+				break
+			}
+		})
+	}},
+	{Name: "panic-cancels", Check: checkPanicCancels},
 }
 
 func checkZero(t contract.T, fn firstdone.Func) {
@@ -482,6 +501,85 @@ func checkPanic(t contract.T, im firstdone.Impl, call func(context.Context, []fu
 		}
 		f.checkAllReturned(t, returned) // the panicking task counts itself in a deferred call
 		f.checkCancelled(t, nil, 1)
+	default:
+		t.Fatalf("unknown panic mode %q", im.Panics)
+	}
+}
+
+var errLate = errors.New("late boom from a loser")
+
+// latePanic is a loser's panic, after the race was decided.
+//
+//go:noinline
+func latePanic() (int, error) { panic(errLate) }
+
+// checkLatePanic runs tasks through call where task 0 wins at once and task
+// 1 waits for its context (so until the race is decided), then panics. The
+// panic must not be dropped: it reaches the caller as the panic mode says.
+func checkLatePanic(t contract.T, im firstdone.Impl, call func(context.Context, []func(context.Context) (int, error))) {
+	f := newField(size(im, 3), func(i int, ctx context.Context) (int, error) {
+		switch i {
+		case 0:
+			return 5, nil
+		case 1:
+			select {
+			case <-ctx.Done():
+				return latePanic()
+			case <-time.After(patience):
+				return 1, nil
+			}
+		}
+		return -1, nil
+	})
+	checkPanicMode(t, im, func() { call(context.Background(), f.tasks) }, errLate)
+}
+
+// checkPanicCancels: task 0 returns at once; task 1 panics 1ms later while
+// the caller still holds task 0's result; task 2 waits for its context. The
+// panic must cancel task 2 then, not when the caller reaches it.
+func checkPanicCancels(t contract.T, im firstdone.Impl) {
+	cancelled := make(chan struct{})
+	f := newField(size(im, 3), func(i int, ctx context.Context) (int, error) {
+		switch i {
+		case 0:
+			return 5, nil
+		case 1:
+			time.Sleep(time.Millisecond)
+			return panickingTask()
+		}
+		select {
+		case <-ctx.Done():
+			close(cancelled)
+		case <-time.After(patience):
+		}
+		return 2, nil
+	})
+	checkPanicMode(t, im, func() {
+		for range im.AsCompleted(context.Background(), f.tasks) {
+			select {
+			case <-cancelled:
+			case <-time.After(patience):
+				t.Errorf("task 2 not cancelled within %v of task 1's panic while the caller held a result", patience)
+			}
+		}
+	}, errPanic)
+}
+
+// checkPanicMode calls call and checks it ends as im's panic mode says for a
+// task panicking with want: the process crashes, or call panics with want.
+func checkPanicMode(t contract.T, im firstdone.Impl, call func(), want error) {
+	switch im.Panics {
+	case firstdone.Crash:
+		contract.ExpectCrash(t, call, want.Error())
+	case firstdone.Repanic:
+		v := func() (v any) {
+			defer func() { v = recover() }()
+			call()
+			return nil
+		}()
+		if v == nil || !strings.Contains(fmt.Sprint(v), want.Error()) {
+			t.Errorf("recovered %v; want a panic with %q (the call must not drop it)", v, want)
+		}
 	default:
 		t.Fatalf("unknown panic mode %q", im.Panics)
 	}
