@@ -73,6 +73,7 @@ func (s *Set) addResult(name string, rec *benchfmt.Result) error {
 	if _, ok := s.residues[c]; !ok {
 		s.cells = append(s.cells, c)
 		s.sorted = false
+		clear(s.vary)
 		s.index[indexKey(c.values())] = c
 		s.residues[c] = map[benchproc.Key]bool{}
 		s.fileOf[c] = name

@@ -20,6 +20,7 @@
 package results
 
 import (
+	"cmp"
 	"slices"
 
 	"golang.org/x/perf/benchfmt"
@@ -65,6 +66,7 @@ type Set struct {
 	residues      map[Cell]map[benchproc.Key]bool
 	fileOf        map[Cell]string // the input a cell came from
 	names         map[Cell]string // the name of a cell's first result
+	vary          map[string]bool // field -> cells have several values (see varies)
 	oneFile       bool            // a cell in two inputs is an error (Read)
 	shapes        map[string]unitSeen
 	origUnit      map[string]string   // tidied unit -> unit as written
@@ -89,6 +91,7 @@ func New() *Set {
 		residues: map[Cell]map[benchproc.Key]bool{},
 		fileOf:   map[Cell]string{},
 		names:    map[Cell]string{},
+		vary:     map[string]bool{},
 		shapes:   map[string]unitSeen{},
 		origUnit: map[string]string{},
 		config:   map[string][]string{},
@@ -225,21 +228,35 @@ func (s *Set) sample(m Metric) *benchmath.Sample {
 
 // Label names c for people: its benchmark name as the input wrote it,
 // without "Benchmark", then " preempt=" and its mode if it has one, then
-// " pkg=" and its package if the set has benchmarks of several packages,
-// and " runtime=" and its runtime if the set has several:
-// "JoinAll/impl=own/n=10/task=tiny-2 preempt=off".
+// " runtime=" and " pkg=" with the cell's value ("none" if it has none)
+// where the set's cells have several: "JoinAll/impl=own/n=10/task=tiny-2
+// preempt=off". The gate's side is never part of the label.
 func (s *Set) Label(c Cell) string {
 	name := s.names[c]
 	if p := c.Preempt(); p != "" {
 		name += " preempt=" + p
 	}
-	if len(s.config[Runtime]) > 1 {
-		name += " runtime=" + c.Runtime()
-	}
-	if len(s.config[Pkg]) > 1 {
-		name += " pkg=" + c.Get(Pkg)
+	for _, f := range []string{Runtime, Pkg} {
+		if s.varies(f) {
+			name += " " + f + "=" + cmp.Or(c.Get(f), "none")
+		}
 	}
 	return name
+}
+
+// varies reports whether the cells of s have more than one value of field
+// (a missing one counts as a value).
+func (s *Set) varies(field string) bool {
+	v, ok := s.vary[field]
+	if !ok {
+		seen := map[string]bool{}
+		for _, c := range s.cells {
+			seen[c.Get(field)] = true
+		}
+		v = len(seen) > 1
+		s.vary[field] = v
+	}
+	return v
 }
 
 // Group splits cells into groups of cells equal in every field but the

@@ -130,6 +130,19 @@ BenchmarkHash8Bytes/New-2 1 150 ns/op
 		t.Errorf("metrics = %q; want %q", got, want)
 	}
 
+	// A package and no package are two values too.
+	nopkg, err := Read(write(t, "nopkg.txt", "pkg: crypto/sha1\nBenchmarkHash8Bytes/New-2 1 100 ns/op\npkg:\nBenchmarkHash8Bytes/New-2 1 120 ns/op\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels []string
+	for _, c := range nopkg.Cells() {
+		labels = append(labels, nopkg.Label(c))
+	}
+	if want := []string{"Hash8Bytes/New-2 pkg=crypto/sha1", "Hash8Bytes/New-2 pkg=none"}; !slices.Equal(labels, want) {
+		t.Errorf("labels = %q; want %q", labels, want)
+	}
+
 	other := write(t, "other.txt", "pkg: crypto/sha1\nBenchmarkHash8Bytes/New-2 1 120 ns/op\n")
 	_, err = Read(sha, other)
 	if err == nil || !strings.Contains(err.Error(), "other.txt:2: BenchmarkHash8Bytes/New-2 is also in "+sha) {
