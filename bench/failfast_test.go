@@ -19,7 +19,10 @@ import (
 //
 //   - task=ok: the happy path, n tiny tasks (~20 ns of CPU) and no error; the
 //     overhead per task (ns/task) against impl=waitgroup, a plain
-//     sync.WaitGroup with no context and no error handling.
+//     sync.WaitGroup with no context and no error handling. task=mixed and
+//     task=skewed (n=1024 only) are the happy path with the tasks of
+//     internal/work's mixed kind (a 1 ms wait on the context in 10) and
+//     skewed kind (CPU work of heavy-tailed sizes).
 //   - task=fail: the last task submitted fails at once while the n-1 others
 //     wait on the context; cancel-ns is the time from the failure to Wait
 //     returning, the median over the sample's ops: how fast the cancel
@@ -39,8 +42,15 @@ func BenchmarkFailFast(b *testing.B) {
 		_, unlimited := im.Deviations["limit"]
 		for _, n := range []int{16, 1024} {
 			b.Run(suite.Name(suite.Impl.Is(im.Name), suite.N.Is(n), suite.Task.Is(suite.OK)), func(b *testing.B) {
-				benchOK(b, im.Run, n)
+				benchOK(b, im.Run, n, suite.OK)
 			})
+			for _, kind := range []string{suite.Mixed, suite.Skewed} {
+				if n == 1024 {
+					b.Run(suite.Name(suite.Impl.Is(im.Name), suite.N.Is(n), suite.Task.Is(kind)), func(b *testing.B) {
+						benchOK(b, im.Run, n, kind)
+					})
+				}
+			}
 			if im.Name == suite.WaitGroup {
 				continue
 			}
@@ -59,11 +69,19 @@ func BenchmarkFailFast(b *testing.B) {
 
 var errBench = errors.New("bench: task failed")
 
-func benchOK(b *testing.B, run failfast.Func, n int) {
+// benchOK runs n tasks of kind (suite.OK: tiny) that all succeed.
+func benchOK(b *testing.B, run failfast.Func, n int, kind string) {
 	sink := make([]int, n) // each task's own slot keeps its work alive
 	tasks := make([]func(context.Context) error, n)
 	for i := range tasks {
-		tasks[i] = func(context.Context) error { sink[i] = work.Tiny(i); return nil }
+		switch {
+		case kind == suite.Skewed:
+			tasks[i] = func(context.Context) error { sink[i] = work.Skewed(i); return nil }
+		case kind == suite.Mixed && work.MixedWaits(i):
+			tasks[i] = func(ctx context.Context) (err error) { sink[i], err = work.Wait(ctx, i); return err }
+		default:
+			tasks[i] = func(context.Context) error { sink[i] = work.Tiny(i); return nil }
+		}
 	}
 	ctx := context.Background()
 	b.ReportAllocs()

@@ -96,9 +96,20 @@ const (
 	CPUFail = "cpufail" // FailFast: tasks that ignore the context, one fails
 )
 
-// Kinds lists the task kinds of the join-all and first-done benchmarks, in
-// the order they run.
-var Kinds = []string{Tiny, CPU, Wait}
+// Task kinds that look like real callers, deterministic and the same in every
+// build (internal/work says how).
+const (
+	Mixed    = "mixed"    // mostly tiny, one wait in 10, in a fixed shuffled order
+	Skewed   = "skewed"   // CPU work of heavy-tailed sizes
+	FastSlow = "fastslow" // JoinAll: n/2 tiny tasks, then n/2 waits
+)
+
+// Kinds lists the task kinds of the join-all benchmark, in the order they
+// run: first those where every task is alike, then [Mixes].
+var Kinds = []string{Tiny, CPU, Wait, Mixed, Skewed, FastSlow}
+
+// Mixes are the kinds of [Kinds] whose tasks differ from each other.
+var Mixes = []string{Mixed, Skewed, FastSlow}
 
 // Implementations (values of [Impl]) with a role in the report.
 const (
@@ -141,12 +152,13 @@ type Bound struct {
 }
 
 // Bounds are the suite's lower-bound rules:
-//   - JoinAll with CPU work: serial's time divided by GOMAXPROCS;
+//   - JoinAll with CPU work (tiny, cpu, skewed): serial's time divided by
+//     GOMAXPROCS;
 //   - JoinAll with waiting work: one wait, serial's time per task at n=10;
 //   - FirstDone's cancel-ns: impl=floor, a bare goroutine per task that
 //     watches ctx.Done.
 var Bounds = []Bound{
-	{Pattern: JoinAll, Unit: NsPerOp, Tasks: []string{Tiny, CPU}, Impl: Serial, RefUnit: NsPerOp, PerProc: true},
+	{Pattern: JoinAll, Unit: NsPerOp, Tasks: []string{Tiny, CPU, Skewed}, Impl: Serial, RefUnit: NsPerOp, PerProc: true},
 	{Pattern: JoinAll, Unit: NsPerOp, Tasks: []string{Wait}, Impl: Serial, N: "10", RefUnit: NsPerTask},
 	{Pattern: FirstDone, Unit: CancelNs, Impl: Floor, RefUnit: CancelNs},
 }

@@ -1,5 +1,6 @@
 // Package work holds the task kinds every concbench benchmark runs: tiny and
-// cpu burn a fixed amount of CPU, wait blocks without burning any.
+// cpu burn a fixed amount of CPU, wait blocks without burning any; mixed,
+// skewed and fastslow combine them the way real callers do.
 //
 // The amounts are fixed iteration counts, not calibrated at start-up, so that
 // two builds of the suite (the gate compares them) do the same work. Their
@@ -10,6 +11,7 @@ package work
 
 import (
 	"context"
+	"math/bits"
 	"time"
 
 	"github.com/concbench/concbench/internal/suite"
@@ -52,6 +54,51 @@ func Wait(ctx context.Context, seed int) (int, error) {
 func Sleep(seed int) int {
 	time.Sleep(WaitTime)
 	return seed
+}
+
+// MixedEvery is how many tasks of a mixed workload share one wait.
+const MixedEvery = 10
+
+// MixedWaits reports whether task i of a mixed workload waits instead of
+// running a tiny task: in each block of [MixedEvery] consecutive tasks,
+// exactly one waits, at a place that a fixed hash of the block's index
+// picks. So the waits sit in a shuffled order that is the same in every build.
+func MixedWaits(i int) bool {
+	return i%MixedEvery == int(hash(uint64(i/MixedEvery))%MixedEvery)
+}
+
+// FastSlowWaits reports whether task i of n in a fast-then-slow workload
+// waits: the first n/2 tasks are tiny, the rest wait.
+func FastSlowWaits(i, n int) bool { return i >= n/2 }
+
+const (
+	skewUnit     = 100 // rounds of mix: about 0.2 µs of CPU
+	skewMaxLevel = 12
+)
+
+// Skewed burns CPU for an amount picked by a fixed hash of seed, with a heavy
+// tail: skewUnit << k rounds (about 0.2 µs << k), where k is the count of
+// trailing zero bits of the hash, at most 12. So half the tasks take one
+// unit, a quarter two, ... and one in 4096 takes 4096 units (about 0.8 ms):
+// a Pareto tail of index 1, whose mean (7 units, about 1.4 µs) the largest
+// tasks dominate. It returns a value derived from seed.
+func Skewed(seed int) int {
+	return mix(uint64(seed), SkewedRounds(seed))
+}
+
+// SkewedRounds returns how many rounds of work Skewed(seed) does.
+func SkewedRounds(seed int) int {
+	k := min(bits.TrailingZeros64(hash(uint64(seed))), skewMaxLevel)
+	return skewUnit << k
+}
+
+// hash is splitmix64's finaliser: a fixed bijection that scatters
+// consecutive inputs.
+func hash(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // mix runs rounds of a 64-bit LCG step with an xorshift; each round depends on

@@ -208,13 +208,14 @@ func (r *run[T]) worker(w *workerState[T]) {
 	r.started.Add(1)
 	if w == nil {
 		w = &workerState[T]{r: r}
+		w.own = &w.private
 	}
 	defer w.exit()
-	if w.own == nil {
-		w.acquire()
-	}
 	batch := int64(1)
 	for {
+		if batch > 1 && !w.shared {
+			w.acquire() // a batch of more than one task needs a slot others see
+		}
 		if w.own.left() {
 			w.drain(w.own)
 			continue
@@ -246,14 +247,19 @@ func (r *run[T]) worker(w *workerState[T]) {
 type workerState[T any] struct {
 	r      *run[T]
 	own    *slot
-	shared bool // own is one of r.slots
+	shared bool // own is one of r.slots, not private
 	gone   bool // own was handed to a new worker
+
+	private slot
 }
 
-// acquire takes a free shared slot, or else a private one, which holds one
-// task at a time: a private slot's tasks are invisible to other workers, so
-// it may hold none that is not being run.
+// acquire takes a free shared slot if there is one, for an empty private
+// slot, which holds one task at a time: a private slot's tasks are invisible
+// to other workers, so it may hold none that is not being run.
 func (w *workerState[T]) acquire() {
+	if w.own.left() {
+		return
+	}
 	start := int(w.r.started.Load())
 	for k := range w.r.slots {
 		s := &w.r.slots[(start+k)%len(w.r.slots)]
@@ -262,7 +268,6 @@ func (w *workerState[T]) acquire() {
 			return
 		}
 	}
-	w.own = &slot{}
 }
 
 func (w *workerState[T]) exit() {
