@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
+
+	"github.com/concbench/concbench/patterns/internal/panics"
 )
 
 // A Group runs tasks that share one context and fails fast: the first task
@@ -23,9 +24,9 @@ type Group struct {
 	skipped atomic.Bool // a task was not started because ctx was done
 	waited  atomic.Bool // Wait has returned
 
-	mu       sync.Mutex
-	errs     []error // errs[0] is the first error; more only with AllErrors
-	panicked *PanicError
+	mu     sync.Mutex
+	errs   []error // errs[0] is the first error; more only with AllErrors
+	panics panics.First
 }
 
 // An Option configures a [Group] made by [New].
@@ -193,14 +194,7 @@ func (g *Group) abort(v any) {
 		g.fail(ErrGoexit)
 		return
 	}
-	p := &PanicError{Value: v, Stack: debug.Stack()}
-	g.mu.Lock()
-	first := g.panicked == nil
-	if first {
-		g.panicked = p
-	}
-	g.mu.Unlock()
-	if first {
+	if p, first := g.panics.Record(-1, v); first {
 		g.cancel(p)
 	}
 }
@@ -223,8 +217,10 @@ func (g *Group) Wait() error {
 	g.cancel(context.Canceled)
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.panicked != nil {
-		panic(g.panicked)
+	// Every task's Record synchronizes before its wg.Done, which
+	// synchronizes before g.wg.Wait above returns.
+	if p := g.panics.Load(); p != nil {
+		panic(p)
 	}
 	switch {
 	case len(g.errs) == 1:
@@ -242,19 +238,6 @@ func (g *Group) Wait() error {
 var ErrGoexit = errors.New("failfast: task called runtime.Goexit")
 
 // PanicError is the value [Group.Wait] panics with when a task panicked, and
-// the cause of the group's context from then on.
-type PanicError struct {
-	Value any    // the value passed to panic
-	Stack []byte // the panicking task's stack, as debug.Stack formats it
-}
-
-func (p *PanicError) Error() string {
-	return fmt.Sprintf("failfast: task panicked: %v\n\n%s", p.Value, p.Stack)
-}
-
-// Unwrap returns the panic value if it is an error, so errors.Is and errors.As
-// see through to it.
-func (p *PanicError) Unwrap() error {
-	err, _ := p.Value.(error)
-	return err
-}
+// the cause of the group's context from then on. Its Task is -1: a Group's
+// tasks have no index. It is the type every concbench pattern panics with.
+type PanicError = panics.Error

@@ -44,12 +44,12 @@ package firstdone
 import (
 	"context"
 	"errors"
-	"fmt"
 	"iter"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/concbench/concbench/patterns/internal/panics"
 )
 
 var (
@@ -161,14 +161,14 @@ func AsCompleted[T any](ctx context.Context, tasks []func(context.Context) (T, e
 			}
 			// Every task's send on done synchronizes before the receive
 			// above, so every panic is stored by now.
-			if p := s.panicked.Load(); p != nil && !inBody {
+			if p := s.panics.Load(); p != nil && !inBody {
 				panic(p)
 			}
 		}()
 		for left > 0 {
 			c := <-done
 			left--
-			if s.panicked.Load() != nil {
+			if s.panics.Load() != nil {
 				return // the deferred call panics once the others returned
 			}
 			inBody = true
@@ -182,23 +182,10 @@ func AsCompleted[T any](ctx context.Context, tasks []func(context.Context) (T, e
 }
 
 // PanicError is the value First, FirstSuccess and AsCompleted panic with
-// when a task panicked, and the cause of the others' cancellation.
-type PanicError struct {
-	Task  int    // index of the task that panicked
-	Value any    // the value passed to panic
-	Stack []byte // the panicking task's stack, as debug.Stack formats it
-}
-
-func (p *PanicError) Error() string {
-	return fmt.Sprintf("firstdone: task %d panicked: %v\n\n%s", p.Task, p.Value, p.Stack)
-}
-
-// Unwrap returns the panic value if it is an error, so errors.Is and errors.As
-// see through to it.
-func (p *PanicError) Unwrap() error {
-	err, _ := p.Value.(error)
-	return err
-}
+// when a task panicked, and the cause of the others' cancellation. Its Task
+// is the index of the task that panicked. It is the type every concbench
+// pattern panics with.
+type PanicError = panics.Error
 
 // Rejected designs, measured or reasoned:
 //   - The caller receiving the first result and then cancelling (the
@@ -272,20 +259,21 @@ func race[T any](ctx context.Context, tasks []func(context.Context) (T, error), 
 	start(r, len(tasks))
 	r.wg.Wait()
 	cancel(nil) // everyone has returned; this only releases the context
-	if r.panicked != nil {
-		panic(r.panicked)
+	// Every task's Record synchronizes before its wg.Done, which
+	// synchronizes before r.wg.Wait above returns.
+	if p := r.panics.Load(); p != nil {
+		panic(p)
 	}
 	return r.result()
 }
 
 type racer[T any] struct {
 	*outcome[T]
-	tasks    []func(context.Context) (T, error)
-	ctx      context.Context
-	cancel   context.CancelCauseFunc
-	wg       sync.WaitGroup
-	mu       sync.Mutex
-	panicked *PanicError
+	tasks  []func(context.Context) (T, error)
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	wg     sync.WaitGroup
+	panics panics.First
 }
 
 // settled reports that the race is decided, or ctx is done.
@@ -305,15 +293,12 @@ func (r *racer[T]) run(i int) {
 	returned := false
 	defer func() {
 		if !returned {
-			if p := recovered(i, recover()); p != nil {
-				r.mu.Lock()
-				if r.panicked == nil {
-					r.panicked = p
+			if v := recover(); v == nil { // runtime.Goexit
+				if r.add(i, *new(T), ErrGoexit) {
+					r.cancel(ErrLost)
 				}
-				r.mu.Unlock()
+			} else if p, first := r.panics.Record(i, v); first {
 				r.cancel(p)
-			} else if r.add(i, *new(T), ErrGoexit) {
-				r.cancel(ErrLost)
 			}
 		}
 		r.wg.Done()
@@ -323,15 +308,6 @@ func (r *racer[T]) run(i int) {
 	if r.add(i, v, err) {
 		r.cancel(ErrLost)
 	}
-}
-
-// recovered turns what recover returned in task i's deferred call into a
-// *PanicError, or nil if the task called runtime.Goexit.
-func recovered(i int, v any) *PanicError {
-	if v == nil {
-		return nil // since Go 1.21 panic(nil) recovers a *runtime.PanicNilError
-	}
-	return &PanicError{Task: i, Value: v, Stack: debug.Stack()}
 }
 
 // outcome decides a race: the first task to complete wins, or with skip the
@@ -388,8 +364,8 @@ type completer[T any] struct {
 	tasks  []func(context.Context) (T, error)
 	done   chan<- completion[T]
 
-	completed atomic.Bool                // a task has completed
-	panicked  atomic.Pointer[PanicError] // the first task to panic
+	completed atomic.Bool // a task has completed
+	panics    panics.First
 }
 
 // settled reports that a task has completed or ctx is done: the tasks then
@@ -402,9 +378,9 @@ func (s *completer[T]) run(i int) {
 	returned := false
 	defer func() {
 		if !returned {
-			if p := recovered(i, recover()); p == nil {
+			if v := recover(); v == nil { // runtime.Goexit
 				c.err = ErrGoexit
-			} else if s.panicked.CompareAndSwap(nil, p) {
+			} else if p, first := s.panics.Record(i, v); first {
 				s.cancel(p) // now, not when the consumer reaches this completion
 			}
 		}

@@ -1,0 +1,66 @@
+// Package panics carries a task's panic to the caller that waits for the
+// task, as sourcegraph/conc's panics package does: recover in the task's
+// deferred call, keep the value and the stack, re-panic in the caller.
+//
+// The own implementations of every pattern share its one [Error] type, so a
+// caller's errors.As(err, new(*panics.Error)) (through each pattern's
+// PanicError alias) sees a task's panic whichever pattern ran the task.
+package panics
+
+import (
+	"fmt"
+	"runtime/debug"
+	"sync/atomic"
+)
+
+// Error is a task's panic, carried to the caller: the value the own
+// implementations re-panic with in the caller's goroutine, and the cause of
+// the cancellation of the other tasks where they have a context.
+type Error struct {
+	Task  int    // index of the task that panicked, -1 where tasks have none
+	Value any    // the value passed to panic
+	Stack []byte // the panicking task's stack, as debug.Stack formats it
+}
+
+func (p *Error) Error() string {
+	if p.Task < 0 {
+		return fmt.Sprintf("task panicked: %v\n\n%s", p.Value, p.Stack)
+	}
+	return fmt.Sprintf("task %d panicked: %v\n\n%s", p.Task, p.Value, p.Stack)
+}
+
+// Unwrap returns the panic value if it is an error, so errors.Is and errors.As
+// see through to it.
+func (p *Error) Unwrap() error {
+	err, _ := p.Value.(error)
+	return err
+}
+
+// First keeps the first panic of one call among many tasks. The zero First
+// is empty and ready; it is safe for concurrent use. A Record that keeps a
+// panic synchronizes before every Load that returns it.
+type First struct {
+	p atomic.Pointer[Error]
+}
+
+// Record is called in task's deferred call, with v from recover(), once the
+// task is known not to have returned normally. It returns nil if v is nil:
+// the task called runtime.Goexit (a panic(nil) recovers a
+// *runtime.PanicNilError since Go 1.21). Otherwise it returns the *Error it
+// kept and true if this is the call's first panic, or nil and false if an
+// earlier panic was kept. The stack is taken only for the first panic, and
+// it is the task's: the deferred call still runs on top of the panicking
+// frames.
+func (f *First) Record(task int, v any) (p *Error, first bool) {
+	if v == nil || f.p.Load() != nil {
+		return nil, false
+	}
+	p = &Error{Task: task, Value: v, Stack: debug.Stack()}
+	if !f.p.CompareAndSwap(nil, p) {
+		return nil, false
+	}
+	return p, true
+}
+
+// Load returns the first panic recorded, or nil.
+func (f *First) Load() *Error { return f.p.Load() }
