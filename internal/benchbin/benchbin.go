@@ -27,7 +27,8 @@ import (
 const Pkg = "./bench"
 
 // Build compiles the test binary of pkg in the module rooted at dir (go test
-// -c) into out, and returns go's output on failure.
+// -c) into out, and returns go's output on failure. go's temporary files
+// go to out's directory.
 func Build(ctx context.Context, dir, pkg, out string) error {
 	abs, err := filepath.Abs(out)
 	if err != nil {
@@ -35,6 +36,9 @@ func Build(ctx context.Context, dir, pkg, out string) error {
 	}
 	cmd := childproc.Command(ctx, "go", "test", "-c", "-o", abs, pkg) // go and its compilers die with us
 	cmd.Dir = dir
+	// go's work directory goes beside out: a build killed on cancel cannot
+	// remove it, and whoever removes out's directory removes it too.
+	cmd.Env = append(os.Environ(), "GOTMPDIR="+filepath.Dir(abs))
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	if err := childproc.Run(cmd); err != nil {
@@ -46,6 +50,7 @@ func Build(ctx context.Context, dir, pkg, out string) error {
 // Run is one run of a test binary.
 type Run struct {
 	Bin     string        // path to the test binary
+	Dir     string        // working directory, as go test runs a test in its package's directory; "" is the caller's
 	Args    []string      // e.g. -test.run=^$ -test.bench=... -test.cpu=1
 	Env     []string      // added to the current environment (e.g. GODEBUG=asyncpreemptoff=1)
 	Timeout time.Duration // watchdog; 0 means no limit beyond ctx
@@ -64,6 +69,7 @@ func (r Run) Do(ctx context.Context) ([]byte, error) {
 		defer cancel()
 	}
 	cmd := childproc.Command(ctx, r.Bin, r.Args...)
+	cmd.Dir = r.Dir
 	cmd.Env = append(os.Environ(), r.Env...)
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer

@@ -22,13 +22,18 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.Base, "base", "", "`REF` to compare against (a commit, branch or tag); required unless -aa")
 	fs.StringVar(&o.Head, "head", "", "`REF` to measure (default: the working tree, uncommitted changes included)")
 	fs.BoolVar(&o.AA, "aa", false, "A/A check: compare -base (default: the working tree) with itself and count the false positives")
-	fs.StringVar(&o.Bench, "bench", QuickSet, "benchmarks to compare, a go test -bench `regexp`")
+	fs.Func("pkg", "go package `patterns` to measure, space- or comma-separated, relative to the current directory (default: every package of the module with a benchmark; "+SuitePkg+" in concbench's own module)", func(s string) error {
+		o.Pkgs = append(o.Pkgs, strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })...)
+		return nil
+	})
+	fs.StringVar(&o.Bench, "bench", "", "benchmarks to compare, a go test -bench `regexp` (default: \".\"; in concbench's own module its quick set)")
 	fs.IntVar(&o.Rounds, "rounds", DefaultRounds, "rounds of A B B A (`N`); 2N samples a side")
 	fs.StringVar(&o.Benchtime, "benchtime", DefaultBenchtime, "go test -benchtime of every process (`d` or Nx)")
 	threshold := percent(DefaultThreshold)
 	fs.Var(&threshold, "threshold", "smallest change that fails, in `percent` (5 or 5%)")
 	fs.Float64Var(&o.Alpha, "alpha", DefaultAlpha, "family-wise error rate of the whole gate")
 	fs.DurationVar(&o.Timeout, "timeout", DefaultTimeout, "watchdog for each benchmark process")
+	fs.DurationVar(&o.Budget, "budget", 0, "time for the whole gate, builds included: no round starts that would end later (0: run every round)")
 	fs.StringVar(&o.Raw, "o", "", "also write the raw benchmark output to this new `file` (config lines side: and round:)")
 	fs.BoolVar(&o.Clean, "clean", false, "fail (exit 2) if the working tree, as the head, has uncommitted changes")
 	fs.Usage = func() {

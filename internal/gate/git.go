@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 // repo is the git repository holding the module the gate measures.
 type repo struct {
 	top    string // the working tree's top directory
-	prefix string // the module's directory relative to top ("" or "sub/")
+	prefix string // the directory the gate runs in, relative to top ("" or "sub/")
 }
 
 func git(ctx context.Context, dir string, args ...string) (string, error) {
@@ -62,18 +61,15 @@ func (r repo) dirty(ctx context.Context) (bool, error) {
 	return out != "", err
 }
 
-// worktree checks sha out, detached, in a new directory under parent and
-// returns the module's directory in it and a function that removes the
-// worktree again. The remover works after ctx is cancelled (Ctrl-C): it
-// must, or an interrupted gate would leave a worktree registered in the
-// repository.
-func (r repo) worktree(ctx context.Context, parent, name, sha string) (dir string, remove func(), err error) {
-	path := filepath.Join(parent, name)
-	if _, err := git(ctx, r.top, "worktree", "add", "--detach", "--quiet", path, sha); err != nil {
-		r.removeWorktree(path)
-		return "", nil, err
-	}
-	return filepath.Join(path, filepath.FromSlash(r.prefix)), func() { r.removeWorktree(path) }, nil
+// worktree checks sha out, detached, in the new directory path and
+// returns a function that removes the worktree again, to be called even
+// when err is not nil. The remover works after ctx is cancelled (a
+// signal): it must, or an interrupted gate would leave a worktree
+// registered in the repository.
+func (r repo) worktree(ctx context.Context, path, sha string) (remove func(), err error) {
+	remove = func() { r.removeWorktree(path) }
+	_, err = git(ctx, r.top, "worktree", "add", "--detach", "--quiet", path, sha)
+	return remove, err
 }
 
 func (r repo) removeWorktree(path string) {
@@ -81,4 +77,24 @@ func (r repo) removeWorktree(path string) {
 	defer cancel()
 	_, _ = git(ctx, r.top, "worktree", "remove", "--force", path) // prune below catches what remove misses
 	_, _ = git(ctx, r.top, "worktree", "prune")
+}
+
+// workingTreeLabel describes the working tree as a side, or refuses it when
+// it is dirty and clean is set.
+func (r repo) workingTreeLabel(ctx context.Context, clean bool) (string, error) {
+	dirty, err := r.dirty(ctx)
+	if err != nil {
+		return "", err
+	}
+	sha, err := git(ctx, r.top, "rev-parse", "--verify", "--quiet", "HEAD")
+	if err != nil {
+		sha = "no commit yet"
+	}
+	if !dirty {
+		return fmt.Sprintf("working tree (%.8s)", sha), nil
+	}
+	if clean {
+		return "", cli.Usagef("-clean: the working tree %s has uncommitted changes (git status --porcelain), so the head measured would not be commit %.8s", r.top, sha)
+	}
+	return fmt.Sprintf("working tree (%.8s + uncommitted changes)", sha), nil
 }

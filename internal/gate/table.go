@@ -12,6 +12,8 @@ import (
 // table is the gate's Markdown output.
 type table struct {
 	o                  Options
+	rounds             int      // rounds run
+	pkgs               []string // packages measured
 	base, head         string
 	results            []verdict.Result
 	tests              int
@@ -27,8 +29,12 @@ func (t table) markdown() string {
 	} else {
 		fmt.Fprintf(&b, "base %s · head %s\n", t.base, t.head)
 	}
-	fmt.Fprintf(&b, "\n%d rounds of A B B A (%d samples a side), benchtime %s, Mann-Whitney U with Holm–Bonferroni over %d comparisons at alpha %v, threshold %s.\n\n",
-		o.Rounds, 2*o.Rounds, o.Benchtime, t.tests, o.Alpha, pct(o.Threshold))
+	fmt.Fprintf(&b, "\n%s: %d rounds of A B B A (%d samples a side), benchtime %s, Mann-Whitney U with Holm–Bonferroni over %d comparisons at alpha %v, threshold %s.\n",
+		packagesOf(t.pkgs), t.rounds, 2*t.rounds, o.Benchtime, t.tests, o.Alpha, pct(o.Threshold))
+	if t.rounds < o.Rounds {
+		fmt.Fprintf(&b, "Stopped after %d of %d rounds: -budget %v.\n", t.rounds, o.Rounds, o.Budget)
+	}
+	b.WriteString("\n")
 	b.WriteString("| benchmark | unit | base | head | delta | p (Holm) | verdict |\n")
 	b.WriteString("|---|---|--:|--:|--:|--:|---|\n")
 	for _, r := range t.results {
@@ -93,6 +99,14 @@ func (t table) names(k verdict.Kind) []string {
 		}
 	}
 	return s
+}
+
+// packagesOf names the packages measured.
+func packagesOf(pkgs []string) string {
+	if len(pkgs) == 1 {
+		return "Package `" + pkgs[0] + "`"
+	}
+	return fmt.Sprintf("%d packages (`%s`)", len(pkgs), strings.Join(pkgs, "`, `"))
 }
 
 func pct(f float64) string { return fmt.Sprintf("%g%%", f*100) }

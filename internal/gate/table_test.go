@@ -8,7 +8,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/concbench/concbench/internal/gate/verdict"
 )
@@ -52,11 +54,12 @@ func goldenResults() []verdict.Result {
 func TestMarkdown(t *testing.T) {
 	o := Options{Rounds: 3, Benchtime: "100ms", Alpha: 0.05, Threshold: 0.05}
 	tab := table{o: o, base: "`main` (1a2b3c4d)", head: "working tree (5e6f7a8b + uncommitted changes)",
-		results: goldenResults(), tests: 4, onlyHead: []string{"BenchmarkNew-2"}}
+		rounds: 3, pkgs: []string{"github.com/concbench/concbench/bench"}, results: goldenResults(), tests: 4, onlyHead: []string{"BenchmarkNew-2"}}
 	golden(t, "gate.md", tab.markdown())
 
 	o.AA = true
-	tab = table{o: o, base: "`main` (1a2b3c4d)", head: "`main` (1a2b3c4d)", results: goldenResults(), tests: 4}
+	o.Rounds, o.Budget = 4, time.Minute // stopped early
+	tab = table{o: o, rounds: 3, pkgs: []string{"example.com/m/a", "example.com/m/b"}, base: "`main` (1a2b3c4d)", head: "`main` (1a2b3c4d)", results: goldenResults(), tests: 4}
 	golden(t, "aa.md", tab.markdown())
 }
 
@@ -70,13 +73,13 @@ func TestSignedPct(t *testing.T) {
 
 func TestParseArgs(t *testing.T) {
 	t.Setenv("GITHUB_STEP_SUMMARY", "/tmp/summary.md")
-	o, err := ParseArgs([]string{"--base", "main", "-threshold", "2.5%"}, io.Discard)
+	o, err := ParseArgs([]string{"--base", "main", "-threshold", "2.5%", "-pkg", "./a/...,./b", "-pkg", "./c ./d"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Options{Dir: ".", Base: "main", Bench: QuickSet, Rounds: DefaultRounds, Benchtime: DefaultBenchtime,
+	want := Options{Dir: ".", Pkgs: []string{"./a/...", "./b", "./c", "./d"}, Base: "main", Rounds: DefaultRounds, Benchtime: DefaultBenchtime,
 		Threshold: 0.025, Alpha: DefaultAlpha, Timeout: DefaultTimeout, Summary: "/tmp/summary.md"}
-	if o != want {
+	if !reflect.DeepEqual(o, want) {
 		t.Errorf("ParseArgs = %+v; want %+v", o, want)
 	}
 	if o, _ := ParseArgs([]string{"-threshold", "10"}, io.Discard); o.Threshold != 0.10 {

@@ -1,0 +1,140 @@
+package gate
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/internal/cli"
+)
+
+// plan is a gate run whose every input has been checked, before anything
+// is built: the options, the module and its repository, both revisions and
+// the state of the working tree.
+type plan struct {
+	o        Options
+	repo     repo
+	listDir  string   // where the patterns are read, relative to a side's top ("" or "sub/dir")
+	patterns []string // go package patterns, relative to listDir
+	base     rev
+	head     rev // == base in an A/A check
+	tmp      string
+	start    time.Time // for the budget
+	cleanups []func()
+}
+
+// rev is a side to build: a commit, or the working tree when sha is "".
+type rev struct {
+	name  string // "base" or "head": the flag that named it
+	sha   string
+	label string // for the table: "`main` (1a2b3c4d)"
+}
+
+// newPlan checks o, the module, the repository and the revisions. The
+// defaults of Pkgs and Bench are filled in from the module's path.
+func newPlan(ctx context.Context, o Options) (*plan, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	root, err := moduleRoot(o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	r, err := openRepo(ctx, o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{o: o, repo: r, listDir: r.prefix, patterns: o.Pkgs, start: time.Now()}
+	if len(o.Pkgs) == 0 {
+		if err := p.defaults(ctx, root); err != nil {
+			return nil, err
+		}
+	}
+	if p.o.Bench == "" {
+		p.o.Bench = "."
+	}
+	if p.base, err = r.rev(ctx, "base", o.Base, o.Clean); err != nil {
+		return nil, err
+	}
+	p.head = p.base
+	if !o.AA {
+		if p.head, err = r.rev(ctx, "head", o.Head, o.Clean); err != nil {
+			return nil, err
+		}
+	}
+	if p.tmp, err = os.MkdirTemp("", "concbench-gate-"); err != nil {
+		return nil, err
+	}
+	p.cleanups = append(p.cleanups, func() { os.RemoveAll(p.tmp) })
+	return p, nil
+}
+
+// defaults sets the packages (and, in concbench's own module, the
+// benchmarks) that a gate without -pkg measures: every package of the
+// module, read from the module's root.
+func (p *plan) defaults(ctx context.Context, root string) error {
+	out, err := goCmd(ctx, root, "mod", "edit", "-json")
+	if err != nil {
+		return cli.Usagef("%s/go.mod: %v", root, err)
+	}
+	var mod struct{ Module struct{ Path string } }
+	if err := json.Unmarshal(out, &mod); err != nil {
+		return fmt.Errorf("go mod edit -json in %s: %v", root, err)
+	}
+	if p.listDir, err = git(ctx, root, "rev-parse", "--show-prefix"); err != nil {
+		return err
+	}
+	p.patterns = []string{"./..."}
+	if mod.Module.Path == ModulePath {
+		p.patterns = []string{SuitePkg}
+		if p.o.Bench == "" {
+			p.o.Bench = QuickSet
+		}
+	}
+	return nil
+}
+
+// cleanup removes the worktrees and temporary files, last made first.
+func (p *plan) cleanup() {
+	for i := len(p.cleanups) - 1; i >= 0; i-- {
+		p.cleanups[i]()
+	}
+}
+
+// rev resolves the side named by flag: ref, or the working tree when ref
+// is "" (refused when dirty under clean).
+func (r repo) rev(ctx context.Context, flag, ref string, clean bool) (rev, error) {
+	if ref == "" {
+		label, err := r.workingTreeLabel(ctx, clean)
+		return rev{name: flag, label: label}, err
+	}
+	sha, err := r.resolve(ctx, flag, ref)
+	if err != nil {
+		return rev{}, err
+	}
+	label := fmt.Sprintf("`%s` (%.8s)", ref, sha)
+	if strings.HasPrefix(sha, ref) { // given as a hash: say it once
+		label = fmt.Sprintf("`%.8s`", sha)
+	}
+	return rev{name: flag, sha: sha, label: label}, nil
+}
+
+// moduleRoot returns the nearest directory at or above dir with a go.mod.
+func moduleRoot(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", cli.Usagef("%s: no go.mod here or above: run the gate inside the Go module to measure", abs)
+		}
+	}
+}

@@ -1,0 +1,114 @@
+package gate
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/concbench/concbench/internal/cli"
+)
+
+// childEnv makes the test binary a gate process (see TestMain): the gate's
+// command line in CONCBENCH_GATE_ARGS, one argument a line.
+const childEnv = "CONCBENCH_GATE_ARGS"
+
+func TestMain(m *testing.M) {
+	if args, ok := os.LookupEnv(childEnv); ok {
+		ctx, stop := cli.NotifyContext(context.Background()) // as concbench's main
+		o, err := ParseArgs(strings.Split(args, "\n"), os.Stderr)
+		if err == nil {
+			err = Run(ctx, o, os.Stdout, os.Stderr)
+		}
+		stop()
+		fmt.Fprintln(os.Stderr, "gate:", err)
+		os.Exit(cli.ExitCode(err))
+	}
+	os.Exit(m.Run())
+}
+
+// TestSignal sends each signal to a gate process while it builds and while
+// it measures, and checks that the gate exits 128+N having left nothing behind:
+// no worktree registered in the user's repository, no temporary file, no
+// process (the build's compiler and the benchmark included).
+func TestSignal(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc to find processes left behind")
+	}
+	t.Parallel()
+	_, dir := tinyRepo(t, "")
+	for _, sig := range cli.Signals {
+		for _, when := range []string{"gate: building base", "gate: round 1/"} {
+			t.Run(fmt.Sprintf("%v/%s", sig, strings.TrimPrefix(when, "gate: ")), func(t *testing.T) {
+				t.Parallel()
+				signalGate(t, dir, sig, when)
+			})
+		}
+	}
+}
+
+func signalGate(t *testing.T, dir string, sig os.Signal, when string) {
+	tmp := t.TempDir()
+	// An A/A check of one package at the base, in a worktree: one build
+	// before the measuring starts. A benchtime of seconds: the signal lands
+	// while a benchmark runs.
+	args := []string{"-aa", "-base", "HEAD~1", "-benchtime", "3s", "-rounds", "3", "-pkg", "./b"}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), childEnv+"="+strings.Join(args, "\n"), "TMPDIR="+tmp, "GITHUB_STEP_SUMMARY=")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	timer := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() }) // bounded whatever happens
+	defer timer.Stop()
+	var log strings.Builder
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		log.WriteString(sc.Text() + "\n")
+		if strings.HasPrefix(sc.Text(), when) {
+			time.Sleep(200 * time.Millisecond) // into go test -c, or the first benchmark process
+			cmd.Process.Signal(sig)
+		}
+	}
+	err = cmd.Wait()
+	if code, want := cmd.ProcessState.ExitCode(), 128+int(sig.(syscall.Signal)); code != want {
+		t.Errorf("exit status %d (%v); want %d\n%s", code, err, want, log.String())
+	}
+	if !strings.Contains(log.String(), "interrupted by "+sig.String()) {
+		t.Errorf("stderr does not name the signal %v:\n%s", sig, log.String())
+	}
+	if n := worktrees(t, dir); n != 1 {
+		t.Errorf("%d worktrees left; want only the main one", n)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("temporary files left in TMPDIR: %v", left)
+	}
+	if ps := processesUsing(tmp); len(ps) > 0 {
+		t.Errorf("processes left: %v", ps)
+	}
+}
+
+// processesUsing lists the command lines of processes that name path: the
+// gate's builds and test binaries all live under the TMPDIR it was given.
+func processesUsing(path string) []string {
+	var out []string
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err == nil && strings.Contains(string(b), path) {
+			out = append(out, strings.ReplaceAll(string(b), "\x00", " "))
+		}
+	}
+	return out
+}
