@@ -216,7 +216,7 @@ func TestSubdirectory(t *testing.T) {
 		}
 	})
 	t.Run("-pkg", func(t *testing.T) {
-		out, stderr, code, err := gate(t, ctx, dir, "", "-base", "HEAD~1", "-pkg", ".")
+		out, stderr, code, err := gate(t, ctx, dir, "", "-aa", "-base", "HEAD", "-pkg", ".")
 		if code != 0 || !strings.Contains(out, "Package `example.com/two/a`") || strings.Contains(out, "two/b") {
 			t.Fatalf("exit = %d (%v); want 0 with package a alone\n%s%s", code, err, out, stderr)
 		}
@@ -264,9 +264,9 @@ func TestBadInput(t *testing.T) {
 		{"raw file in a missing directory", dir, []string{"-base", "HEAD", "-o", filepath.Join(dir, "no", "raw.txt")}, "does not exist", false},
 		{"no such package", dir, []string{"-base", "HEAD", "-pkg", "./nosuch"}, "-pkg ./nosuch", false},
 		{"package without benchmarks", dir, []string{"-base", "HEAD", "-pkg", "./c"}, "no package with a benchmark", false},
-		{"nothing matched", dir, []string{"-base", "HEAD~1", "-pkg", "./a", "-bench", "NoSuchBenchmark"}, `-bench "NoSuchBenchmark" matched no benchmark in package example.com/two/a`, true},
+		{"nothing matched", dir, []string{"-aa", "-base", "HEAD", "-pkg", "./a", "-bench", "NoSuchBenchmark"}, `-bench "NoSuchBenchmark" matched no benchmark in package example.com/two/a`, true},
 		// 2 rounds: 4 samples a side, enough for one test, not for two.
-		{"too few rounds for the family", dir, []string{"-base", "HEAD~1", "-rounds", "2"}, "2 comparisons at alpha 0.05 need 5", true},
+		{"too few rounds for the family", dir, []string{"-aa", "-base", "HEAD", "-rounds", "2"}, "2 comparisons at alpha 0.05 need 5", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -43,11 +43,11 @@ func TestSignal(t *testing.T) {
 		t.Skip("reads /proc to find processes left behind")
 	}
 	t.Parallel()
-	_, dir := tinyRepo(t, "")
 	for _, sig := range cli.Signals {
 		for _, when := range []string{"gate: building base", "gate: round 1/"} {
 			t.Run(fmt.Sprintf("%v/%s", sig, strings.TrimPrefix(when, "gate: ")), func(t *testing.T) {
 				t.Parallel()
+				_, dir := tinyRepo(t, "") // a repository each: the worktrees counted are this gate's
 				signalGate(t, dir, sig, when)
 			})
 		}
