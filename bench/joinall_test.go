@@ -7,7 +7,7 @@ import (
 	"github.com/concbench/concbench/internal/suite"
 
 	"github.com/concbench/concbench/internal/work"
-	"github.com/concbench/concbench/patterns/joinall"
+	"github.com/concbench/concbench/patterns/joinall/impls"
 )
 
 // BenchmarkJoinAll models join_all over n independent tasks: every task of
@@ -30,7 +30,7 @@ import (
 // leaves out the cost of building the task slice, which is set up outside
 // the loop.
 func BenchmarkJoinAll(b *testing.B) {
-	for _, im := range joinall.Impls {
+	for _, im := range impls.Impls {
 		for _, n := range []int{10, 1000, 100000} {
 			for _, kind := range work.Kinds {
 				if !joinCell(im.Name, n, kind) {

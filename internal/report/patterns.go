@@ -10,7 +10,7 @@ import (
 	"github.com/concbench/concbench/internal/suite"
 	"github.com/concbench/concbench/patterns/failfast"
 	"github.com/concbench/concbench/patterns/firstdone"
-	"github.com/concbench/concbench/patterns/joinall"
+	joinallimpls "github.com/concbench/concbench/patterns/joinall/impls"
 )
 
 // pattern is what the report knows about one top-level benchmark beyond its
@@ -19,8 +19,8 @@ import (
 // gives an efficiency.
 //
 // To add a pattern, add an entry to [patterns] that reads its package's Impls
-// table with [implsOf] (every pattern package has the shape of joinall.Impls:
-// Name, Deviations, Use). Starvation has no implementations, so no table.
+// table with [implsOf] (every table has the shape of joinall/impls.Impls:
+// Name, Deviations, Panics). Starvation has no implementations, so no table.
 type pattern struct {
 	bench string // top-level benchmark name without "Benchmark"
 	title string
@@ -42,7 +42,7 @@ var patterns = []pattern{
 		title: "Join all",
 		about: "run n tasks concurrently and wait for all of them, results in submission order.",
 		impls: func() []impl {
-			return implsOf(joinall.Impls, func(i joinall.Impl) impl { return impl{i.Name, i.Deviations, string(i.Panics)} })
+			return implsOf(joinallimpls.Impls, func(i joinallimpls.Impl) impl { return impl{i.Name, i.Deviations, string(i.Panics)} })
 		},
 		chart: secTask,
 	},

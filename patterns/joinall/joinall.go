@@ -11,7 +11,8 @@
 // this design and the designs it replaced.
 //
 // The other ways people write the pattern, for the contract tests and the
-// benchmarks, are in [Impls].
+// benchmarks, are in package joinall/impls, so that importing this package
+// brings in no concurrency library.
 package joinall
 
 import (

@@ -3,24 +3,72 @@ package joinall_test
 import (
 	"errors"
 	"fmt"
-	"strings"
+	"math/rand/v2"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/concbench/concbench/patterns/internal/contract"
 	"github.com/concbench/concbench/patterns/joinall"
 )
 
-func TestContract(t *testing.T) {
-	impls := make([]contract.Impl[joinall.Impl], len(joinall.Impls))
-	for i, im := range joinall.Impls {
-		impls[i] = contract.Impl[joinall.Impl]{Name: im.Name, Fn: im, Deviations: im.Deviations}
+// deadline bounds each call in these tests: a deadlocked Run fails the test
+// instead of hanging it (its goroutines stay blocked until the binary exits).
+const deadline = 30 * time.Second
+
+// procsCases are the GOMAXPROCS values the tests run at, above the core count
+// of a small machine too.
+var procsCases = []int{1, 2, 4, 8}
+
+// within runs Run on tasks in a goroutine and fails t if it has not returned
+// within deadline. It fails t if Run panics; see panicWithin.
+func within(t *testing.T, tasks []func() (int, error)) ([]int, error) {
+	t.Helper()
+	got, v, err := panicWithin(t, tasks)
+	if v != nil {
+		t.Fatalf("Run panicked: %v", v)
 	}
-	contract.Run(t, impls, cases)
+	return got, err
 }
 
-// constant returns n tasks; task i returns f(i).
+// panicWithin is within for a Run that may panic: it returns what Run
+// panicked with, if it did.
+func panicWithin(t *testing.T, tasks []func() (int, error)) ([]int, any, error) {
+	t.Helper()
+	type result struct {
+		got []int
+		err error
+		v   any
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		defer func() {
+			r.v = recover()
+			done <- r
+		}()
+		r.got, r.err = joinall.Run(tasks)
+	}()
+	select {
+	case r := <-done:
+		return r.got, r.v, r.err
+	case <-time.After(deadline):
+		t.Fatalf("Run did not return within %v: deadlock", deadline)
+		return nil, nil, nil
+	}
+}
+
+// withProcs runs f as a subtest at each GOMAXPROCS of procsCases.
+func withProcs(t *testing.T, f func(t *testing.T)) {
+	for _, p := range procsCases {
+		t.Run(fmt.Sprintf("procs=%d", p), func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(p))
+			f(t)
+		})
+	}
+}
+
+// tasksOf returns n tasks; task i returns f(i).
 func tasksOf(n int, f func(i int) (int, error)) []func() (int, error) {
 	tasks := make([]func() (int, error), n)
 	for i := range tasks {
@@ -29,172 +77,157 @@ func tasksOf(n int, f func(i int) (int, error)) []func() (int, error) {
 	return tasks
 }
 
-var cases = []contract.Case[joinall.Impl]{
-	{Name: "ordered", Bubble: true, Check: func(t contract.T, im joinall.Impl) {
-		// Later tasks finish first; results must still come in submission order.
-		const n = 50
-		got, err := im.Run(tasksOf(n, func(i int) (int, error) {
-			time.Sleep(time.Duration(n-i) * time.Millisecond)
-			return 10 * i, nil
-		}))
-		if err != nil {
-			t.Fatalf("err = %v; want nil", err)
+// pairs returns index pairs near and far apart in n tasks.
+func pairs(n int) [][2]int {
+	ps := [][2]int{{0, 1}, {0, n - 1}, {n / 2, n/2 + 1}, {3, 4}, {1, n - 2}}
+	var out [][2]int
+	for _, p := range ps {
+		if p[0] < n && p[1] < n && p[0] != p[1] && p[0] >= 0 && p[1] >= 0 {
+			out = append(out, p, [2]int{p[1], p[0]})
 		}
-		if len(got) != n {
-			t.Fatalf("len(results) = %d; want %d", len(got), n)
-		}
-		for i, v := range got {
-			if v != 10*i {
-				t.Fatalf("results[%d] = %d; want %d (results: %v)", i, v, 10*i, got)
-			}
-		}
-	}},
-	{Name: "once", Check: func(t contract.T, im joinall.Impl) {
-		// Many real, tiny tasks: each must run exactly once.
-		const n = 5000
-		var runs [n]atomic.Int32
-		got, err := im.Run(tasksOf(n, func(i int) (int, error) {
-			runs[i].Add(1)
-			return i, nil
-		}))
-		if err != nil {
-			t.Fatalf("err = %v; want nil", err)
-		}
-		for i := range runs {
-			if c := runs[i].Load(); c != 1 {
-				t.Fatalf("task %d ran %d times; want 1", i, c)
-			}
-		}
-		if len(got) != n {
-			t.Fatalf("len(results) = %d; want %d", len(got), n)
-		}
-	}},
-	{Name: "errors", Bubble: true, Check: func(t contract.T, im joinall.Impl) {
-		// Tasks 3 and 11 fail, 3 last of all; the others still run, every
-		// error comes back, joined in submission order.
-		const n = 20
-		e3, e11 := errors.New("e3"), errors.New("e11")
-		var ran atomic.Int32
-		got, err := im.Run(tasksOf(n, func(i int) (int, error) {
-			defer ran.Add(1)
-			switch i {
-			case 3:
-				time.Sleep(2 * time.Millisecond)
-				return 0, e3
-			case 11:
-				time.Sleep(time.Millisecond)
-				return 0, e11
-			}
-			return i, nil
-		}))
-		if r := ran.Load(); r != n {
-			t.Errorf("%d tasks ran; want %d", r, n)
-		}
-		if err == nil || err.Error() != "e3\ne11" || !errors.Is(err, e3) || !errors.Is(err, e11) {
-			t.Errorf("err = %q; want e3 and e11 joined in submission order", err)
-		}
-		if len(got) != n {
-			t.Fatalf("len(results) = %d; want %d", len(got), n)
-		}
-		for i, v := range got {
-			if want := i; i != 3 && i != 11 && v != want {
-				t.Errorf("results[%d] = %d; want %d", i, v, want)
-			}
-		}
-	}},
-	{Name: "zero", Check: func(t contract.T, im joinall.Impl) {
-		got, err := im.Run(nil)
-		if len(got) != 0 || err != nil {
-			t.Errorf("Run(nil) = %v, %v; want empty, nil", got, err)
-		}
-	}},
-	{Name: "one", Check: func(t contract.T, im joinall.Impl) {
-		got, err := im.Run(tasksOf(1, func(int) (int, error) { return 7, nil }))
-		if len(got) != 1 || got[0] != 7 || err != nil {
-			t.Errorf("one task = %v, %v; want [7], nil", got, err)
-		}
-		boom := errors.New("boom")
-		_, err = im.Run(tasksOf(1, func(int) (int, error) { return 0, boom }))
-		if !errors.Is(err, boom) {
-			t.Errorf("one failing task: err = %v; want %v", err, boom)
-		}
-	}},
-	{Name: "concurrent", Bubble: true, Check: func(t contract.T, im joinall.Impl) {
-		// Each task waits (fake time) until all have started: only an
-		// implementation that runs them at the same time gets through. Run
-		// gives few tasks a goroutine each and shares many among workers;
-		// both sizes are here.
-		for _, n := range []int32{10, 100} {
-			var started atomic.Int32
-			_, err := im.Run(tasksOf(int(n), func(i int) (int, error) {
-				started.Add(1)
-				for deadline := time.Now().Add(time.Second); started.Load() < n; time.Sleep(time.Millisecond) {
-					if time.Now().After(deadline) {
-						return 0, fmt.Errorf("task %d: only %d of %d tasks started within 1s", i, started.Load(), n)
-					}
-				}
-				return i, nil
-			}))
-			if err != nil {
-				t.Errorf("%d tasks did not overlap: %v", n, err)
-				return
-			}
-		}
-	}},
-	{Name: "panic", Check: func(t contract.T, im joinall.Impl) { checkPanic(t, im, 10) }},
-	{Name: "panic/many", Check: func(t contract.T, im joinall.Impl) { checkPanic(t, im, 100) }},
+	}
+	return out
 }
 
-var errPanic = errors.New("boom from task 4")
-
-// panickingTask is named so that the stack a re-panic carries can be checked.
-//
-//go:noinline
-func panickingTask() (int, error) { panic(errPanic) }
-
-// checkPanic runs n tasks of which task 4 panics.
-func checkPanic(t contract.T, im joinall.Impl, n int32) {
-	var ran atomic.Int32
-	tasks := tasksOf(int(n), func(i int) (int, error) {
-		if i == 4 {
-			return panickingTask()
+func TestRunDependentPair(t *testing.T) {
+	// The reproducer: task a receives what task b sends on an
+	// unbuffered channel, so each blocks until the other runs; the rest
+	// return at once. Both orders, near and far indices, many sizes.
+	withProcs(t, func(t *testing.T) {
+		for _, n := range []int{2, 5, 20, 64, 100, 1000, 10000} {
+			for _, p := range pairs(n) {
+				a, b := p[0], p[1]
+				ch := make(chan int)
+				tasks := tasksOf(n, func(i int) (int, error) { return i, nil })
+				tasks[a] = func() (int, error) { return <-ch, nil }
+				tasks[b] = func() (int, error) { ch <- 42; return b, nil }
+				got, err := within(t, tasks)
+				if err != nil || got[a] != 42 || got[b] != b {
+					t.Errorf("n=%d, task %d waits for task %d: results[%d], results[%d], err = %d, %d, %v; want 42, %d, nil",
+						n, a, b, a, b, got[a], got[b], err, b)
+				}
+			}
 		}
-		time.Sleep(time.Millisecond) // finish after the panic
-		ran.Add(1)
-		return i, nil
 	})
-	switch im.Panics {
-	case joinall.Crash:
-		contract.ExpectCrash(t, func() { im.Run(tasks) }, errPanic.Error())
-	case joinall.Repanic, joinall.Caller:
-		v := func() (v any) {
-			defer func() { v = recover() }()
-			im.Run(tasks)
-			return nil
-		}()
-		if v == nil {
-			t.Fatalf("Run returned normally; want a panic")
-		}
-		text := fmt.Sprint(v)
-		if im.Panics == joinall.Caller {
-			if v != errPanic {
-				t.Errorf("recovered %v; want the task's own value %v", v, errPanic)
+}
+
+func TestRunReverseChain(t *testing.T) {
+	// Task i waits until task i+1 has returned: every task but the last
+	// blocks until all after it have run, so all n must be in flight at once,
+	// as with a goroutine per task.
+	withProcs(t, func(t *testing.T) {
+		for _, n := range []int{2, 100, maxBlocked} {
+			done := make([]chan struct{}, n+1)
+			for i := range done {
+				done[i] = make(chan struct{})
 			}
-			if r := ran.Load(); r != 4 {
-				t.Errorf("%d other tasks ran; want 4 (those before the panic)", r)
+			close(done[n])
+			got, err := within(t, tasksOf(n, func(i int) (int, error) {
+				<-done[i+1]
+				close(done[i])
+				return i, nil
+			}))
+			if err != nil || len(got) != n || got[n-1] != n-1 {
+				t.Errorf("n=%d: len(results), err = %d, %v; want %d, nil", n, len(got), err, n)
 			}
-			return
 		}
-		if !strings.Contains(text, errPanic.Error()) || !strings.Contains(text, "panickingTask") {
-			t.Errorf("recovered %q; want the value %q and the task's stack (panickingTask)", text, errPanic)
+	})
+}
+
+func TestRunFastThenSlow(t *testing.T) {
+	// n fast tasks, then n slow ones that each wait until all n slow ones
+	// have started: Run returns only if the slow tasks run all at once, not
+	// one after another behind the fast ones. The same with the slow tasks
+	// at shuffled places among the fast.
+	withProcs(t, func(t *testing.T) {
+		for _, n := range []int{10, 100, 1000} {
+			for _, shuffled := range []bool{false, true} {
+				slow := make([]bool, 2*n)
+				for i := n; i < 2*n; i++ {
+					slow[i] = true
+				}
+				if shuffled {
+					rand.New(rand.NewPCG(1, uint64(n))).Shuffle(len(slow), func(i, j int) { slow[i], slow[j] = slow[j], slow[i] })
+				}
+				var waiting atomic.Int32
+				all := make(chan struct{})
+				got, err := within(t, tasksOf(2*n, func(i int) (int, error) {
+					if slow[i] {
+						if waiting.Add(1) == int32(n) {
+							close(all)
+						}
+						<-all
+					}
+					return i, nil
+				}))
+				if err != nil || len(got) != 2*n {
+					t.Errorf("n=%d, shuffled=%v: len(results), err = %d, %v; want %d, nil", n, shuffled, len(got), err, 2*n)
+				}
+			}
 		}
-		if err, ok := v.(error); ok && !errors.Is(err, errPanic) {
-			t.Errorf("errors.Is(recovered, errPanic) = false; want true")
+	})
+}
+
+func TestRunGoexit(t *testing.T) {
+	// A task that calls runtime.Goexit ends a worker, never the caller: Run
+	// returns, that task fails with ErrGoexit, and every other task runs
+	// and keeps its result. Sizes cover a goroutine per task and workers;
+	// the exiting task is first, in the middle, last, or several.
+	withProcs(t, func(t *testing.T) {
+		for _, n := range []int{1, 8, 64, 1000} {
+			for _, exits := range [][]int{{0}, {n / 2}, {n - 1}, {0, n / 2, n - 1}} {
+				exit := make(map[int]bool)
+				for _, e := range exits {
+					exit[e] = true
+				}
+				var ran atomic.Int32
+				got, err := within(t, tasksOf(n, func(i int) (int, error) {
+					ran.Add(1)
+					if exit[i] {
+						runtime.Goexit()
+					}
+					return i + 1, nil
+				}))
+				if int(ran.Load()) != n {
+					t.Errorf("n=%d, Goexit in %v: %d tasks ran; want %d", n, exits, ran.Load(), n)
+				}
+				if len(got) != n {
+					t.Fatalf("n=%d, Goexit in %v: len(results) = %d; want %d", n, exits, len(got), n)
+				}
+				if !errors.Is(err, joinall.ErrGoexit) {
+					t.Errorf("n=%d, Goexit in %v: err = %v; want ErrGoexit", n, exits, err)
+				}
+				for i, v := range got {
+					if want := i + 1; !exit[i] && v != want {
+						t.Errorf("n=%d, Goexit in %v: results[%d] = %d; want %d", n, exits, i, v, want)
+					}
+				}
+			}
 		}
-		if r := ran.Load(); r != n-1 {
-			t.Errorf("%d other tasks had finished when the panic reached the caller; want %d", r, n-1)
+	})
+}
+
+func TestRunPanicWithBlockedTasks(t *testing.T) {
+	// A task panics while others wait for a task that runs after it: the
+	// waiting ones still finish, and then the panic reaches the caller.
+	withProcs(t, func(t *testing.T) {
+		const n = 200
+		release := make(chan struct{})
+		tasks := tasksOf(n, func(i int) (int, error) {
+			switch {
+			case i == n-1:
+				close(release)
+			case i == 5:
+				panic("boom")
+			case i%7 == 0:
+				<-release
+			}
+			return i, nil
+		})
+		_, v, _ := panicWithin(t, tasks)
+		p, ok := v.(*joinall.PanicError)
+		if !ok || p.Task != 5 || p.Value != "boom" {
+			t.Errorf("Run panicked with %v; want a *PanicError for task 5's \"boom\"", v)
 		}
-	default:
-		t.Fatalf("unknown panic mode %q", im.Panics)
-	}
+	})
 }

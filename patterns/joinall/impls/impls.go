@@ -1,4 +1,10 @@
-package joinall
+// Package impls holds the ways people write the join-all pattern, next to
+// the project's own [joinall.Run], behind one signature, so that the contract
+// tests and the benchmarks loop over one table: [Impls].
+//
+// It is apart from package joinall so that a program that calls joinall.Run
+// does not import conc and errgroup.
+package impls
 
 import (
 	"errors"
@@ -8,10 +14,12 @@ import (
 	"github.com/sourcegraph/conc"
 	"github.com/sourcegraph/conc/pool"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/concbench/concbench/patterns/joinall"
 )
 
-// Func is the signature every implementation in [Impls] shares: [Run] for
-// tasks returning int.
+// Func is the signature every implementation in [Impls] shares:
+// [joinall.Run] for tasks returning int.
 type Func func(tasks []func() (int, error)) ([]int, error)
 
 // PanicMode says what an implementation does when a task panics.
@@ -37,37 +45,26 @@ type Impl struct {
 	// to how this implementation departs from it. The contract tests check
 	// that each one really does.
 	Deviations map[string]string
-	// Use says when this implementation is the right choice.
-	Use string
 }
 
 // Impls lists the implementations the contract tests and benchmarks compare,
 // the project's own first.
 var Impls = []Impl{
-	{Name: "own", Run: Run[int], Panics: Repanic,
-		Use: "any mix of tasks: the fastest concurrent implementation, or within noise of it, in every measured cell"},
+	{Name: "own", Run: joinall.Run[int], Panics: Repanic},
 	{Name: "serial", Run: Serial, Panics: Caller,
-		Deviations: map[string]string{"concurrent": "runs tasks one after another: the reference for CPU work"},
-		Use:        "the lower bound for CPU work on one core; never for waiting work"},
-	{Name: "waitgroup", Run: WaitGroup, Panics: Crash,
-		Use: "few tasks that block; pays a goroutine start-up per task"},
-	{Name: "wggo", Run: WaitGroupGo, Panics: Crash,
-		Use: "as waitgroup, with Go 1.25's WaitGroup.Go; same cost"},
-	{Name: "fanin", Run: FanIn, Panics: Crash,
-		Use: "when results are consumed as they arrive; the channel adds cost per task"},
+		Deviations: map[string]string{"concurrent": "runs tasks one after another: the reference for CPU work"}},
+	{Name: "waitgroup", Run: WaitGroup, Panics: Crash},
+	{Name: "wggo", Run: WaitGroupGo, Panics: Crash},
+	{Name: "fanin", Run: FanIn, Panics: Crash},
 	{Name: "errgroup", Run: ErrGroup, Panics: Crash,
-		Deviations: map[string]string{"errors": "Wait returns only the first error; the others are dropped"},
-		Use:        "when the first error is enough (see failfast)"},
-	{Name: "concwg", Run: ConcWaitGroup, Panics: Repanic,
-		Use: "blocking tasks where a panic must reach the caller"},
-	{Name: "osthread", Run: OSThread, Panics: Crash,
-		Use: "never for joining: it measures what an OS thread per task costs next to a goroutine"},
+		Deviations: map[string]string{"errors": "Wait returns only the first error; the others are dropped"}},
+	{Name: "concwg", Run: ConcWaitGroup, Panics: Repanic},
+	{Name: "osthread", Run: OSThread, Panics: Crash},
 	{Name: "concpool", Run: ConcPool, Panics: Repanic,
 		Deviations: map[string]string{
 			"ordered": "ResultPool returns results in completion order, not submission order",
 			"errors":  "results of failed tasks are dropped from the slice",
-		},
-		Use: "when order does not matter; costs a channel hand-off per task"},
+		}},
 }
 
 // Serial calls the tasks one after another on the caller's goroutine: the
