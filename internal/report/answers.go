@@ -259,7 +259,37 @@ func (r *rep) answerStarve() string {
 	} else {
 		s += "; preemption off was not measured in this run"
 	}
-	return s + "."
+	return s + "." + r.tokioStarve(c, astall)
+}
+
+// tokioStarve is the answers' sentence on tokio's run of Go's starvation
+// cell c (the same hogs and victim, xruntime/tokio), against Go's stall
+// goStall with async preemption; "" if the run has no tokio cell.
+func (r *rep) tokioStarve(c results.Cell, goStall cell) string {
+	t, ok := r.With(c, results.Runtime, "tokio")
+	if !ok {
+		return ""
+	}
+	tstall, ok1 := r.other(results.Metric{Cell: t}, stallSec)
+	tprog, ok2 := r.other(results.Metric{Cell: t}, progress)
+	if !ok1 || !ok2 {
+		return ""
+	}
+	how := "a stall " + ratio(tstall.v, goStall.v) + " Go's with async preemption"
+	if sig, why := r.differ(goStall.Metric, tstall.Metric); !sig {
+		how = "a stall not significantly different from Go's with async preemption: " + why
+	}
+	return fmt.Sprintf(" tokio, which schedules cooperatively (%s), next to the same hogs: the victim waited %s and made %s, %s; tokio's rows in the Starvation tables give every hog kind, its budget hog included.",
+		tokioFlavour(t.Procs()), value(tstall.v, "sec"), percent(tprog.v), how)
+}
+
+// tokioFlavour names the tokio runtime the tokio suite runs at GOMAXPROCS
+// procs.
+func tokioFlavour(procs int) string {
+	if procs == 1 {
+		return "a current_thread runtime"
+	}
+	return fmt.Sprintf("a multi_thread runtime, worker_threads=%d", procs)
 }
 
 func (r *rep) answerEndless() string {
@@ -273,6 +303,9 @@ func (r *rep) answerEndless() string {
 		s += fmt.Sprintf(", while with async preemption the same cell was %s", r.verdict(a))
 	}
 	s += "."
+	if t, ok := r.With(c, results.Preempt, "async", results.Runtime, "tokio"); ok && r.has(t, stallSec) {
+		s += fmt.Sprintf(" In tokio (%s) the same cell was %s: a task that never reaches an .await keeps its thread.", tokioFlavour(t.Procs()), r.verdict(t))
+	}
 	var endless []string
 	for _, n := range r.Notes {
 		if v, ok := strings.CutPrefix(n.Text, results.EndlessPrefix); ok {

@@ -113,21 +113,33 @@ func (r *rep) index() {
 	}
 }
 
-// cellsOf returns the cells of bench, sorted, in modes (any mode if none).
+// cellsOf returns the Go cells of bench, sorted, in modes (any mode if
+// none): everything but the tables reads Go's cells only (see isGo).
 func (r *rep) cellsOf(bench string, modes ...string) []results.Cell {
+	return r.cellsIn(false, bench, modes...)
+}
+
+// cellsIn returns the cells of bench in modes of one runtime: tokio's
+// (runtime: tokio, the xruntime/tokio suite) or Go's ([isGo]).
+func (r *rep) cellsIn(tokio bool, bench string, modes ...string) []results.Cell {
 	var out []results.Cell
 	for _, c := range r.Cells() {
-		if c.Bench() == bench && (len(modes) == 0 || slices.Contains(modes, c.Preempt())) {
+		if c.Bench() == bench && (len(modes) == 0 || slices.Contains(modes, c.Preempt())) && isGo(c) != tokio {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// metricsOf returns the metrics of bench in mode and unit, sorted by cell.
+// metricsOf returns Go's metrics of bench in mode and unit, sorted by cell.
 func (r *rep) metricsOf(bench, mode, unit string) []results.Metric {
+	return r.metricsIn(false, bench, mode, unit)
+}
+
+// metricsIn is metricsOf for one runtime (see cellsIn).
+func (r *rep) metricsIn(tokio bool, bench, mode, unit string) []results.Metric {
 	var out []results.Metric
-	for _, c := range r.cellsOf(bench, mode) {
+	for _, c := range r.cellsIn(tokio, bench, mode) {
 		if m := (results.Metric{Cell: c, Unit: unit}); len(r.Values(m)) > 0 {
 			out = append(out, m)
 		}
@@ -159,7 +171,7 @@ func (r *rep) mode(bench string) string {
 // procs returns the GOMAXPROCS values measured for bench in mode, ascending.
 func (r *rep) procs(bench, mode string) []int {
 	var out []int
-	for _, c := range r.cellsOf(bench, mode) {
+	for _, c := range append(r.cellsOf(bench, mode), r.cellsIn(true, bench, mode)...) {
 		if !slices.Contains(out, c.Procs()) {
 			out = append(out, c.Procs())
 		}
@@ -366,10 +378,11 @@ func boolInt(b bool) int {
 }
 
 // table writes one metric of one pattern: a row per sub-benchmark, a column
-// (and an efficiency column where there is a bound) per GOMAXPROCS.
+// (and an efficiency column where there is a bound) per GOMAXPROCS; tokio's
+// rows, where the run has them, follow Go's.
 func (r *rep) table(b *bytes.Buffer, p pattern, mode, unit string) {
 	procs := r.procs(p.bench, mode)
-	ms := r.metricsOf(p.bench, mode, unit)
+	ms := append(r.metricsOf(p.bench, mode, unit), r.metricsIn(true, p.bench, mode, unit)...)
 	rows := results.Group(cellsOfMetrics(ms), results.Procs)
 	keys := columns(cellsOfMetrics(ms))
 	hasBound := slices.ContainsFunc(ms, func(m results.Metric) bool { _, ok := r.bound(m); return ok })

@@ -588,10 +588,49 @@ func TestRuntimesApart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{"3. ", "4. "} {
-		if a, b := answer(t, md, q), answer(t, full, q); a != b {
-			t.Errorf("answer %swith tokio cells = %s\nwant the Go-only one: %s", q, a, b)
-		}
+	if a, b := answer(t, md, "3. "), answer(t, full, "3. "); a != b {
+		t.Errorf("answer 3 with tokio cells = %s\nwant the Go-only one: %s", a, b)
+	}
+	// Answer 4 adds a sentence on tokio (TestTokioRows) after Go's.
+	if a, b := answer(t, md, "4. "), answer(t, full, "4. "); !strings.HasPrefix(a, strings.TrimSuffix(b, ".")) {
+		t.Errorf("answer 4 with tokio cells = %s\nwant the Go-only one first: %s", a, b)
 	}
 	row(t, string(md), "| tokio | 2 | tight | sleep |", "## Starvation (BenchmarkStarvation)", "### stall-ns")
+}
+
+// TestTokioRows checks that a run with the tokio suite (runtime: tokio)
+// shows tokio's rows in the pattern tables, quotes tokio in answers 4 and 5,
+// and keeps tokio out of Go's preemption comparison.
+func TestTokioRows(t *testing.T) {
+	run, err := os.ReadFile("testdata/run.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(run), "\n"), "\n")
+	for _, mode := range []string{"async", "off"} {
+		lines = append(lines, "preempt: "+mode, "runtime: tokio")
+		for range 6 {
+			lines = append(lines,
+				"BenchmarkStarvation/n=2/hog=tight/victim=sleep-2 1 6.1e+07 ns/op 0.016 progress 6.0e+07 stall-ns",
+				"BenchmarkFailFast/impl=tokiojoinset/n=16/task=fail-2 500 9.9e+04 ns/op 4242 cancel-ns")
+		}
+	}
+	md := buildLines(t, "tokio.txt", lines)
+	if got := row(t, string(md), "| tokio | 16 | fail | tokiojoinset |", "## Fail fast (BenchmarkFailFast)", "### cancel-ns"); !strings.Contains(got, "4.242µs") {
+		t.Errorf("FailFast cancel-ns tokio row = %q; want 4.242µs", got)
+	}
+	if a := answer(t, md, "4. "); !strings.Contains(a, "tokio, which schedules cooperatively (a multi_thread runtime, worker_threads=2)") || !strings.Contains(a, "waited 60.00ms") {
+		t.Errorf("answer 4 = %q; want tokio's stall of 60ms on a multi_thread runtime", a)
+	}
+	if a := answer(t, md, "5. "); !strings.Contains(a, "In tokio (a multi_thread runtime, worker_threads=2) the same cell was starved") {
+		t.Errorf("answer 5 = %q; want tokio's cell starved", a)
+	}
+	if got := row(t, string(md), "| – | 16 | fail | own |", "## Fail fast (BenchmarkFailFast)", "### cancel-ns"); got == "" {
+		t.Errorf("no Go row beside tokio's")
+	}
+	_, preempt, _ := strings.Cut(string(md), "## Preemption")
+	preempt, _, _ = strings.Cut(preempt, "\n## ")
+	if strings.Contains(preempt, "tokio") {
+		t.Errorf("the preemption section mentions tokio; want Go's cells only")
+	}
 }

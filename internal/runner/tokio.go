@@ -66,7 +66,10 @@ func (c *Config) tokioBinary(ctx context.Context, binDir string) (bin, skipped s
 		return "", "cargo not found (install Rust's cargo and `apt-get install librust-tokio-dev librust-futures-dev librust-regex-dev`)"
 	}
 	c.progressf("building %s (cargo build --release --offline)\n", c.Tokio)
-	manifest := filepath.Join(c.Tokio, "Cargo.toml")
+	manifest, err := filepath.Abs(filepath.Join(c.Tokio, "Cargo.toml"))
+	if err != nil {
+		return "", err.Error()
+	}
 	cmd := childproc.Command(ctx, cargo, "build", "--release", "--offline", "--quiet", "-j", "2", "--manifest-path", manifest)
 	cmd.Dir = c.Tokio // where cargo finds .cargo/config.toml
 	var out bytes.Buffer

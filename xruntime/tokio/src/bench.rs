@@ -112,44 +112,62 @@ fn predict(goal: Duration, prev: u64, took: Duration) -> u64 {
     n.min(100 * prev).max(prev + 1).min(1_000_000_000)
 }
 
-/// A -bench regexp split like Go's: one regexp per level of a benchmark's
-/// name (split at '/' outside brackets and parentheses), each unanchored.
-pub struct Filter(Vec<Regex>);
+/// A -bench regexp split like Go's testing package splits it: into
+/// alternatives at '|' and into one regexp per level of a benchmark's name
+/// at '/', both outside brackets and parentheses; each regexp unanchored.
+pub struct Filter(Vec<Vec<Regex>>);
 
 impl Filter {
     pub fn new(pattern: &str) -> Result<Filter, String> {
-        split_levels(pattern)
+        let compile = |levels: Vec<String>| {
+            levels
+                .iter()
+                .map(|p| Regex::new(p).map_err(|e| format!("{pattern:?}: {e}")))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        split(pattern)
             .into_iter()
-            .map(|p| Regex::new(&p).map_err(|e| format!("{pattern:?}: {e}")))
+            .map(compile)
             .collect::<Result<_, _>>()
             .map(Filter)
     }
 
     /// Reports whether the benchmark called name (levels joined by '/',
-    /// the first one with its Benchmark prefix) is selected.
+    /// the first one with its Benchmark prefix) is selected: every level of
+    /// some alternative matches the name's level of the same depth.
     pub fn matches(&self, name: &str) -> bool {
-        name.split('/').zip(&self.0).all(|(part, re)| re.is_match(part))
+        self.0
+            .iter()
+            .any(|alt| name.split('/').zip(alt).all(|(part, re)| re.is_match(part)))
     }
 }
 
-fn split_levels(p: &str) -> Vec<String> {
-    let (mut out, mut cur, mut depth, mut escaped) = (Vec::new(), String::new(), 0i32, false);
+/// Splits p into alternatives of levels (Go's splitRegexp).
+fn split(p: &str) -> Vec<Vec<String>> {
+    let (mut alts, mut levels, mut cur) = (Vec::new(), Vec::new(), String::new());
+    let (mut brackets, mut parens, mut escaped) = (0i32, 0i32, false);
     for c in p.chars() {
         match c {
             _ if escaped => escaped = false,
             '\\' => escaped = true,
-            '[' | '(' => depth += 1,
-            ']' | ')' => depth -= 1,
-            '/' if depth == 0 => {
-                out.push(std::mem::take(&mut cur));
+            '[' => brackets += 1,
+            ']' if brackets > 0 => brackets -= 1,
+            '(' if brackets == 0 => parens += 1,
+            ')' if brackets == 0 && parens > 0 => parens -= 1,
+            '/' | '|' if brackets == 0 && parens == 0 => {
+                levels.push(std::mem::take(&mut cur));
+                if c == '|' {
+                    alts.push(std::mem::take(&mut levels));
+                }
                 continue;
             }
             _ => {}
         }
         cur.push(c);
     }
-    out.push(cur);
-    out
+    levels.push(cur);
+    alts.push(levels);
+    alts
 }
 
 /// One result line: `name[-procs]  N  x ns/op  y unit...`, with the name
@@ -222,6 +240,27 @@ mod tests {
                 false,
             ),
             ("/task=[a/b]", "BenchmarkX/task=a", true),
+            (
+                "Starvation/n=1/|FailFast/impl=.*/n=16/task=fail",
+                "BenchmarkFailFast/impl=x/n=16/task=fail",
+                true,
+            ),
+            (
+                "Starvation/n=1/|FailFast/impl=.*/n=16/task=fail",
+                "BenchmarkStarvation/n=1/hog=tight",
+                true,
+            ),
+            (
+                "Starvation/n=1/|FailFast/impl=.*/n=16/task=fail",
+                "BenchmarkStarvation/n=2/hog=tight",
+                false,
+            ),
+            (
+                "Starvation/n=1/|FailFast/impl=.*/n=16/task=fail",
+                "BenchmarkFailFast/impl=x/n=16/task=ok",
+                false,
+            ),
+            ("JoinAll/impl=(a|b)/n=1$", "BenchmarkJoinAll/impl=b/n=1", true),
         ];
         for (pat, name, want) in cases {
             let got = Filter::new(pat).unwrap().matches(name);
