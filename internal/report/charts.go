@@ -40,7 +40,7 @@ func (r *rep) patternChart(p pattern, mode string, procs int) (*Chart, error) {
 		unit = try
 		cats, ser = nil, nil
 		byName := map[string]*series{}
-		for _, m := range r.metricsOf(p.bench, mode, unit) {
+		for _, m := range r.tableMetrics(p.bench, mode, unit) {
 			if m.Procs() != procs {
 				continue
 			}

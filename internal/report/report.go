@@ -136,6 +136,12 @@ func (r *rep) metricsOf(bench, mode, unit string) []results.Metric {
 	return r.metricsIn(false, bench, mode, unit)
 }
 
+// tableMetrics returns the metrics the tables and charts of bench show in
+// mode and unit: Go's, then tokio's.
+func (r *rep) tableMetrics(bench, mode, unit string) []results.Metric {
+	return append(r.metricsOf(bench, mode, unit), r.metricsIn(true, bench, mode, unit)...)
+}
+
 // metricsIn is metricsOf for one runtime (see cellsIn).
 func (r *rep) metricsIn(tokio bool, bench, mode, unit string) []results.Metric {
 	var out []results.Metric
@@ -382,7 +388,7 @@ func boolInt(b bool) int {
 // rows, where the run has them, follow Go's.
 func (r *rep) table(b *bytes.Buffer, p pattern, mode, unit string) {
 	procs := r.procs(p.bench, mode)
-	ms := append(r.metricsOf(p.bench, mode, unit), r.metricsIn(true, p.bench, mode, unit)...)
+	ms := r.tableMetrics(p.bench, mode, unit)
 	rows := results.Group(cellsOfMetrics(ms), results.Procs)
 	keys := columns(cellsOfMetrics(ms))
 	hasBound := slices.ContainsFunc(ms, func(m results.Metric) bool { _, ok := r.bound(m); return ok })
