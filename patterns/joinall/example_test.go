@@ -46,3 +46,16 @@ func ExampleRun_panic() {
 	})
 	// Output: task 1 panicked: out of range
 }
+
+func ExampleRun_dependent() {
+	// A task may wait for another task of the same call, whichever comes
+	// first in the slice: Run never holds a task back behind a blocked one.
+	ready := make(chan string)
+	tasks := []func() (string, error){
+		func() (string, error) { return "got " + <-ready, nil },
+		func() (string, error) { ready <- "config"; return "sent", nil },
+	}
+	results, err := joinall.Run(tasks)
+	fmt.Println(results, err)
+	// Output: [got config sent] <nil>
+}

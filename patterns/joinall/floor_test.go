@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// BenchmarkSpareStart measures the start-up floor that joinall.go describes:
+// BenchmarkSpareStart measures the start-up floor that docs/joinall.md describes:
 // how long a goroutine made runnable by a goroutine that keeps running takes
 // to start, which with an idle P is how soon a spare worker can help the
 // caller. Each op starts one goroutine and spins until it has run, at most

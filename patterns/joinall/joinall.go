@@ -68,9 +68,9 @@ func Run[T any](tasks []func() (T, error)) ([]T, error) {
 	if procs > 1 && r.n <= perTaskMax*procs {
 		r.goEach()
 	} else {
-		r.share, r.maxQueue = 2*procs, procs
+		r.share, r.maxQueue = 2*procs, uint64(procs)
 		r.slots = make([]slot, min(2*procs, maxSlots))
-		r.queued.Store(1)
+		r.spares.Store(1) // the first worker, queued
 		r.wg.Add(1)
 		go r.worker(nil)
 	}
@@ -120,7 +120,7 @@ func (p *PanicError) Unwrap() error {
 // any worker can start the rest of its batch.
 //
 // A spare is a goroutine that has been started with go but has not begun
-// running; queued counts them. Deadlock freedom rests on one invariant:
+// running; spares counts them (queued). Deadlock freedom rests on one invariant:
 // while some task is not started, a spare is queued, or some worker is
 // running and will look for that task before it blocks. A spare, once it
 // runs, claims a task and then, having looked at the pool and then at every
@@ -135,11 +135,10 @@ type run[T any] struct {
 	n       int64
 	share   int64 // batches are at most remaining/share tasks
 
-	next     atomic.Int64 // first task index not yet claimed from the pool
-	queued   atomic.Int64 // spares started with go that have not run yet
-	started  atomic.Int64 // spares that have begun running
-	maxQueue int64        // at most this many queued spares: GOMAXPROCS
-	slots    []slot       // batches anyone may take from
+	next     atomic.Int64  // first task index not yet claimed from the pool
+	spares   atomic.Uint64 // started<<32 | queued: spares begun, spares not yet running
+	maxQueue uint64        // at most this many queued spares: GOMAXPROCS
+	slots    []slot        // batches anyone may take from
 	wg       sync.WaitGroup
 
 	mu       sync.Mutex
@@ -205,8 +204,7 @@ func (r *run[T]) goEach() {
 // queued spare; w is nil, or what it inherits from a worker whose task called
 // runtime.Goexit.
 func (r *run[T]) worker(w *workerState[T]) {
-	r.queued.Add(-1)
-	r.started.Add(1)
+	r.spares.Add(1<<32 - 1) // one more started, one fewer queued
 	if w == nil {
 		w = &workerState[T]{r: r}
 		w.own = &w.private
@@ -222,10 +220,10 @@ func (r *run[T]) worker(w *workerState[T]) {
 			continue
 		}
 		if size := r.claim(w.own, batch, w.shared); size > 0 {
-			spares := r.started.Load()
+			spares := r.spares.Load() >> 32
 			r.topUp()
 			w.drain(w.own)
-			if r.started.Load() != spares {
+			if r.spares.Load()>>32 != spares {
 				// A spare began while this batch ran: a processor came
 				// free, most likely because a task blocked. Claim one task
 				// at a time again, so no waiting task queues behind another.
@@ -261,7 +259,7 @@ func (w *workerState[T]) acquire() {
 	if w.own.left() {
 		return
 	}
-	start := int(w.r.started.Load())
+	start := int(w.r.spares.Load() >> 32)
 	for k := range w.r.slots {
 		s := &w.r.slots[(start+k)%len(w.r.slots)]
 		if !s.owned.Load() && s.owned.CompareAndSwap(false, true) {
@@ -328,9 +326,13 @@ func (r *run[T]) drainOr(s *slot, w *workerState[T]) (done bool) {
 // claim moves up to batch tasks from the pool into own (one task if own is
 // private) and returns how many, 0 if the pool is empty.
 func (r *run[T]) claim(own *slot, batch int64, shared bool) int64 {
+	next := r.next.Load()
+	if next >= r.n {
+		return 0 // and leave the pool's cache line clean
+	}
 	size := int64(1)
 	if shared {
-		size = min(batch, max(1, (r.n-r.next.Load())/r.share))
+		size = min(batch, max(1, (r.n-next)/r.share))
 	}
 	end := r.next.Add(size)
 	start := end - size
@@ -357,8 +359,8 @@ func (r *run[T]) withTasks() *slot {
 // reads the pool before the slots: a batch leaves the pool before it is
 // stored in a slot, and its owner calls topUp after the store.
 func (r *run[T]) topUp() {
-	for r.queued.Load() < r.maxQueue && (r.next.Load() < r.n || r.withTasks() != nil) {
-		if q := r.queued.Load(); q >= r.maxQueue || !r.queued.CompareAndSwap(q, q+1) {
+	for uint32(r.spares.Load()) < uint32(r.maxQueue) && (r.next.Load() < r.n || r.withTasks() != nil) {
+		if s := r.spares.Load(); uint32(s) >= uint32(r.maxQueue) || !r.spares.CompareAndSwap(s, s+1) {
 			continue
 		}
 		r.wg.Add(1)
@@ -383,7 +385,7 @@ func (r *run[T]) abort(i int64, v any, w *workerState[T]) {
 		return
 	}
 	w.gone = true
-	r.queued.Add(1)
+	r.spares.Add(1)
 	r.wg.Add(1)
 	go r.worker(&workerState[T]{r: r, own: w.own, shared: w.shared})
 }
