@@ -18,12 +18,12 @@ package joinall
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/concbench/concbench/patterns/internal/panics"
 )
 
 // Run calls every task, concurrently, and returns when all have returned.
@@ -74,9 +74,9 @@ func Run[T any](tasks []func() (T, error)) ([]T, error) {
 		r.wg.Add(1)
 		go r.worker(nil)
 	}
-	r.wg.Wait()
-	if r.panicked != nil {
-		panic(r.panicked)
+	r.wg.Wait() // every worker's Done synchronizes before this returns
+	if p := r.panics.Load(); p != nil {
+		panic(p)
 	}
 	if len(r.errs) == 0 {
 		return r.results, nil
@@ -92,23 +92,12 @@ func Run[T any](tasks []func() (T, error)) ([]T, error) {
 // ErrGoexit is the error of a task that called runtime.Goexit.
 var ErrGoexit = errors.New("joinall: task called runtime.Goexit")
 
-// PanicError is the value [Run] panics with when a task panicked.
-type PanicError struct {
-	Task  int    // index of the task that panicked first
-	Value any    // the value passed to panic
-	Stack []byte // the panicking task's stack, as debug.Stack formats it
-}
-
-func (p *PanicError) Error() string {
-	return fmt.Sprintf("joinall: task %d panicked: %v\n\n%s", p.Task, p.Value, p.Stack)
-}
-
-// Unwrap returns the panic value if it is an error, so errors.Is and errors.As
-// see through to it.
-func (p *PanicError) Unwrap() error {
-	err, _ := p.Value.(error)
-	return err
-}
+// PanicError is the value [Run] panics with when a task panicked: Task is
+// the index of the task that panicked first, Value what it passed to panic,
+// Stack its stack. It is the one panic type of every concbench pattern, so
+// errors.As finds it whichever pattern ran the task; Unwrap returns Value if
+// it is an error.
+type PanicError = panics.Error
 
 // How the workers keep the contract.
 //
@@ -141,9 +130,9 @@ type run[T any] struct {
 	slots    []slot        // batches anyone may take from
 	wg       sync.WaitGroup
 
-	mu       sync.Mutex
-	errs     []indexedErr
-	panicked *PanicError
+	mu     sync.Mutex
+	errs   []indexedErr
+	panics panics.First
 }
 
 type indexedErr struct {
@@ -373,11 +362,7 @@ func (r *run[T]) topUp() {
 // slot goes to a new worker.
 func (r *run[T]) abort(i int64, v any, w *workerState[T]) {
 	if v != nil {
-		r.mu.Lock()
-		if r.panicked == nil {
-			r.panicked = &PanicError{Task: int(i), Value: v, Stack: debug.Stack()}
-		}
-		r.mu.Unlock()
+		r.panics.Record(int(i), v) // keeps the first panic's value and stack
 		return
 	}
 	r.fail(i, ErrGoexit)
