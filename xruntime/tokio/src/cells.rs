@@ -78,18 +78,18 @@ fn per_task(l: &Loop, n: usize) -> Metrics {
 const JOIN_IMPLS: [&str; 4] = ["tokiojoinall", "tokiojoinset", "tokiospawn", "tokioserial"];
 
 /// BenchmarkJoinAll: n tasks of one kind, joined; the cells the Go suite
-/// runs (n=100000 only for tiny tasks, serial waits only at n=10).
+/// runs (see join_cell).
 fn join_all() -> Vec<Cell> {
     let mut cells = Vec::new();
     for im in JOIN_IMPLS {
         for n in [10usize, 1000, 100000] {
-            for kind in [Kind::Tiny, Kind::Cpu, Kind::Wait] {
-                if n == 100000 && kind != Kind::Tiny || im == "tokioserial" && kind == Kind::Wait && n > 10 {
+            for kind in work::KINDS {
+                if !join_cell(im, n, kind) {
                     continue;
                 }
                 let name = format!("BenchmarkJoinAll/impl={im}/n={n}/task={}", kind.name());
                 cells.push(cell(name, move |rt, t| {
-                    let tasks = move || (0..n as u64).map(move |i| kind.run(i));
+                    let tasks = move || (0..n as u64).map(move |i| kind.task(i, n as u64));
                     let l = bench(rt, t, || async move {
                         let out = match im {
                             "tokiojoinall" => joinall::join_all(tasks()).await,
@@ -107,6 +107,20 @@ fn join_all() -> Vec<Cell> {
         }
     }
     cells
+}
+
+/// Reports whether BenchmarkJoinAll runs impl with n tasks of kind, by the
+/// Go suite's rules (bench/joinall_test.go joinCell): the mixes at n=1000
+/// only, n=100000 for tiny tasks only, serial waits only at n=10.
+fn join_cell(im: &str, n: usize, kind: Kind) -> bool {
+    let serial_waits = im == "tokioserial" && kind.waits();
+    if kind.is_mix() {
+        return n == 1000 && !serial_waits;
+    }
+    if n == 100000 {
+        return kind == Kind::Tiny;
+    }
+    !(serial_waits && n > 10)
 }
 
 /// Stamps of one race, in ns since base.
