@@ -20,21 +20,34 @@ type table struct {
 	onlyBase, onlyHead []string
 }
 
+// markdown is the verdict: what was compared and how, a row per
+// comparison, what the table cannot show, and the conclusion.
 func (t table) markdown() string {
 	var b strings.Builder
+	t.header(&b)
+	t.rows(&b)
+	t.notes(&b)
+	t.conclusion(&b)
+	return b.String()
+}
+
+func (t table) header(b *strings.Builder) {
 	o := t.o
 	b.WriteString("### concbench gate\n\n")
 	if o.AA {
-		fmt.Fprintf(&b, "A/A check: %s against itself (the same binary on both sides).\n", t.base)
+		fmt.Fprintf(b, "A/A check: %s against itself (the same binary on both sides).\n", t.base)
 	} else {
-		fmt.Fprintf(&b, "base %s · head %s\n", t.base, t.head)
+		fmt.Fprintf(b, "base %s · head %s\n", t.base, t.head)
 	}
-	fmt.Fprintf(&b, "\n%s: %d rounds of A B B A (%d samples a side), benchtime %s, Mann-Whitney U with Holm–Bonferroni over %d comparisons at alpha %v, threshold %s.\n",
+	fmt.Fprintf(b, "\n%s: %d rounds of A B B A (%d samples a side), benchtime %s, Mann-Whitney U with Holm–Bonferroni over %d comparisons at alpha %v, threshold %s.\n",
 		packagesOf(t.pkgs), t.rounds, 2*t.rounds, o.Benchtime, t.tests, o.Alpha, pct(o.Threshold))
 	if t.rounds < o.Rounds {
-		fmt.Fprintf(&b, "Stopped after %d of %d rounds: -budget %v.\n", t.rounds, o.Rounds, o.Budget)
+		fmt.Fprintf(b, "Stopped after %d of %d rounds: -budget %v.\n", t.rounds, o.Rounds, o.Budget)
 	}
 	b.WriteString("\n")
+}
+
+func (t table) rows(b *strings.Builder) {
 	b.WriteString("| benchmark | unit | base | head | delta | p (Holm) | verdict |\n")
 	b.WriteString("|---|---|--:|--:|--:|--:|---|\n")
 	for _, r := range t.results {
@@ -47,19 +60,23 @@ func (t table) markdown() string {
 		if r.Kind == verdict.Regression {
 			v = "**" + v + "**"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n",
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n",
 			r.Bench, r.Unit, sc.Format(r.BaseMedian), sc.Format(r.HeadMedian), signedPct(r.Delta), p, v)
 	}
 	b.WriteString("\n")
+}
+
+// notes lists the benchmarks not compared and warns of noise.
+func (t table) notes(b *strings.Builder) {
 	if len(t.onlyBase) > 0 {
-		fmt.Fprintf(&b, "Only at base, not compared: %s.\n\n", strings.Join(t.onlyBase, ", "))
+		fmt.Fprintf(b, "Only at base, not compared: %s.\n\n", strings.Join(t.onlyBase, ", "))
 	}
 	if len(t.onlyHead) > 0 {
-		fmt.Fprintf(&b, "Only at head, not compared: %s.\n\n", strings.Join(t.onlyHead, ", "))
+		fmt.Fprintf(b, "Only at head, not compared: %s.\n\n", strings.Join(t.onlyHead, ", "))
 	}
 	noisy, worst := 0, -1
 	for i, r := range t.results {
-		if r.Kind != verdict.Identical && r.Noise > o.Threshold {
+		if r.Kind != verdict.Identical && r.Noise > t.o.Threshold {
 			noisy++
 			if worst < 0 || r.Noise > t.results[worst].Noise {
 				worst = i
@@ -68,26 +85,30 @@ func (t table) markdown() string {
 	}
 	if noisy > 0 {
 		w := t.results[worst]
-		fmt.Fprintf(&b, "Noise: %d of %d comparisons have a median less certain than the threshold (95%% CI wider than ±%s; worst ±%s, %s %s): a change of the threshold's size there may go unseen. A busy machine or a noisy benchmark; more -rounds or a quieter machine help.\n\n",
-			noisy, t.tests, pct(o.Threshold), strings.TrimPrefix(signedPct(w.Noise), "+"), w.Bench, w.Unit)
+		fmt.Fprintf(b, "Noise: %d of %d comparisons have a median less certain than the threshold (95%% CI wider than ±%s; worst ±%s, %s %s): a change of the threshold's size there may go unseen. A busy machine or a noisy benchmark; more -rounds or a quieter machine help.\n\n",
+			noisy, t.tests, pct(t.o.Threshold), strings.TrimPrefix(signedPct(w.Noise), "+"), w.Bench, w.Unit)
 	}
+}
+
+func (t table) conclusion(b *strings.Builder) {
+	o := t.o
 	regs, imps := len(t.names(verdict.Regression)), len(t.names(verdict.Improvement))
 	other := len(t.names(verdict.Changed))
-	if o.AA {
+	switch {
+	case o.AA:
 		sig := 0
 		for _, r := range t.results {
 			if r.PHolm <= o.Alpha {
 				sig++
 			}
 		}
-		fmt.Fprintf(&b, "**A/A: %d comparisons, %d significant after correction, %d flagged (%d as regression, %d as improvement, %d as change); every one flagged is a false positive.**\n",
+		fmt.Fprintf(b, "**A/A: %d comparisons, %d significant after correction, %d flagged (%d as regression, %d as improvement, %d as change); every one flagged is a false positive.**\n",
 			t.tests, sig, regs+imps+other, regs, imps, other)
-	} else if regs > 0 {
-		fmt.Fprintf(&b, "**%d regression(s)** beyond %s; %d improvement(s).\n", regs, pct(o.Threshold), imps)
-	} else {
-		fmt.Fprintf(&b, "**No regression** beyond %s; %d improvement(s).\n", pct(o.Threshold), imps)
+	case regs > 0:
+		fmt.Fprintf(b, "**%d regression(s)** beyond %s; %d improvement(s).\n", regs, pct(o.Threshold), imps)
+	default:
+		fmt.Fprintf(b, "**No regression** beyond %s; %d improvement(s).\n", pct(o.Threshold), imps)
 	}
-	return b.String()
 }
 
 // names lists "benchmark unit" for the results of kind k.
