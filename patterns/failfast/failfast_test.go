@@ -191,29 +191,15 @@ var cases = []contract.Case[failfast.Impl]{
 	}},
 	{Name: "panic", Check: checkPanic},
 	{Name: "uncomparable-errors", Bubble: true, Check: checkUncomparable},
+	{Name: "dependent", Timeout: contract.DepsDeadline + time.Minute, Check: checkDependent},
+	{Name: "late-panic", Check: checkLatePanic},
 }
-
-// fieldErrs and errList are error types == cannot compare, as validation
-// errors often are.
-type (
-	fieldErrs map[string]error
-	errList   []error
-	wrapped   struct{ inner error } // comparable type, uncomparable value
-)
-
-func (e fieldErrs) Error() string { return fmt.Sprintf("%d invalid fields", len(e)) }
-func (e errList) Error() string   { return fmt.Sprintf("%d errors", len(e)) }
-func (e wrapped) Error() string   { return "wrapped: " + e.inner.Error() }
 
 func checkUncomparable(t contract.T, im failfast.Impl) {
 	// Tasks 1 to 6 fail, 1 ms apart, with two errors of each type that ==
 	// cannot compare; the process must survive, and Run returns the first
 	// (with AllErrors, all six).
-	errs := []error{
-		fieldErrs{"name": errFirst}, fieldErrs{"age": errSecond},
-		errList{errFirst}, errList{errSecond},
-		wrapped{fieldErrs{"a": errFirst}}, wrapped{errList{errSecond}},
-	}
+	errs := contract.UncomparableErrors()
 	err := im.Run(context.Background(), 0, tasksOf(8, func(ctx context.Context, i int) error {
 		if i == 0 || i == 7 {
 			waitDone(ctx)
@@ -223,15 +209,68 @@ func checkUncomparable(t contract.T, im failfast.Impl) {
 		return errs[i-1]
 	}))
 	if !im.AllErrors {
-		if got, ok := err.(fieldErrs); !ok || got["name"] != errFirst {
-			t.Errorf("err = %#v; want %#v", err, errs[0])
+		if err == nil || err.Error() != errs[0].Error() {
+			t.Errorf("err = %v; want %v", err, errs[0])
 		}
 		return
 	}
 	for _, e := range errs {
-		if !strings.Contains(err.Error(), e.Error()) {
-			t.Errorf("err = %q; want it to list %q", err, e)
+		if err == nil || !strings.Contains(err.Error(), e.Error()) {
+			t.Errorf("err = %v; want it to list %q", err, e)
 		}
+	}
+}
+
+func checkDependent(t contract.T, im failfast.Impl) {
+	// Tasks that wait for each other, without a limit: nothing may
+	// deadlock where a goroutine per task would not.
+	contract.CheckDeps(t, im.Name, 0, func(d *contract.Deps) {
+		if err := im.Run(context.Background(), 0, tasksOf(d.N, func(_ context.Context, i int) error {
+			return d.Task(i)
+		})); err != nil {
+			t.Errorf("%s: err = %v; want nil", d.Name, err)
+		}
+	})
+}
+
+var errLate = errors.New("late boom after the failure")
+
+// latePanic is a panic after the group failed, when Wait already has its
+// error.
+//
+//go:noinline
+func latePanic() error { panic(errLate) }
+
+func checkLatePanic(t contract.T, im failfast.Impl) {
+	// Task 0 fails once task 1 has started; task 1 waits for the cancel,
+	// then panics. The panic must not be dropped for the error.
+	started := make(chan struct{})
+	tasks := tasksOf(2, func(ctx context.Context, i int) error {
+		if i == 0 {
+			<-started
+			return errFirst
+		}
+		close(started)
+		if waitDone(ctx) {
+			return latePanic()
+		}
+		return nil
+	})
+	run := func() { im.Run(context.Background(), 0, tasks) }
+	switch im.Panics {
+	case failfast.Crash:
+		contract.ExpectCrash(t, run, errLate.Error())
+	case failfast.Repanic:
+		v := func() (v any) {
+			defer func() { v = recover() }()
+			run()
+			return nil
+		}()
+		if v == nil || !strings.Contains(fmt.Sprint(v), errLate.Error()) {
+			t.Errorf("recovered %v; want a panic with %q", v, errLate)
+		}
+	default:
+		t.Fatalf("unknown panic mode %q", im.Panics)
 	}
 }
 

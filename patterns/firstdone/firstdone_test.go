@@ -237,6 +237,9 @@ var firstCases = []contract.Case[firstdone.Impl]{
 			im.First(ctx, tasks)
 		})
 	}},
+	{Name: "dependent", Timeout: contract.DepsDeadline + time.Minute, Check: func(t contract.T, im firstdone.Impl) {
+		checkDependent(t, im, im.First)
+	}},
 }
 
 var successCases = []contract.Case[firstdone.Impl]{
@@ -298,6 +301,9 @@ var successCases = []contract.Case[firstdone.Impl]{
 		checkLatePanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
 			im.FirstSuccess(ctx, tasks)
 		})
+	}},
+	{Name: "dependent", Timeout: contract.DepsDeadline + time.Minute, Check: func(t contract.T, im firstdone.Impl) {
+		checkDependent(t, im, im.FirstSuccess)
 	}},
 }
 
@@ -426,6 +432,21 @@ var seqCases = []contract.Case[firstdone.Impl]{
 		})
 	}},
 	{Name: "panic-cancels", Check: checkPanicCancels},
+	{Name: "dependent", Timeout: contract.DepsDeadline + time.Minute, Check: func(t contract.T, im firstdone.Impl) {
+		checkDependent(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) (int, error) {
+			yields := 0
+			for _, err := range im.AsCompleted(ctx, tasks) {
+				if err != nil {
+					return 0, err
+				}
+				yields++
+			}
+			if yields != len(tasks) {
+				return 0, fmt.Errorf("%d yields; want %d", yields, len(tasks))
+			}
+			return 0, nil
+		})
+	}},
 }
 
 func checkZero(t contract.T, fn firstdone.Func) {
@@ -583,4 +604,19 @@ func checkPanicMode(t contract.T, im firstdone.Impl, call func(), want error) {
 	default:
 		t.Fatalf("unknown panic mode %q", im.Panics)
 	}
+}
+
+// checkDependent races tasks that wait for each other (they do not watch
+// their context, so every one finishes): nothing may deadlock where a
+// goroutine per task would not.
+func checkDependent(t contract.T, im firstdone.Impl, call firstdone.Func) {
+	contract.CheckDeps(t, im.Name, im.MaxTasks, func(d *contract.Deps) {
+		tasks := make([]func(context.Context) (int, error), d.N)
+		for i := range tasks {
+			tasks[i] = func(context.Context) (int, error) { return i, d.Task(i) }
+		}
+		if _, err := call(context.Background(), tasks); err != nil {
+			t.Errorf("%s: err = %v; want nil", d.Name, err)
+		}
+	})
 }

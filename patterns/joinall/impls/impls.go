@@ -52,7 +52,10 @@ type Impl struct {
 var Impls = []Impl{
 	{Name: "own", Run: joinall.Run[int], Panics: Repanic},
 	{Name: "serial", Run: Serial, Panics: Caller,
-		Deviations: map[string]string{"concurrent": "runs tasks one after another: the reference for CPU work"}},
+		Deviations: map[string]string{
+			"concurrent": "runs tasks one after another: the reference for CPU work",
+			"dependent":  "a task that waits for a later task waits forever: nothing runs it",
+		}},
 	{Name: "waitgroup", Run: WaitGroup, Panics: Crash},
 	{Name: "wggo", Run: WaitGroupGo, Panics: Crash},
 	{Name: "fanin", Run: FanIn, Panics: Crash},

@@ -17,7 +17,7 @@ func TestContract(t *testing.T) {
 	for i, im := range impls.Impls {
 		table[i] = contract.Impl[impls.Impl]{Name: im.Name, Fn: im, Deviations: im.Deviations}
 	}
-	contract.Run(t, table, cases)
+	contract.Run(t, table, append(cases, clauses...))
 }
 
 // tasksOf returns n tasks; task i returns f(i).
