@@ -8,6 +8,7 @@
 //	concbench gate --base REF [flags]  fail on a performance regression against REF
 //	concbench starve [flags]           run an endless hog under a watchdog
 //	concbench precision [-aa F] FILE... count cells by the width of their 95% interval
+//	concbench track [add FILE | sim]   change points over the history of runs
 //
 // Exit status: 0 success, 1 a finding (regression, starvation asserted
 // absent), 2 bad usage or bad input, 128+N interrupted by signal N (130 for
@@ -46,6 +47,7 @@ var commands = []command{
 	{"compare", "benchstat-style old/new comparison of two benchmark files", runCompare},
 	{"precision", "count the cells of benchmark files by the width of their 95% interval", runPrecision},
 	{"gate", "fail on a performance regression against a base revision", runGate},
+	{"track", "change points and trend charts over the history of runs; track add adds a run", runTrack},
 	{"starve", "run an endless hog under a watchdog and say whether the victim starved", runStarve},
 }
 

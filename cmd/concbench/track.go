@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/internal/cli"
+	"github.com/concbench/concbench/internal/gate"
+	"github.com/concbench/concbench/internal/history"
+	"github.com/concbench/concbench/internal/history/changepoint"
+	"github.com/concbench/concbench/internal/history/track"
+	"github.com/concbench/concbench/internal/outdir"
+	"github.com/concbench/concbench/internal/results"
+)
+
+// runTrack dispatches concbench track's verbs: add a run, simulate, or
+// (the default) read the history.
+func runTrack(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "add":
+			return runTrackAdd(ctx, args[1:], stdout, stderr)
+		case "sim":
+			return runTrackSim(args[1:], stdout, stderr)
+		case "quickset":
+			// The workflow runs the gate's quick set into the history.
+			fmt.Fprintln(stdout, gate.QuickSet)
+			return nil
+		}
+	}
+	return runTrackRead(args, stdout, stderr)
+}
+
+func changepointFlags(fs *flag.FlagSet) *changepoint.Config {
+	cfg := changepoint.DefaultConfig
+	fs.Float64Var(&cfg.Alpha, "alpha", cfg.Alpha, "largest p-value of a change point")
+	fs.IntVar(&cfg.Permutations, "permutations", cfg.Permutations, "permutations per test (at least 1/alpha - 1)")
+	return &cfg
+}
+
+func checkConfig(cfg *changepoint.Config) error {
+	if cfg.Alpha <= 0 || cfg.Alpha >= 1 || cfg.Alpha*float64(cfg.Permutations+1) < 1 {
+		return cli.Usagef("-alpha %g with -permutations %d: want 0 < alpha < 1 and alpha*(permutations+1) >= 1", cfg.Alpha, cfg.Permutations)
+	}
+	return nil
+}
+
+func runTrackRead(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("concbench track", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: concbench track [flags]\n       concbench track add [flags] FILE\n       concbench track sim [flags]\n"+
+			"       concbench track quickset   (print the -bench regexp CI runs into the history)\n\n"+
+			"Reads the history (one benchmark file per run, see concbench track add), finds the change points of\n"+
+			"every benchmark and unit (E-divisive means, permutation test) and the steps at each Go or module\n"+
+			"version change, prints them as Markdown and, with -o, writes the page with a trend chart per series.\n"+
+			"Exits 1 if a series' newest change point is a regression larger than -threshold. Never writes the history.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	dir := fs.String("dir", history.DefaultDir, "the history `dir`")
+	out := fs.String("o", "", "also write history.md and the charts into the new `dir`")
+	force := fs.Bool("force", false, "replace the -o directory if it exists")
+	threshold := fs.Float64("threshold", track.DefaultThreshold, "smallest regression (fraction) that exits 1")
+	cfg := changepointFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return cli.Usage(err)
+	}
+	if fs.NArg() > 0 {
+		return cli.Usagef("track: unexpected arguments %q", fs.Args())
+	}
+	if err := checkConfig(cfg); err != nil {
+		return err
+	}
+	h, err := history.Read(*dir)
+	if err != nil {
+		return cli.Usage(err)
+	}
+	a := track.Analyze(h, *cfg)
+	a.Markdown(stdout, *cfg, *threshold, nil)
+	if *out != "" {
+		var inputs []string
+		for _, r := range h.Runs {
+			inputs = append(inputs, r.Path)
+		}
+		err := writeDir(*out, *force, inputs, func(path string) error { return a.Write(path, *cfg, *threshold) })
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stderr, "wrote", filepath.Join(*out, track.PageName))
+	}
+	if regs := a.Regressions(*threshold); len(regs) > 0 {
+		return cli.Finding(fmt.Errorf("%d regressions in the history, the first: %s", len(regs), regs[0]))
+	}
+	return nil
+}
+
+// writeDir makes the new directory dir (replacing it if force and it is a
+// concbench output without any of inputs) with what write puts into its
+// temporary path, all at once: on an error nothing is left behind. An
+// existing dir that may not be replaced is bad usage.
+func writeDir(dir string, force bool, inputs []string, write func(path string) error) error {
+	d, err := outdir.New(dir, force, inputs...)
+	if err != nil {
+		return cli.Usage(err)
+	}
+	if err := write(d.Path()); err != nil {
+		d.Abort()
+		return err
+	}
+	if err := d.Commit(); err != nil {
+		d.Abort()
+		if errors.Is(err, outdir.ErrExists) || errors.Is(err, outdir.ErrNotOutput) {
+			return cli.Usage(err)
+		}
+		return err
+	}
+	return nil
+}
+
+func runTrackAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("concbench track add", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: concbench track add [flags] FILE\n\n"+
+			"Adds a run (a raw.txt of concbench run, or go test -bench output) to the history as a new file,\n"+
+			"with the commit, its time, the Go and module versions of the checkout in -C, the machine and\n"+
+			"the date as config lines. Refuses a file that does not parse or disagrees with the checkout.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	dir := fs.String("dir", history.DefaultDir, "the history `dir`")
+	module := fs.String("C", ".", "the checkout the run was measured at (`dir`)")
+	machine := fs.String("machine", "", "machine description (default: FILE's machine: or cpu: config line)")
+	if err := fs.Parse(args); err != nil {
+		return cli.Usage(err)
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return cli.Usagef("track add: want one FILE, got %d", fs.NArg())
+	}
+	file := fs.Arg(0)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return cli.Usage(err)
+	}
+	in, err := machineOf(file) // reads file: a bad one fails before any git or go command
+	if err != nil {
+		return cli.Usage(err)
+	}
+	m, err := history.Describe(ctx, *module, time.Now())
+	if err != nil {
+		return cli.Usage(err)
+	}
+	if m.Machine = *machine; m.Machine == "" {
+		m.Machine = in
+	}
+	if m.Machine == "" {
+		return cli.Usagef("%s: no machine: or cpu: config line; give -machine", file)
+	}
+	path, err := history.Append(*dir, file, data, m)
+	if err != nil {
+		return cli.Usage(err)
+	}
+	fmt.Fprintln(stdout, path)
+	return nil
+}
+
+// machineOf returns the machine: or, failing that, the cpu: config of
+// file, "" if it has neither.
+func machineOf(file string) (string, error) {
+	s, err := results.Read(file)
+	if err != nil {
+		return "", err
+	}
+	for _, key := range []string{history.KeyMachine, "cpu"} {
+		if v := s.Config(key); len(v) > 0 {
+			return strings.TrimSpace(v[0]), nil
+		}
+	}
+	return "", nil
+}
+
+func runTrackSim(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("concbench track sim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: concbench track sim [flags]\n\n"+
+			"Measures the change-point search on simulated series with the noise of a real run: false change\n"+
+			"points without a shift, a 10%% step, a 2%%-per-commit drift over 10 commits. Seeded: the same flags\n"+
+			"print the same figures.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	noise := fs.String("noise", "results/reference/raw.txt", "benchmark `file` whose samples per cell give the noise (impl=own cells but starvation's)")
+	sim := track.Sim{}
+	fs.IntVar(&sim.Series, "series", 100, "series per case")
+	fs.IntVar(&sim.Points, "points", 50, "commits per series (at least 30)")
+	fs.IntVar(&sim.Samples, "samples", 10, "samples per commit (the history's rounds)")
+	fs.Uint64Var(&sim.Seed, "seed", 1, "random seed")
+	cfg := changepointFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return cli.Usage(err)
+	}
+	if err := checkConfig(cfg); err != nil {
+		return err
+	}
+	if sim.Series < 1 || sim.Points < 30 || sim.Samples < 1 {
+		return cli.Usagef("track sim: want -series >= 1, -points >= 30, -samples >= 1")
+	}
+	s, err := results.Read(*noise)
+	if err != nil {
+		return cli.Usage(err)
+	}
+	n := track.NoiseOf(s, 6, track.Tracked)
+	if len(n) == 0 {
+		return cli.Usagef("%s: no impl=own sec/op cell with 6 or more samples", *noise)
+	}
+	sim.Config = *cfg
+	sim.Run(n).Print(stdout)
+	return nil
+}

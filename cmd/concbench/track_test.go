@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/concbench/concbench/internal/cli"
+)
+
+// writeRuns writes a history of 16 commits whose ns/op steps by factor at
+// commit 8, in the format concbench track add writes.
+func writeRuns(t *testing.T, factor float64) string {
+	dir := t.TempDir()
+	for i := range 16 {
+		f := 1.0
+		if i >= 8 {
+			f = factor
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "commit: %040x\ncommit-time: 2026-11-01T%02d:00:00Z\ngo: go1.26.0\n"+
+			"golang.org/x/sync: v0.22.0\ngithub.com/sourcegraph/conc: v0.3.0\nmachine: m\ndate: 2026-11-02T%02d:00:00Z\n", i, i, i)
+		for k := range 6 {
+			fmt.Fprintf(&b, "BenchmarkX-2 100 %d ns/op\n", int(1000*f)+k)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%02d.txt", i)), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestTrackExitStatus(t *testing.T) {
+	slower, faster := writeRuns(t, 1.2), writeRuns(t, 0.8)
+	bad := writeRuns(t, 1)
+	os.WriteFile(filepath.Join(bad, "zz.txt"), []byte("commit: x\nBenchmarkX-2 100 oops ns/op\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string // in stdout or the error
+	}{
+		{[]string{"track", "-dir", slower}, 1, "1 regressions"},
+		{[]string{"track", "-dir", slower, "-threshold", "0.3"}, 0, "more than 30% worse: 0"},
+		{[]string{"track", "-dir", faster}, 0, "-20.0%"},
+		{[]string{"track", "-dir", bad}, 2, "zz.txt:2"},
+		{[]string{"track", "-dir", filepath.Join(bad, "missing")}, 2, "missing"},
+		{[]string{"track", "-dir", slower, "-alpha", "0.0001"}, 2, "-alpha"},
+		{[]string{"track", "add", "-dir", slower, filepath.Join(bad, "zz.txt")}, 2, "zz.txt"},
+		{[]string{"track", "add"}, 2, "one FILE"},
+		{[]string{"track", "sim", "-points", "10"}, 2, "-points"},
+	} {
+		t.Run(strings.Join(tc.args[1:], " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tc.args, &stdout, &stderr)
+			if code := cli.ExitCode(err); code != tc.code {
+				t.Fatalf("exit status %d (err %v); want %d", code, err, tc.code)
+			}
+			if msg := fmt.Sprint(stdout.String(), err); !strings.Contains(msg, tc.want) {
+				t.Errorf("output %q does not say %q", msg, tc.want)
+			}
+		})
+	}
+}
+
+// track -o writes the page and charts; an existing -o is refused, and the
+// history is left as it was.
+func TestTrackPage(t *testing.T) {
+	dir := writeRuns(t, 1.2)
+	before, _ := filepath.Glob(filepath.Join(dir, "*"))
+	out := filepath.Join(t.TempDir(), "page")
+	var stdout, stderr bytes.Buffer
+	run(context.Background(), []string{"track", "-dir", dir, "-o", out}, &stdout, &stderr)
+	if _, err := os.Stat(filepath.Join(out, "history.md")); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"track", "-dir", dir, "-o", out}, &stdout, &stderr)
+	if code := cli.ExitCode(err); code != 2 {
+		t.Errorf("existing -o: exit status %d (err %v); want 2", code, err)
+	}
+	if after, _ := filepath.Glob(filepath.Join(dir, "*")); len(after) != len(before) {
+		t.Errorf("history files got = %d; want %d", len(after), len(before))
+	}
+}

@@ -1,0 +1,178 @@
+// Package history keeps benchmark runs over commits without a server: a
+// directory with one file per run, each in the Go benchmark format with
+// what the run was measured at written as config lines (see [Meta]), like
+// the Go performance dashboard's results per commit, kept in git instead
+// of a database.
+//
+// [Append] adds a run atomically and never replaces a file; [Read] reads
+// every run, refusing a file that is not a history run with the file and
+// line, and never writes. Benchmark files are read through
+// internal/results, the one reader of the format.
+package history
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/internal/results"
+)
+
+// DefaultDir is where concbench keeps its history, relative to the module.
+const DefaultDir = "results/history"
+
+// The config keys a history run carries, besides the module versions.
+const (
+	KeyCommit     = "commit"      // the full commit hash
+	KeyCommitTime = "commit-time" // the committer date, RFC 3339
+	KeyGo         = "go"          // the toolchain, as go env GOVERSION says
+	KeyMachine    = "machine"     // a description of the machine, never its hostname
+	KeyDate       = "date"        // when the run was measured, RFC 3339
+)
+
+// Modules are the dependencies whose versions a run records, each as a
+// config line keyed by its module path ("golang.org/x/sync: v0.22.0").
+var Modules = []string{"golang.org/x/sync", "github.com/sourcegraph/conc"}
+
+// Meta is what a run was measured at.
+type Meta struct {
+	Commit     string
+	CommitTime time.Time
+	Go         string
+	Modules    map[string]string // module path -> version, for each of [Modules]
+	Machine    string
+	Date       time.Time
+}
+
+// config returns m as config key, value pairs in the order they are written.
+func (m Meta) config() [][2]string {
+	kv := [][2]string{
+		{KeyCommit, m.Commit},
+		{KeyCommitTime, m.CommitTime.UTC().Format(time.RFC3339)},
+		{KeyGo, m.Go},
+	}
+	for _, mod := range Modules {
+		kv = append(kv, [2]string{mod, m.Modules[mod]})
+	}
+	return append(kv, [2]string{KeyMachine, m.Machine}, [2]string{KeyDate, m.Date.UTC().Format(time.RFC3339)})
+}
+
+// Get returns the value of a config key of m: a [Meta] key or a module path.
+func (m Meta) Get(key string) string {
+	for _, kv := range m.config() {
+		if kv[0] == key {
+			return kv[1]
+		}
+	}
+	return ""
+}
+
+func (m Meta) check() error {
+	for _, kv := range m.config() {
+		if kv[1] == "" || strings.ContainsAny(kv[1], "\r\n") {
+			return fmt.Errorf("history: %s %q: want a one-line value", kv[0], kv[1])
+		}
+	}
+	if m.CommitTime.IsZero() || m.Date.IsZero() {
+		return errors.New("history: commit time and date are required")
+	}
+	return nil
+}
+
+// FileName is the name Append gives a run: commit time, short commit and
+// measurement date, so that names sort as [Read] orders runs.
+func (m Meta) FileName() string {
+	short := m.Commit[:min(12, len(m.Commit))]
+	return m.CommitTime.UTC().Format("20060102T150405Z") + "-" + short + "-" + m.Date.UTC().Format("20060102T150405Z") + ".txt"
+}
+
+// Append writes a run of benchmark output data, named name in errors, to
+// dir as a new file with m's config lines before it, and returns its path.
+// It refuses data that does not parse or holds no benchmark, data whose own
+// "commit:" or "go:" config lines disagree with m (a short commit matches a
+// full one; a -dirty commit never matches), and a run whose file exists
+// already. The file appears all at once (a temporary file linked into
+// place), so a reader never sees half a run; nothing existing is changed.
+func Append(dir, name string, data []byte, m Meta) (string, error) {
+	if err := m.check(); err != nil {
+		return "", err
+	}
+	if err := agrees(name, data, m); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, kv := range m.config() {
+		fmt.Fprintf(&b, "%s: %s\n", kv[0], kv[1])
+	}
+	b.Write(data)
+	if !strings.HasSuffix(b.String(), "\n") {
+		b.WriteByte('\n')
+	}
+	final := filepath.Join(dir, m.FileName())
+	if _, err := readRun(final, []byte(b.String())); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	return final, writeNew(final, []byte(b.String()))
+}
+
+// agrees checks that data parses, holds results, and that its own commit
+// and go config, if any, are m's.
+func agrees(name string, data []byte, m Meta) error {
+	s := results.New()
+	n, err := s.Add(name, data)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: no benchmark results", name)
+	}
+	for _, c := range s.Config(KeyCommit) {
+		if c == "" || strings.HasSuffix(c, "-dirty") || !strings.HasPrefix(m.Commit, c) {
+			return fmt.Errorf("%s: measured at commit %q, not %s", name, c, m.Commit)
+		}
+	}
+	for _, g := range s.Config(KeyGo) {
+		if g != m.Go {
+			return fmt.Errorf("%s: measured with go %q, not %s", name, g, m.Go)
+		}
+	}
+	return nil
+}
+
+// writeNew writes path all at once, failing if it exists.
+func writeNew(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return err
+	}
+	if err := os.Link(tmp, path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s exists already: a run is never replaced", path)
+		}
+		return err
+	}
+	return nil
+}
