@@ -83,11 +83,9 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	c.OffBench = *offBench
 	if !set["offbench"] && slices.Contains(c.Preempt, "async") && slices.Contains(c.Preempt, "off") {
-		// Comparing the modes: off only where preemption can matter.
+		// Comparing the modes: off only where preemption can matter (the
+		// endless hogs still run in both).
 		c.OffBench = runner.OffBench(c.Bench)
-		if c.OffBench == "" {
-			c.Preempt = slices.DeleteFunc(c.Preempt, func(m string) bool { return m == "off" })
-		}
 	}
 	c.Command = commandLine("concbench run", args)
 	c.Progress = stderr

@@ -24,9 +24,13 @@ import (
 // directions. Measuring them twice cost half of the run's time.
 var PreemptSensitive = []string{"Starvation"}
 
+// NoOff is the OffBench of a run whose preempt=off cells run no benchmark
+// process (their endless hogs still run): a pattern that matches no name.
+const NoOff = "^$"
+
 // OffBench returns the -test.bench pattern for the preempt=off processes:
-// bench narrowed to the [PreemptSensitive] benchmarks it selects, or "" if
-// it selects none of them.
+// bench narrowed to the [PreemptSensitive] benchmarks it selects, or
+// [NoOff] if it selects none of them.
 func OffBench(bench string) string {
 	levels := splitRegexp(bench)
 	re, err := regexp.Compile(levels[0])
@@ -40,7 +44,7 @@ func OffBench(bench string) string {
 		}
 	}
 	if len(names) == 0 {
-		return ""
+		return NoOff
 	}
 	return narrow(bench, names)
 }
@@ -103,14 +107,15 @@ func (r run) String() string { return r.cl.String() + " runtime=" + r.p.runtime 
 // runs returns the processes of a full round, in order: every cell's Go
 // process, with OffBench in the preempt=off cells when it is set, and then
 // its tokio process, which does not run in the off cells when OffBench is
-// set (tokio has no asynchronous preemption to turn off).
+// set (tokio has no asynchronous preemption to turn off); none in the off
+// cells when OffBench is [NoOff].
 func (c *Config) runs(cells []cell, bin, tokioBin string) []run {
 	var out []run
 	for _, cl := range cells {
 		for _, p := range procs(bin, tokioBin, cl) {
 			bench := c.Bench
 			if cl.preempt == "off" && c.OffBench != "" {
-				if p.runtime != "go" {
+				if p.runtime != "go" || c.OffBench == NoOff {
 					continue
 				}
 				bench = c.OffBench

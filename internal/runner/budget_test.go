@@ -36,8 +36,8 @@ func TestOffBench(t *testing.T) {
 		{".", "^Benchmark(Starvation)$"},
 		{"Starv/hog=tight", "^Benchmark(Starvation)$/hog=tight"},
 		{"JoinAll|Starvation", "^Benchmark(Starvation)$"},
-		{"JoinAll", ""},
-		{"JoinAll/impl=own", ""},
+		{"JoinAll", NoOff},
+		{"JoinAll/impl=own", NoOff},
 	} {
 		if got := OffBench(tc.bench); got != tc.want {
 			t.Errorf("OffBench(%q) = %q; want %q", tc.bench, got, tc.want)
@@ -86,6 +86,10 @@ func TestRuns(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("runs = %q; want %q", got, want)
+	}
+	c.OffBench = NoOff
+	if rs := c.runs(cells, "bench.test", ""); len(rs) != 1 || rs[0].cl.preempt != "async" {
+		t.Errorf("runs with NoOff = %v; want the async cell's only", rs)
 	}
 }
 
