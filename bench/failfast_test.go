@@ -12,7 +12,8 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/internal/work"
-	"github.com/concbench/concbench/patterns/failfast"
+	"github.com/concbench/concbench/patterns/alt"
+	failfastimpls "github.com/concbench/concbench/patterns/failfast/impls"
 )
 
 // BenchmarkFailFast models the errgroup pattern in three cells:
@@ -37,7 +38,7 @@ import (
 // task=cpufail (it has no limit). It leaves out tasks that return errors
 // late, nested groups, and building the task slice (done outside the loop).
 func BenchmarkFailFast(b *testing.B) {
-	impls := append([]failfast.Impl{{Name: suite.WaitGroup, Run: waitGroupBaseline}}, failfast.Impls...)
+	impls := append([]failfastimpls.Impl{{Meta: alt.Meta{Name: suite.WaitGroup}, Run: waitGroupBaseline}}, failfastimpls.Impls...)
 	for _, im := range impls {
 		_, unlimited := im.Deviations["limit"]
 		for _, n := range []int{16, 1024} {
@@ -70,7 +71,7 @@ func BenchmarkFailFast(b *testing.B) {
 var errBench = errors.New("bench: task failed")
 
 // benchOK runs n tasks of kind (suite.OK: tiny) that all succeed.
-func benchOK(b *testing.B, run failfast.Func, n int, kind string) {
+func benchOK(b *testing.B, run failfastimpls.Func, n int, kind string) {
 	sink := make([]int, n) // each task's own slot keeps its work alive
 	tasks := make([]func(context.Context) error, n)
 	for i := range tasks {
@@ -93,7 +94,7 @@ func benchOK(b *testing.B, run failfast.Func, n int, kind string) {
 	perTask(b, n)
 }
 
-func benchFail(b *testing.B, run failfast.Func, n int) {
+func benchFail(b *testing.B, run failfastimpls.Func, n int) {
 	var failedAt time.Time // written by the failing task, read after Wait
 	tasks := make([]func(context.Context) error, n)
 	for i := range tasks {
@@ -118,7 +119,7 @@ func benchFail(b *testing.B, run failfast.Func, n int) {
 	reportMedian(b, cancel, suite.CancelNs)
 }
 
-func benchCPUFail(b *testing.B, run failfast.Func, n int) {
+func benchCPUFail(b *testing.B, run failfastimpls.Func, n int) {
 	const failing = 9 // the 10th task
 	var wasted atomic.Int64
 	sink := make([]int, n)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/concbench/concbench/internal/work"
 	"github.com/concbench/concbench/patterns/firstdone"
+	firstdoneimpls "github.com/concbench/concbench/patterns/firstdone/impls"
 )
 
 // BenchmarkFirstDone models a race of n tasks where task 0, started first,
@@ -83,7 +84,7 @@ type racer struct {
 
 func racers() []racer {
 	var rs []racer
-	for _, im := range firstdone.Impls {
+	for _, im := range firstdoneimpls.Impls {
 		if im.First == nil {
 			continue
 		}

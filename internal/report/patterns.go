@@ -8,8 +8,9 @@ import (
 
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/suite"
-	"github.com/concbench/concbench/patterns/failfast"
-	"github.com/concbench/concbench/patterns/firstdone"
+	"github.com/concbench/concbench/patterns/alt"
+	failfastimpls "github.com/concbench/concbench/patterns/failfast/impls"
+	firstdoneimpls "github.com/concbench/concbench/patterns/firstdone/impls"
 	joinallimpls "github.com/concbench/concbench/patterns/joinall/impls"
 )
 
@@ -18,22 +19,14 @@ import (
 // contract, which metric its chart shows, and where a measured lower bound
 // gives an efficiency.
 //
-// To add a pattern, add an entry to [patterns] that reads its package's Impls
-// table with [implsOf] (every table has the shape of joinall/impls.Impls:
-// Name, Deviations, Panics). Starvation has no implementations, so no table.
+// To add a pattern, add an entry to [patterns] that reads its impls
+// package's table with [alt.Of] (every row embeds an alt.Meta). Starvation has no implementations, so no table.
 type pattern struct {
 	bench string // top-level benchmark name without "Benchmark"
 	title string
 	about string // one sentence: what the benchmark models
-	impls func() []impl
+	impls func() []alt.Meta
 	chart string // tidied unit the chart shows
-}
-
-// impl is one row of a pattern package's Impls table.
-type impl struct {
-	name       string
-	deviations map[string]string
-	panics     string // the package's PanicMode: repanic, crash or caller
 }
 
 var patterns = []pattern{
@@ -41,8 +34,8 @@ var patterns = []pattern{
 		bench: suite.JoinAll,
 		title: "Join all",
 		about: "run n tasks concurrently and wait for all of them, results in submission order.",
-		impls: func() []impl {
-			return implsOf(joinallimpls.Impls, func(i joinallimpls.Impl) impl { return impl{i.Name, i.Deviations, string(i.Panics)} })
+		impls: func() []alt.Meta {
+			return alt.Of(joinallimpls.Impls)
 		},
 		chart: secTask,
 	},
@@ -50,8 +43,8 @@ var patterns = []pattern{
 		bench: suite.FirstDone,
 		title: "First done",
 		about: "start n tasks, take the first result, cancel the losers.",
-		impls: func() []impl {
-			return implsOf(firstdone.Impls, func(i firstdone.Impl) impl { return impl{i.Name, i.Deviations, string(i.Panics)} })
+		impls: func() []alt.Meta {
+			return alt.Of(firstdoneimpls.Impls)
 		},
 		chart: firstSec,
 	},
@@ -59,8 +52,8 @@ var patterns = []pattern{
 		bench: suite.FailFast,
 		title: "Fail fast",
 		about: "the first error cancels the other tasks (the errgroup pattern).",
-		impls: func() []impl {
-			return implsOf(failfast.Impls, func(i failfast.Impl) impl { return impl{i.Name, i.Deviations, string(i.Panics)} })
+		impls: func() []alt.Meta {
+			return alt.Of(failfastimpls.Impls)
 		},
 		chart: secOp,
 	},
@@ -70,15 +63,6 @@ var patterns = []pattern{
 		about: "n CPU hogs against a latency-sensitive victim: how long the victim waits to run.",
 		chart: stallSec,
 	},
-}
-
-// implsOf converts a pattern package's Impls table.
-func implsOf[T any](table []T, conv func(T) impl) []impl {
-	out := make([]impl, len(table))
-	for i, t := range table {
-		out[i] = conv(t)
-	}
-	return out
 }
 
 func patternOf(bench string) pattern {
@@ -131,13 +115,13 @@ func panicText(mode string) string {
 	return mode
 }
 
-func deviationsOf(p pattern) []impl {
+func deviationsOf(p pattern) []alt.Meta {
 	if p.impls == nil {
 		return nil
 	}
-	var out []impl
+	var out []alt.Meta
 	for _, im := range p.impls() {
-		if len(im.deviations) > 0 {
+		if len(im.Deviations) > 0 {
 			out = append(out, im)
 		}
 	}

@@ -346,18 +346,18 @@ func (r *rep) implsTable(b *bytes.Buffer, p pattern, mode string) {
 	fmt.Fprintf(b, "| impl | when a task panics | departs from the contract | in this run (sec/op) |\n|---|---|---|---|\n")
 	var names []string
 	for _, im := range p.impls() {
-		names = append(names, im.name)
+		names = append(names, im.Name)
 	}
 	for _, im := range p.impls() {
 		departs := "–"
-		if len(im.deviations) > 0 {
+		if len(im.Deviations) > 0 {
 			var ds []string
-			for _, clause := range sortedKeys(im.deviations) {
-				ds = append(ds, clause+": "+im.deviations[clause])
+			for _, clause := range sortedKeys(im.Deviations) {
+				ds = append(ds, clause+": "+im.Deviations[clause])
 			}
 			departs = strings.Join(ds, "; ")
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", im.name, panicText(im.panics), departs, r.guidance(p.bench, mode, im.name, names))
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", im.Name, panicText(string(im.Panics)), departs, r.guidance(p.bench, mode, im.Name, names))
 	}
 	b.WriteString("\n")
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/suite"
+	"github.com/concbench/concbench/patterns/alt"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -63,10 +64,10 @@ func fixedImpls(t *testing.T) {
 	for i := range patterns {
 		if patterns[i].impls != nil {
 			names := others[patterns[i].bench]
-			patterns[i].impls = func() []impl {
-				out := []impl{{name: "own", panics: "repanic"}}
+			patterns[i].impls = func() []alt.Meta {
+				out := []alt.Meta{{Name: "own", Panics: alt.Repanic}}
 				for _, name := range names {
-					out = append(out, impl{name: name, deviations: map[string]string{"ordered": "fixture: results in completion order"}, panics: "crash"})
+					out = append(out, alt.Meta{Name: name, Deviations: map[string]string{"ordered": "fixture: results in completion order"}, Panics: alt.Crash})
 				}
 				return out
 			}
@@ -276,8 +277,8 @@ func TestDeviationsFromTables(t *testing.T) {
 	}
 	for _, p := range patterns {
 		for _, im := range deviationsOf(p) {
-			for clause, how := range im.deviations {
-				if want := fmt.Sprintf("%s: %s", clause, how); !bytes.Contains(md, []byte("| "+im.name+" | ")) || !bytes.Contains(md, []byte(want)) {
+			for clause, how := range im.Deviations {
+				if want := fmt.Sprintf("%s: %s", clause, how); !bytes.Contains(md, []byte("| "+im.Name+" | ")) || !bytes.Contains(md, []byte(want)) {
 					t.Errorf("report lacks %s's deviation row %q", p.bench, want)
 				}
 			}
@@ -385,7 +386,7 @@ func TestSuiteImpls(t *testing.T) {
 	} {
 		var have []string
 		for _, im := range patternOf(bench).impls() {
-			have = append(have, im.name)
+			have = append(have, im.Name)
 		}
 		for _, name := range names {
 			if !slices.Contains(have, name) {

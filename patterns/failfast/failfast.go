@@ -59,7 +59,7 @@ func AllErrors() Option {
 // ctx is nil.
 //
 // Cost: what x/sync's errgroup.WithContext costs, a context per group and a
-// goroutine per started task; the package doc has the measured numbers.
+// goroutine per started task; docs/failfast.md has the measured numbers.
 func New(ctx context.Context, opts ...Option) (*Group, context.Context) {
 	if ctx == nil {
 		panic("failfast: New with a nil context")

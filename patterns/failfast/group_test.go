@@ -17,6 +17,11 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+var (
+	errFirst  = errors.New("first failure")
+	errSecond = errors.New("second failure")
+)
+
 func TestMisuse(t *testing.T) {
 	nop := func(context.Context) error { return nil }
 	for _, tc := range []struct {
@@ -171,3 +176,10 @@ func TestGoexit(t *testing.T) {
 		t.Errorf("context.Cause = %v; want ErrGoexit", context.Cause(ctx))
 	}
 }
+
+var errPanic = errors.New("boom from a task")
+
+// panickingTask is named so that the stack a re-panic carries can be checked.
+//
+//go:noinline
+func panickingTask() error { panic(errPanic) }

@@ -1,5 +1,5 @@
 // Package firstdone starts tasks together and handles whichever finishes
-// first: Go's tokio::select!, select_ok, JoinSet::join_next and
+// first: Rust's tokio::select!, select_ok, JoinSet::join_next and
 // FuturesUnordered.
 //
 // It is what a select over one channel per task does, or a buffered channel
@@ -18,27 +18,9 @@
 // the caller stopped iterating, a *[PanicError] when a task panicked, or the
 // parent context's cause.
 //
-// Which to use, from BenchmarkFirstDone in results/reference (-cpu 2 on the
-// 2-vCPU reference machine, 6 samples a cell; only differences benchstat
-// calls significant count, and the report has the tables):
-//   - First, for any number of tasks. With 1024 tasks and a winner that
-//     returns at once a race took 0.50 ms, against 0.96 ms for errgroup,
-//     1.0 ms for conc, 1.9 ms for the buffered channel, 2.1 ms for
-//     reflect.Select and 0.76 ms for a bare goroutine per task. With a winner
-//     that waits 1 ms it took 1.97 ms, against 2.16 ms for conc (+9.7%),
-//     2.7 ms for errgroup and a bare goroutine per task, 2.9 ms for
-//     reflect.Select and 3.2 ms for the buffered channel: First's hand-off
-//     parks the losers soonest, so the runtime's sleep until the winner's
-//     timer (in whole milliseconds) starts soonest.
-//   - conc's pool only where the code already has one: with quick tasks it
-//     cost twice First's per race.
-//   - AsCompleted (and break) when the first result is wanted before the
-//     losers have returned; First's caller waits for the cancellation too.
-//   - A select statement only to mix the tasks with other channels, and
-//     reflect.Select only for channels that are not yours: every Select costs
-//     per case.
-//
-// [Impls] holds the alternatives side by side.
+// The impls.Impls table (package patterns/firstdone/impls) sets the
+// alternatives beside it; docs/firstdone.md has which to use, the
+// measurements and the designs rejected, each figure with its run.
 package firstdone
 
 import (
@@ -49,6 +31,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/concbench/concbench/patterns/firstdone/internal/outcome"
 	"github.com/concbench/concbench/patterns/internal/panics"
 )
 
@@ -92,15 +75,9 @@ var (
 // inside the task; a context per task would make that work, at the cost of a
 // context per task in every race.
 //
-// Cost, from BenchmarkFirstDone: a goroutine start per task and one
-// cancellation. From 64 tasks on, one goroutine hands the tasks off one at a
-// time, each running at once on its P until it blocks, so task 0 runs 7-9 µs
-// after the call at 1024 tasks (a loop of 1024 go statements keeps it
-// waiting ~120 µs) and the tasks are all parked soonest; once a task has won,
-// the rest start as a binary tree and return without parking. Against the
-// binary tree alone (15 interleaved rounds, -cpu 2, quiet machine, 1024
-// tasks), a race took 9% less with a winner that returns at once and 25%
-// less with a winner that waits 1 ms, whose timer fired 0.47 ms sooner.
+// Cost: a goroutine start per task and one cancellation. From 64 tasks on,
+// one goroutine hands the tasks off one at a time until one wins, then starts
+// the rest as a binary tree (see start); docs/firstdone.md has the figures.
 func First[T any](ctx context.Context, tasks []func(context.Context) (T, error)) (T, error) {
 	return race(ctx, tasks, false)
 }
@@ -140,9 +117,7 @@ func FirstSuccess[T any](ctx context.Context, tasks []func(context.Context) (T, 
 // It costs what First does plus a channel send per task and a wake-up of the
 // ranging goroutine per result. Its tasks start as First's do, except that
 // the first completion ends the hand-off, so tasks that do not block run in
-// parallel. With 1024 tasks and a winner that returns at once, the loop body
-// had the first result ~0.4 µs after the winner returned (~340 µs when the
-// caller started every task first).
+// parallel.
 func AsCompleted[T any](ctx context.Context, tasks []func(context.Context) (T, error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		if len(tasks) == 0 {
@@ -187,66 +162,6 @@ func AsCompleted[T any](ctx context.Context, tasks []func(context.Context) (T, e
 // pattern panics with.
 type PanicError = panics.Error
 
-// Rejected designs, measured or reasoned:
-//   - The caller receiving the first result and then cancelling (the
-//     buffered-channel shape, impl chan): the cancel waits for the caller to
-//     be scheduled; here the winner cancels from its own goroutine.
-//   - A channel per task and reflect.Select: every Select call locks and
-//     queues on every remaining channel.
-//   - Returning before the losers have returned: it would leave goroutines
-//     running that the caller cannot wait for; tokio's select! drops the
-//     losing futures, and waiting is Go's equivalent of that drop.
-//   - Yielding ErrNoTasks from an empty AsCompleted: a loop over the
-//     completions of no tasks has nothing to see, like a range over an empty
-//     slice.
-//   - Re-panicking with the bare value: the task's stack would be lost.
-//   - Starting the tasks in a loop in the caller, for every n (this
-//     package until the tree): task 0 waited for the whole loop, a start-ns
-//     of ~250 µs at 1024 tasks, and a 1 ms winner at 1024 tasks measured
-//     once 21% slower than conc (p=0.022). The tree's numbers against it
-//     (20 interleaved rounds, -cpu 2, load 1.3-3.4 on 2 cores): race time
-//     -20% at 2 tasks and -15% at 1024 with a quick winner, no significant
-//     change elsewhere; start-ns 258 -> 4.3 µs (quick winner) and
-//     232 -> 14 µs (1 ms winner) at 1024; cancel-ns with a quick winner
-//     -39% at 2 tasks, +22% at 1024 (518 -> 632 µs; floor 482 µs).
-//   - The tree for every n: at 16 tasks with a quick winner the race time
-//     was unchanged but cancel-ns went from 4.9 to 8.3 µs (13 tasks started
-//     after the winner instead of 15 woken), so from 4 to 63 tasks, where
-//     the loop is short anyway, the caller keeps the loop. Below 4 the tree
-//     starts every loser before task 0 runs, as the loop does, and was
-//     faster (-21% at 2 tasks).
-//   - The tree alone from 64 tasks on (this package before handOff): both
-//     processors start and park goroutines at once and contend for the
-//     context's channel, and 1024 tasks were all parked only ~0.8 ms after
-//     the call: a 1 ms winner's timer fired at 1.82 ms, because once every
-//     processor is idle the runtime sleeps in whole milliseconds (epoll's
-//     timeout). The race was 25% slower than now and 9.6% slower than conc
-//     (p=0.026), which hands each task to its goroutine before starting the
-//     next.
-//   - Handing off every task, to the end: with tasks that do not block
-//     (AsCompleted over 1024 tasks of 10 µs of CPU) they ran one after
-//     another, +69% against the tree at -cpu 2.
-//   - Checking the hand-off rate over each window of 16 without a grace:
-//     the windows took 7.5 µs at the median but over 32 µs one time in ten
-//     (the other processor's wake-ups), so the hand-off ended early in most
-//     races and the 1 ms race was 27% slower than without the check.
-//   - Handing task 0 to its goroutine and waiting until it starts (conc's
-//     hand-off, for task 0 only), then the loop: start-ns 5.6 µs at 1024
-//     tasks, but cancel-ns with a quick winner +55% at 1024 tasks (660 µs
-//     against the loop's 425) and +73% at 2, race times not significantly
-//     different (12 interleaved rounds).
-//   - One runtime.Gosched after starting task 0, then the loop: start-ns
-//     6.7 µs at 1024 tasks, cancel-ns with a quick winner +39% at 1024 and
-//     +45% at 16 tasks. Yielding after tasks 1, 3, 7, 15, ... instead:
-//     cancel-ns at 16 tasks went from ~5 µs to ~14 µs.
-//   - Once a winner is known, running the tasks not yet started inline in
-//     the goroutine that would have started them: fewer goroutines, but a
-//     task that ignores its context would delay the start of the others,
-//     and one calling runtime.Goexit would end the goroutine before the
-//     rest ran. Not starting them at all (tokio's select! drops unpolled
-//     branches) would be faster still, but every task running once is
-//     simpler to rely on.
-
 // race runs First (skip false) and FirstSuccess (skip true).
 func race[T any](ctx context.Context, tasks []func(context.Context) (T, error), skip bool) (T, error) {
 	if len(tasks) == 0 {
@@ -254,7 +169,7 @@ func race[T any](ctx context.Context, tasks []func(context.Context) (T, error), 
 		return zero, ErrNoTasks
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
-	r := &racer[T]{outcome: newOutcome[T](len(tasks), skip), ctx: ctx, cancel: cancel, tasks: tasks}
+	r := &racer[T]{Outcome: outcome.New[T](len(tasks), skip), ctx: ctx, cancel: cancel, tasks: tasks}
 	r.wg.Add(len(tasks))
 	start(r, len(tasks))
 	r.wg.Wait()
@@ -264,11 +179,11 @@ func race[T any](ctx context.Context, tasks []func(context.Context) (T, error), 
 	if p := r.panics.Load(); p != nil {
 		panic(p)
 	}
-	return r.result()
+	return r.Result()
 }
 
 type racer[T any] struct {
-	*outcome[T]
+	*outcome.Outcome[T]
 	tasks  []func(context.Context) (T, error)
 	ctx    context.Context
 	cancel context.CancelCauseFunc
@@ -294,7 +209,7 @@ func (r *racer[T]) run(i int) {
 	defer func() {
 		if !returned {
 			if v := recover(); v == nil { // runtime.Goexit
-				if r.add(i, *new(T), ErrGoexit) {
+				if r.Add(i, *new(T), ErrGoexit) {
 					r.cancel(ErrLost)
 				}
 			} else if p, first := r.panics.Record(i, v); first {
@@ -305,50 +220,9 @@ func (r *racer[T]) run(i int) {
 	}()
 	v, err := r.tasks[i](r.ctx)
 	returned = true
-	if r.add(i, v, err) {
+	if r.Add(i, v, err) {
 		r.cancel(ErrLost)
 	}
-}
-
-// outcome decides a race: the first task to complete wins, or with skip the
-// first to succeed, whose failures it keeps by task index. It is safe for
-// concurrent use by the tasks; the result is read after all have returned.
-type outcome[T any] struct {
-	skip bool
-	won  atomic.Bool
-	v    T
-	err  error
-	errs []error // with skip: errs[i] is task i's error
-}
-
-func newOutcome[T any](n int, skip bool) *outcome[T] {
-	o := &outcome[T]{skip: skip}
-	if skip {
-		o.errs = make([]error, n)
-	}
-	return o
-}
-
-// add records task i's result and reports whether it won.
-func (o *outcome[T]) add(i int, v T, err error) bool {
-	if o.skip && err != nil {
-		o.errs[i] = err
-		return false
-	}
-	if o.won.Load() || !o.won.CompareAndSwap(false, true) { // Load first: no write to a shared line
-		return false
-	}
-	o.v, o.err = v, err
-	return true
-}
-
-// result is what the race returns once every task has returned.
-func (o *outcome[T]) result() (T, error) {
-	if !o.won.Load() {
-		var zero T
-		return zero, errors.Join(o.errs...)
-	}
-	return o.v, o.err
 }
 
 // completion is one task's outcome as AsCompleted receives it.
@@ -408,7 +282,7 @@ type starter interface {
 //     handOff) until s is settled or the tasks are slow to block, and starts
 //     the rest as a tree.
 //
-// The rejected designs above say why.
+// docs/firstdone.md has the measurements and the designs rejected.
 func start[S starter](s S, n int) {
 	switch {
 	case n < 4:

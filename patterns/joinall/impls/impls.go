@@ -15,6 +15,7 @@ import (
 	"github.com/sourcegraph/conc/pool"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/concbench/concbench/patterns/alt"
 	"github.com/concbench/concbench/patterns/joinall"
 )
 
@@ -22,52 +23,32 @@ import (
 // [joinall.Run] for tasks returning int.
 type Func func(tasks []func() (int, error)) ([]int, error)
 
-// PanicMode says what an implementation does when a task panics.
-type PanicMode string
-
-const (
-	// Repanic: the other tasks finish, then the caller panics.
-	Repanic PanicMode = "repanic"
-	// Crash: the panic ends the process, as any unrecovered panic in a
-	// goroutine does; the caller cannot recover it.
-	Crash PanicMode = "crash"
-	// Caller: the task runs on the caller's goroutine, so the panic unwinds
-	// the caller at once and the later tasks never run.
-	Caller PanicMode = "caller"
-)
-
 // Impl is one way to write the join-all pattern.
 type Impl struct {
-	Name   string
-	Run    Func
-	Panics PanicMode
-	// Deviations maps a clause of the contract (a contract test case name)
-	// to how this implementation departs from it. The contract tests check
-	// that each one really does.
-	Deviations map[string]string
+	alt.Meta
+	Run Func
 }
 
 // Impls lists the implementations the contract tests and benchmarks compare,
 // the project's own first.
 var Impls = []Impl{
-	{Name: "own", Run: joinall.Run[int], Panics: Repanic},
-	{Name: "serial", Run: Serial, Panics: Caller,
-		Deviations: map[string]string{
-			"concurrent": "runs tasks one after another: the reference for CPU work",
-			"dependent":  "a task that waits for a later task waits forever: nothing runs it",
-		}},
-	{Name: "waitgroup", Run: WaitGroup, Panics: Crash},
-	{Name: "wggo", Run: WaitGroupGo, Panics: Crash},
-	{Name: "fanin", Run: FanIn, Panics: Crash},
-	{Name: "errgroup", Run: ErrGroup, Panics: Crash,
-		Deviations: map[string]string{"errors": "Wait returns only the first error; the others are dropped"}},
-	{Name: "concwg", Run: ConcWaitGroup, Panics: Repanic},
-	{Name: "osthread", Run: OSThread, Panics: Crash},
-	{Name: "concpool", Run: ConcPool, Panics: Repanic,
-		Deviations: map[string]string{
-			"ordered": "ResultPool returns results in completion order, not submission order",
-			"errors":  "results of failed tasks are dropped from the slice",
-		}},
+	{Meta: alt.Meta{Name: "own", Panics: alt.Repanic}, Run: joinall.Run[int]},
+	{Meta: alt.Meta{Name: "serial", Panics: alt.Caller, Deviations: map[string]string{
+		"concurrent": "runs tasks one after another: the reference for CPU work",
+		"dependent":  "a task that waits for a later task waits forever: nothing runs it",
+	}}, Run: Serial},
+	{Meta: alt.Meta{Name: "waitgroup", Panics: alt.Crash}, Run: WaitGroup},
+	{Meta: alt.Meta{Name: "wggo", Panics: alt.Crash}, Run: WaitGroupGo},
+	{Meta: alt.Meta{Name: "fanin", Panics: alt.Crash}, Run: FanIn},
+	{Meta: alt.Meta{Name: "errgroup", Panics: alt.Crash, Deviations: map[string]string{
+		"errors": "Wait returns only the first error; the others are dropped",
+	}}, Run: ErrGroup},
+	{Meta: alt.Meta{Name: "concwg", Panics: alt.Repanic}, Run: ConcWaitGroup},
+	{Meta: alt.Meta{Name: "osthread", Panics: alt.Crash}, Run: OSThread},
+	{Meta: alt.Meta{Name: "concpool", Panics: alt.Repanic, Deviations: map[string]string{
+		"ordered": "ResultPool returns results in completion order, not submission order",
+		"errors":  "results of failed tasks are dropped from the slice",
+	}}, Run: ConcPool},
 }
 
 // Serial calls the tasks one after another on the caller's goroutine: the

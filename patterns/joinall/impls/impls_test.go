@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/patterns/alt"
 	"github.com/concbench/concbench/patterns/internal/contract"
 	"github.com/concbench/concbench/patterns/joinall/impls"
 )
@@ -164,9 +165,9 @@ func checkPanic(t contract.T, im impls.Impl, n int32) {
 		return i, nil
 	})
 	switch im.Panics {
-	case impls.Crash:
+	case alt.Crash:
 		contract.ExpectCrash(t, func() { im.Run(tasks) }, errPanic.Error())
-	case impls.Repanic, impls.Caller:
+	case alt.Repanic, alt.Caller:
 		v := func() (v any) {
 			defer func() { v = recover() }()
 			im.Run(tasks)
@@ -176,7 +177,7 @@ func checkPanic(t contract.T, im impls.Impl, n int32) {
 			t.Fatalf("Run returned normally; want a panic")
 		}
 		text := fmt.Sprint(v)
-		if im.Panics == impls.Caller {
+		if im.Panics == alt.Caller {
 			if v != errPanic {
 				t.Errorf("recovered %v; want the task's own value %v", v, errPanic)
 			}

@@ -1,4 +1,4 @@
-package failfast_test
+package impls_test
 
 import (
 	"context"
@@ -9,16 +9,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/concbench/concbench/patterns/failfast"
+	"github.com/concbench/concbench/patterns/alt"
+	"github.com/concbench/concbench/patterns/failfast/impls"
 	"github.com/concbench/concbench/patterns/internal/contract"
 )
 
 func TestContract(t *testing.T) {
-	impls := make([]contract.Impl[failfast.Impl], len(failfast.Impls))
-	for i, im := range failfast.Impls {
-		impls[i] = contract.Impl[failfast.Impl]{Name: im.Name, Fn: im, Deviations: im.Deviations}
+	table := make([]contract.Impl[impls.Impl], len(impls.Impls))
+	for i, im := range impls.Impls {
+		table[i] = contract.Impl[impls.Impl]{Name: im.Name, Fn: im, Deviations: im.Deviations}
 	}
-	contract.Run(t, impls, cases)
+	contract.Run(t, table, cases)
 }
 
 type task = func(context.Context) error
@@ -48,8 +49,8 @@ var (
 	errSecond = errors.New("second failure")
 )
 
-var cases = []contract.Case[failfast.Impl]{
-	{Name: "first-error", Bubble: true, Check: func(t contract.T, im failfast.Impl) {
+var cases = []contract.Case[impls.Impl]{
+	{Name: "first-error", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// Task 3 fails at 1ms, task 7 at 2ms though it ignores the cancel;
 		// the others wait for the context and report its cause.
 		err := im.Run(context.Background(), 0, tasksOf(10, func(ctx context.Context, i int) error {
@@ -74,7 +75,7 @@ var cases = []contract.Case[failfast.Impl]{
 			t.Errorf("err = %v; want %v", err, errFirst)
 		}
 	}},
-	{Name: "cause", Bubble: true, Check: func(t contract.T, im failfast.Impl) {
+	{Name: "cause", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// Every sibling sees the context done, with the failure as its cause.
 		const n = 8
 		var sawDone, sawCause atomic.Int32
@@ -98,7 +99,7 @@ var cases = []contract.Case[failfast.Impl]{
 			t.Errorf("%d siblings saw context.Cause(ctx) = %v; want %d", got, errFirst, n-1)
 		}
 	}},
-	{Name: "waits", Bubble: true, Check: func(t contract.T, im failfast.Impl) {
+	{Name: "waits", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// Task 1 fails at 1ms, when all have started; task 0 ignores the
 		// cancel and finishes 5ms later. Wait must not return before it.
 		var finished atomic.Bool
@@ -119,7 +120,7 @@ var cases = []contract.Case[failfast.Impl]{
 			t.Errorf("Wait returned (err = %v) before the slow task did", err)
 		}
 	}},
-	{Name: "once", Check: func(t contract.T, im failfast.Impl) {
+	{Name: "once", Check: func(t contract.T, im impls.Impl) {
 		// Many real, tiny tasks, none failing: each runs exactly once.
 		const n = 3000
 		var runs [n]atomic.Int32
@@ -136,14 +137,14 @@ var cases = []contract.Case[failfast.Impl]{
 			}
 		}
 	}},
-	{Name: "zero", Check: func(t contract.T, im failfast.Impl) {
+	{Name: "zero", Check: func(t contract.T, im impls.Impl) {
 		for _, limit := range []int{0, 2} {
 			if err := im.Run(context.Background(), limit, nil); err != nil {
 				t.Errorf("Run(limit %d, no tasks) = %v; want nil", limit, err)
 			}
 		}
 	}},
-	{Name: "limit", Bubble: true, Check: func(t contract.T, im failfast.Impl) {
+	{Name: "limit", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// 20 tasks of 1ms each with a limit of 3: never more than 3 at once,
 		// and 3 at once at some point.
 		const n, limit = 20, 3
@@ -163,7 +164,7 @@ var cases = []contract.Case[failfast.Impl]{
 			t.Errorf("at most %d tasks ran at once; want exactly the limit, %d", got, limit)
 		}
 	}},
-	{Name: "skip-after-cancel", Bubble: true, Check: func(t contract.T, im failfast.Impl) {
+	{Name: "skip-after-cancel", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// Limit 2: task 0 fails after 1ms while task 1 runs for 10ms without
 		// looking at the context, like CPU work. No task may start after the
 		// failure; the error is still the failure.
@@ -195,7 +196,7 @@ var cases = []contract.Case[failfast.Impl]{
 	{Name: "late-panic", Check: checkLatePanic},
 }
 
-func checkUncomparable(t contract.T, im failfast.Impl) {
+func checkUncomparable(t contract.T, im impls.Impl) {
 	// Tasks 1 to 6 fail, 1 ms apart, with two errors of each type that ==
 	// cannot compare; the process must survive, and Run returns the first
 	// (with AllErrors, all six).
@@ -221,7 +222,7 @@ func checkUncomparable(t contract.T, im failfast.Impl) {
 	}
 }
 
-func checkDependent(t contract.T, im failfast.Impl) {
+func checkDependent(t contract.T, im impls.Impl) {
 	// Tasks that wait for each other, without a limit: nothing may
 	// deadlock where a goroutine per task would not.
 	contract.CheckDeps(t, im.Name, 0, func(d *contract.Deps) {
@@ -241,7 +242,7 @@ var errLate = errors.New("late boom after the failure")
 //go:noinline
 func latePanic() error { panic(errLate) }
 
-func checkLatePanic(t contract.T, im failfast.Impl) {
+func checkLatePanic(t contract.T, im impls.Impl) {
 	// Task 0 fails once task 1 has started; task 1 waits for the cancel,
 	// then panics. The panic must not be dropped for the error.
 	started := make(chan struct{})
@@ -256,22 +257,7 @@ func checkLatePanic(t contract.T, im failfast.Impl) {
 		}
 		return nil
 	})
-	run := func() { im.Run(context.Background(), 0, tasks) }
-	switch im.Panics {
-	case failfast.Crash:
-		contract.ExpectCrash(t, run, errLate.Error())
-	case failfast.Repanic:
-		v := func() (v any) {
-			defer func() { v = recover() }()
-			run()
-			return nil
-		}()
-		if v == nil || !strings.Contains(fmt.Sprint(v), errLate.Error()) {
-			t.Errorf("recovered %v; want a panic with %q", v, errLate)
-		}
-	default:
-		t.Fatalf("unknown panic mode %q", im.Panics)
-	}
+	contract.CheckPanicMode(t, im.Panics, func() { im.Run(context.Background(), 0, tasks) }, errLate.Error())
 }
 
 var errPanic = errors.New("boom from task 4")
@@ -281,7 +267,7 @@ var errPanic = errors.New("boom from task 4")
 //go:noinline
 func panickingTask() error { panic(errPanic) }
 
-func checkPanic(t contract.T, im failfast.Impl) {
+func checkPanic(t contract.T, im impls.Impl) {
 	// Task 4 panics; the others wait for the context (a real minute at most,
 	// so an implementation that neither cancels nor crashes fails the case).
 	const n = 10
@@ -299,9 +285,9 @@ func checkPanic(t contract.T, im failfast.Impl) {
 		return nil
 	})
 	switch im.Panics {
-	case failfast.Crash:
+	case alt.Crash:
 		contract.ExpectCrash(t, func() { im.Run(context.Background(), 0, tasks) }, errPanic.Error())
-	case failfast.Repanic:
+	case alt.Repanic:
 		v := func() (v any) {
 			defer func() { v = recover() }()
 			im.Run(context.Background(), 0, tasks)

@@ -1,4 +1,11 @@
-package failfast
+// Package impls holds the ways people write the fail-fast pattern, next to
+// the project's own [failfast.Group], behind one signature, so that the
+// contract tests and the benchmarks loop over one table: [Impls].
+//
+// It is apart from package failfast so that a program that uses a
+// failfast.Group does not import conc and errgroup. How the implementations
+// differ, and what the benchmarks measured, is in docs/failfast.md.
+package impls
 
 import (
 	"context"
@@ -6,6 +13,9 @@ import (
 
 	"github.com/sourcegraph/conc/pool"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/concbench/concbench/patterns/alt"
+	"github.com/concbench/concbench/patterns/failfast"
 )
 
 // Func is the signature every implementation in [Impls] shares: run tasks
@@ -13,77 +23,51 @@ import (
 // if limit > 0 and the implementation has a limit, and return the error.
 type Func func(ctx context.Context, limit int, tasks []func(context.Context) error) error
 
-// PanicMode says what an implementation does when a task panics.
-type PanicMode string
-
-const (
-	// Repanic: the other tasks finish, then the caller of Wait panics.
-	Repanic PanicMode = "repanic"
-	// Crash: the panic ends the process, as any unrecovered panic in a
-	// goroutine does; the caller cannot recover it.
-	Crash PanicMode = "crash"
-)
-
 // Impl is one way to write the fail-fast pattern.
 type Impl struct {
-	Name string
-	Run  Func
+	alt.Meta
+	Run Func
 	// AllErrors: Run returns every task's error joined, not only the first.
 	AllErrors bool
-	Panics    PanicMode
-	// Deviations maps a clause of the contract (a contract test case name)
-	// to how this implementation departs from it. The contract tests check
-	// that each one really does.
-	Deviations map[string]string
-	// Use says when this implementation is the right choice.
-	Use string
 }
 
 // Impls lists the implementations the contract tests and benchmarks compare,
 // the project's own first.
 var Impls = []Impl{
-	{Name: "own", Run: Own, Panics: Repanic,
-		Use: "the default: errgroup's cost without a limit (no significant difference measured); with a limit, nothing queued starts after a failure"},
-	{Name: "ownall", Run: OwnAll, AllErrors: true, Panics: Repanic,
-		Use: "when every failure must be reported (validating many inputs); measured at own's cost"},
-	{Name: "errgroup", Run: ErrGroup, Panics: Crash,
-		Deviations: map[string]string{
-			"skip-after-cancel": "SetLimit's Go starts every queued task after the failure; only the task can check ctx",
-		},
-		Use: "unlimited groups where a panic should crash the process at once; with SetLimit it runs all queued work after a failure"},
-	{Name: "concpool", Run: ConcPool, Panics: Repanic,
-		Deviations: map[string]string{
-			"cause":             "the context is made with WithCancel: context.Cause is context.Canceled, not the error",
-			"skip-after-cancel": "queued tasks are handed to workers and run after the cancel",
-		},
-		Use: "code already built on conc; dearer per task than errgroup, a slower cancel, and the failure is not the context's cause"},
-	{Name: "concall", Run: ConcAll, AllErrors: true, Panics: Repanic,
-		Deviations: map[string]string{
-			"cause":             "the context is made with WithCancel: context.Cause is context.Canceled, not the error",
-			"skip-after-cancel": "queued tasks are handed to workers and run after the cancel",
-		},
-		Use: "as concpool, when every error is wanted"},
-	{Name: "handrolled", Run: HandRolled, Panics: Crash,
-		Deviations: map[string]string{"limit": "no limit: every task gets a goroutine at once"},
-		Use:        "teaching: the pattern in twenty lines; no faster than errgroup, and no limit"},
+	{Meta: alt.Meta{Name: "own", Panics: alt.Repanic}, Run: Own},
+	{Meta: alt.Meta{Name: "ownall", Panics: alt.Repanic}, Run: OwnAll, AllErrors: true},
+	{Meta: alt.Meta{Name: "errgroup", Panics: alt.Crash, Deviations: map[string]string{
+		"skip-after-cancel": "SetLimit's Go starts every queued task after the failure; only the task can check ctx",
+	}}, Run: ErrGroup},
+	{Meta: alt.Meta{Name: "concpool", Panics: alt.Repanic, Deviations: map[string]string{
+		"cause":             "the context is made with WithCancel: context.Cause is context.Canceled, not the error",
+		"skip-after-cancel": "queued tasks are handed to workers and run after the cancel",
+	}}, Run: ConcPool},
+	{Meta: alt.Meta{Name: "concall", Panics: alt.Repanic, Deviations: map[string]string{
+		"cause":             "the context is made with WithCancel: context.Cause is context.Canceled, not the error",
+		"skip-after-cancel": "queued tasks are handed to workers and run after the cancel",
+	}}, Run: ConcAll, AllErrors: true},
+	{Meta: alt.Meta{Name: "handrolled", Panics: alt.Crash, Deviations: map[string]string{
+		"limit": "no limit: every task gets a goroutine at once",
+	}}, Run: HandRolled},
 }
 
-// Own runs the tasks in a [Group], with [Limit] if limit > 0.
+// Own runs the tasks in a [failfast.Group], with [failfast.Limit] if limit > 0.
 func Own(ctx context.Context, limit int, tasks []func(context.Context) error) error {
 	return runGroup(ctx, limit, tasks)
 }
 
-// OwnAll runs the tasks in a [Group] with [AllErrors], and [Limit] if
+// OwnAll runs the tasks in a [failfast.Group] with [failfast.AllErrors], and [failfast.Limit] if
 // limit > 0.
 func OwnAll(ctx context.Context, limit int, tasks []func(context.Context) error) error {
-	return runGroup(ctx, limit, tasks, AllErrors())
+	return runGroup(ctx, limit, tasks, failfast.AllErrors())
 }
 
-func runGroup(ctx context.Context, limit int, tasks []func(context.Context) error, opts ...Option) error {
+func runGroup(ctx context.Context, limit int, tasks []func(context.Context) error, opts ...failfast.Option) error {
 	if limit > 0 {
-		opts = append(opts, Limit(limit))
+		opts = append(opts, failfast.Limit(limit))
 	}
-	g, _ := New(ctx, opts...)
+	g, _ := failfast.New(ctx, opts...)
 	for _, t := range tasks {
 		g.Go(t)
 	}

@@ -1,4 +1,12 @@
-package firstdone
+// Package impls holds the ways people write the first-done pattern, next to
+// the project's own [firstdone.First], [firstdone.FirstSuccess] and
+// [firstdone.AsCompleted], behind one signature each, so that the contract
+// tests and the benchmarks loop over one table: [Impls].
+//
+// It is apart from package firstdone so that a program that calls
+// firstdone.First does not import conc and errgroup. How the implementations
+// differ, and what the benchmarks measured, is in docs/firstdone.md.
+package impls
 
 import (
 	"context"
@@ -7,6 +15,10 @@ import (
 
 	"github.com/sourcegraph/conc/pool"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/concbench/concbench/patterns/alt"
+	"github.com/concbench/concbench/patterns/firstdone"
+	"github.com/concbench/concbench/patterns/firstdone/internal/outcome"
 )
 
 // Func is the signature First and FirstSuccess share in [Impls]: tasks
@@ -16,55 +28,32 @@ type Func func(ctx context.Context, tasks []func(context.Context) (int, error)) 
 // SeqFunc is [AsCompleted]'s signature in [Impls].
 type SeqFunc func(ctx context.Context, tasks []func(context.Context) (int, error)) iter.Seq2[int, error]
 
-// PanicMode says what an implementation does when a task panics.
-type PanicMode string
-
-const (
-	// Repanic: the others are cancelled and waited for, then the caller
-	// panics.
-	Repanic PanicMode = "repanic"
-	// Crash: the panic ends the process, as any unrecovered panic in a
-	// goroutine does; the caller cannot recover it.
-	Crash PanicMode = "crash"
-)
-
 // Impl is one way to write the first-completed pattern. An entry point it
 // does not offer is nil.
 type Impl struct {
-	Name         string
+	alt.Meta
 	First        Func
 	FirstSuccess Func
 	AsCompleted  SeqFunc
 	// MaxTasks is the most tasks the implementation takes (0: any number);
 	// given more, it panics.
 	MaxTasks int
-	Panics   PanicMode
-	// Deviations maps "Entry/case" (an entry point and a contract test case,
-	// e.g. "First/cause") to how this implementation departs from it. The
-	// contract tests check that each one really does.
-	Deviations map[string]string
-	// Use says when this implementation is the right choice.
-	Use string
 }
 
 // Impls lists the implementations the contract tests and benchmarks compare,
 // the project's own first. Use is written from BenchmarkFirstDone's numbers.
 var Impls = []Impl{
-	{Name: "own", First: First[int], FirstSuccess: FirstSuccess[int], AsCompleted: AsCompleted[int], Panics: Repanic,
-		Use: "any number of tasks: hands the tasks off one at a time until one wins, then starts the rest as a tree; the fastest measured at 1024 tasks, and panics reach the caller"},
-	{Name: "select", First: Select, FirstSuccess: SelectSuccess, AsCompleted: SelectAsCompleted, MaxTasks: 3, Panics: Crash,
-		Use: "two or three tasks mixed with other channels in one select statement; slower than own even there"},
-	{Name: "chan", First: Chan, FirstSuccess: ChanSuccess, Panics: Crash,
-		Use: "the hand-written shape; the cancel waits for the caller to wake, so losers hear of it later than with own"},
-	{Name: "reflect", First: Reflect, FirstSuccess: ReflectSuccess, AsCompleted: ReflectAsCompleted, Panics: Crash,
-		Use: "only for channels that are not yours to merge: every Select costs per case, so it is the slowest from n=16 on"},
-	{Name: "errgroup", First: ErrGroup, FirstSuccess: ErrGroupSuccess, Panics: Crash,
-		Use: "when the code already has an errgroup: close to own, with two allocations per task instead of one"},
-	{Name: "conc", First: Conc, FirstSuccess: ConcSuccess, Panics: Repanic,
-		Deviations: map[string]string{
-			"First/cause": "the pool cancels with context.WithCancel, so context.Cause is context.Canceled, not why",
-		},
-		Use: "when a panic must reach the caller and conc is already used: each task starts before Go returns, which costs with many quick tasks"},
+	{Meta: alt.Meta{Name: "own", Panics: alt.Repanic},
+		First: firstdone.First[int], FirstSuccess: firstdone.FirstSuccess[int], AsCompleted: firstdone.AsCompleted[int]},
+	{Meta: alt.Meta{Name: "select", Panics: alt.Crash},
+		First: Select, FirstSuccess: SelectSuccess, AsCompleted: SelectAsCompleted, MaxTasks: 3},
+	{Meta: alt.Meta{Name: "chan", Panics: alt.Crash}, First: Chan, FirstSuccess: ChanSuccess},
+	{Meta: alt.Meta{Name: "reflect", Panics: alt.Crash},
+		First: Reflect, FirstSuccess: ReflectSuccess, AsCompleted: ReflectAsCompleted},
+	{Meta: alt.Meta{Name: "errgroup", Panics: alt.Crash}, First: ErrGroup, FirstSuccess: ErrGroupSuccess},
+	{Meta: alt.Meta{Name: "conc", Panics: alt.Repanic, Deviations: map[string]string{
+		"First/cause": "the pool cancels with context.WithCancel, so context.Cause is context.Canceled, not why",
+	}}, First: Conc, FirstSuccess: ConcSuccess},
 }
 
 // result is one task's outcome on a channel.
@@ -92,7 +81,7 @@ func ChanSuccess(ctx context.Context, tasks []func(context.Context) (int, error)
 
 func chanRace(ctx context.Context, tasks []func(context.Context) (int, error), skip bool) (int, error) {
 	if len(tasks) == 0 {
-		return 0, ErrNoTasks
+		return 0, firstdone.ErrNoTasks
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -100,14 +89,14 @@ func chanRace(ctx context.Context, tasks []func(context.Context) (int, error), s
 	for i, t := range tasks {
 		go send(ctx, i, t, ch)
 	}
-	o := newOutcome[int](len(tasks), skip)
+	o := outcome.New[int](len(tasks), skip)
 	for range tasks {
 		r := <-ch
-		if o.add(r.i, r.v, r.err) {
-			cancel(ErrLost)
+		if o.Add(r.i, r.v, r.err) {
+			cancel(firstdone.ErrLost)
 		}
 	}
-	return o.result()
+	return o.Result()
 }
 
 // Select is tokio's select! in Go: one channel per task and a select
@@ -129,7 +118,7 @@ func SelectAsCompleted(ctx context.Context, tasks []func(context.Context) (int, 
 		}
 		chs, cancel := startSelect(ctx, tasks)
 		defer func() {
-			cancel(ErrStopped)
+			cancel(firstdone.ErrStopped)
 			for _, ch := range chs {
 				if ch != nil {
 					<-ch
@@ -146,17 +135,17 @@ func SelectAsCompleted(ctx context.Context, tasks []func(context.Context) (int, 
 
 func selectRace(ctx context.Context, tasks []func(context.Context) (int, error), skip bool) (int, error) {
 	if len(tasks) == 0 {
-		return 0, ErrNoTasks
+		return 0, firstdone.ErrNoTasks
 	}
 	chs, cancel := startSelect(ctx, tasks)
 	defer cancel(nil)
-	o := newOutcome[int](len(tasks), skip)
+	o := outcome.New[int](len(tasks), skip)
 	for range tasks {
-		if r := selectNext(&chs); o.add(r.i, r.v, r.err) {
-			cancel(ErrLost)
+		if r := selectNext(&chs); o.Add(r.i, r.v, r.err) {
+			cancel(firstdone.ErrLost)
 		}
 	}
-	return o.result()
+	return o.Result()
 }
 
 // startSelect starts up to three tasks, each with a channel of its own; the
@@ -204,7 +193,7 @@ func ReflectAsCompleted(ctx context.Context, tasks []func(context.Context) (int,
 			return
 		}
 		s := startReflect(ctx, tasks)
-		defer s.drain(ErrStopped)
+		defer s.drain(firstdone.ErrStopped)
 		for range tasks {
 			if r := s.next(); !yield(r.v, r.err) {
 				return
@@ -215,17 +204,17 @@ func ReflectAsCompleted(ctx context.Context, tasks []func(context.Context) (int,
 
 func reflectRace(ctx context.Context, tasks []func(context.Context) (int, error), skip bool) (int, error) {
 	if len(tasks) == 0 {
-		return 0, ErrNoTasks
+		return 0, firstdone.ErrNoTasks
 	}
 	s := startReflect(ctx, tasks)
-	o := newOutcome[int](len(tasks), skip)
-	for !o.won.Load() && len(s.cases) > 0 {
-		if r := s.next(); o.add(r.i, r.v, r.err) {
-			s.cancel(ErrLost)
+	o := outcome.New[int](len(tasks), skip)
+	for !o.Won() && len(s.cases) > 0 {
+		if r := s.next(); o.Add(r.i, r.v, r.err) {
+			s.cancel(firstdone.ErrLost)
 		}
 	}
 	s.drain(nil) // once there is a winner, plain receives wait for the rest
-	return o.result()
+	return o.Result()
 }
 
 type reflectSelect struct {
@@ -269,8 +258,8 @@ func (s *reflectSelect) drain(cause error) {
 }
 
 // ErrGroup runs the race in an errgroup.WithContext: the winner returns
-// ErrLost to the group, so the group's "first error" is the winner and its
-// context's cause is ErrLost.
+// firstdone.ErrLost to the group, so the group's "first error" is the winner and its
+// context's cause is firstdone.ErrLost.
 func ErrGroup(ctx context.Context, tasks []func(context.Context) (int, error)) (int, error) {
 	return errGroupRace(ctx, tasks, false)
 }
@@ -282,19 +271,19 @@ func ErrGroupSuccess(ctx context.Context, tasks []func(context.Context) (int, er
 
 func errGroupRace(ctx context.Context, tasks []func(context.Context) (int, error), skip bool) (int, error) {
 	if len(tasks) == 0 {
-		return 0, ErrNoTasks
+		return 0, firstdone.ErrNoTasks
 	}
 	g, ctx := errgroup.WithContext(ctx)
-	o := newOutcome[int](len(tasks), skip)
+	o := outcome.New[int](len(tasks), skip)
 	for i, t := range tasks {
 		g.Go(func() error { return play(ctx, o, i, t) })
 	}
-	_ = g.Wait() // ErrLost or nil: the outcome has the result
-	return o.result()
+	_ = g.Wait() // firstdone.ErrLost or nil: the outcome has the result
+	return o.Result()
 }
 
 // Conc runs the race in conc's pool.New().WithContext(ctx).WithCancelOnError():
-// the winner returns ErrLost to cancel the pool's context, which conc does
+// the winner returns firstdone.ErrLost to cancel the pool's context, which conc does
 // with context.WithCancel, so the losers see context.Canceled as the cause.
 func Conc(ctx context.Context, tasks []func(context.Context) (int, error)) (int, error) {
 	return concRace(ctx, tasks, false)
@@ -307,22 +296,22 @@ func ConcSuccess(ctx context.Context, tasks []func(context.Context) (int, error)
 
 func concRace(ctx context.Context, tasks []func(context.Context) (int, error), skip bool) (int, error) {
 	if len(tasks) == 0 {
-		return 0, ErrNoTasks
+		return 0, firstdone.ErrNoTasks
 	}
 	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
-	o := newOutcome[int](len(tasks), skip)
+	o := outcome.New[int](len(tasks), skip)
 	for i, t := range tasks {
 		p.Go(func(ctx context.Context) error { return play(ctx, o, i, t) })
 	}
-	_ = p.Wait() // ErrLost or nil: the outcome has the result
-	return o.result()
+	_ = p.Wait() // firstdone.ErrLost or nil: the outcome has the result
+	return o.Result()
 }
 
 // play runs task i of a race in a group that cancels on the first error, and
-// returns ErrLost if the task won: the error that makes the group cancel.
-func play(ctx context.Context, o *outcome[int], i int, t func(context.Context) (int, error)) error {
-	if v, err := t(ctx); o.add(i, v, err) {
-		return ErrLost
+// returns firstdone.ErrLost if the task won: the error that makes the group cancel.
+func play(ctx context.Context, o *outcome.Outcome[int], i int, t func(context.Context) (int, error)) error {
+	if v, err := t(ctx); o.Add(i, v, err) {
+		return firstdone.ErrLost
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package firstdone_test
+package impls_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/concbench/concbench/patterns/firstdone"
+	"github.com/concbench/concbench/patterns/firstdone/impls"
 	"go.uber.org/goleak"
 )
 
@@ -97,7 +98,7 @@ func TestSelectTooMany(t *testing.T) {
 			t.Errorf("recovered %v; want the misuse panic", v)
 		}
 	}()
-	firstdone.Select(context.Background(), make([]func(context.Context) (int, error), 4))
+	impls.Select(context.Background(), make([]func(context.Context) (int, error), 4))
 }
 
 // The own implementation starts its goroutines in a loop for some task counts

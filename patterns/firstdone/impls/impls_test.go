@@ -1,4 +1,4 @@
-package firstdone_test
+package impls_test
 
 import (
 	"context"
@@ -10,27 +10,29 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/patterns/alt"
 	"github.com/concbench/concbench/patterns/firstdone"
+	"github.com/concbench/concbench/patterns/firstdone/impls"
 	"github.com/concbench/concbench/patterns/internal/contract"
 )
 
 func TestFirst(t *testing.T) {
-	contract.Run(t, implsFor("First", func(im firstdone.Impl) bool { return im.First != nil }), firstCases)
+	contract.Run(t, implsFor("First", func(im impls.Impl) bool { return im.First != nil }), firstCases)
 }
 
 func TestFirstSuccess(t *testing.T) {
-	contract.Run(t, implsFor("FirstSuccess", func(im firstdone.Impl) bool { return im.FirstSuccess != nil }), successCases)
+	contract.Run(t, implsFor("FirstSuccess", func(im impls.Impl) bool { return im.FirstSuccess != nil }), successCases)
 }
 
 func TestAsCompleted(t *testing.T) {
-	contract.Run(t, implsFor("AsCompleted", func(im firstdone.Impl) bool { return im.AsCompleted != nil }), seqCases)
+	contract.Run(t, implsFor("AsCompleted", func(im impls.Impl) bool { return im.AsCompleted != nil }), seqCases)
 }
 
 // implsFor lists the implementations offering an entry point, with their
 // deviations from that entry point's cases.
-func implsFor(entry string, has func(firstdone.Impl) bool) []contract.Impl[firstdone.Impl] {
-	var impls []contract.Impl[firstdone.Impl]
-	for _, im := range firstdone.Impls {
+func implsFor(entry string, has func(impls.Impl) bool) []contract.Impl[impls.Impl] {
+	var table []contract.Impl[impls.Impl]
+	for _, im := range impls.Impls {
 		if !has(im) {
 			continue
 		}
@@ -40,13 +42,13 @@ func implsFor(entry string, has func(firstdone.Impl) bool) []contract.Impl[first
 				devs[c] = why
 			}
 		}
-		impls = append(impls, contract.Impl[firstdone.Impl]{Name: im.Name, Fn: im, Deviations: devs})
+		table = append(table, contract.Impl[impls.Impl]{Name: im.Name, Fn: im, Deviations: devs})
 	}
-	return impls
+	return table
 }
 
 // size is n, or the most tasks im takes if that is fewer.
-func size(im firstdone.Impl, n int) int {
+func size(im impls.Impl, n int) int {
 	if im.MaxTasks > 0 {
 		return min(n, im.MaxTasks)
 	}
@@ -128,8 +130,8 @@ var (
 	errParent = errors.New("parent gave up")
 )
 
-var firstCases = []contract.Case[firstdone.Impl]{
-	{Name: "fastest", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+var firstCases = []contract.Case[impls.Impl]{
+	{Name: "fastest", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// The last task started is the fastest; the others take longer and
 		// ignore their context.
 		n := size(im, 5)
@@ -145,7 +147,7 @@ var firstCases = []contract.Case[firstdone.Impl]{
 		}
 		f.checkAllReturned(t, f.returned.Load())
 	}},
-	{Name: "cancel", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "cancel", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// The winner returns at 1ms; the losers wait for their context, so
 		// First returns only if they are cancelled, and only after them.
 		n := size(im, 8)
@@ -166,7 +168,7 @@ var firstCases = []contract.Case[firstdone.Impl]{
 		}
 		f.checkCancelled(t, nil, 1)
 	}},
-	{Name: "cause", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "cause", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		n := size(im, 8)
 		f := newField(n, func(i int, _ context.Context) (int, error) {
 			if i == 0 {
@@ -177,7 +179,7 @@ var firstCases = []contract.Case[firstdone.Impl]{
 		im.First(context.Background(), f.tasks)
 		f.checkCancelled(t, firstdone.ErrLost, 0)
 	}},
-	{Name: "error-wins", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "error-wins", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// The first task to finish fails: First returns its error, not the
 		// success that comes later.
 		n := size(im, 3)
@@ -195,7 +197,7 @@ var firstCases = []contract.Case[firstdone.Impl]{
 			t.Errorf("First err = %v; want %v", err, errBoom)
 		}
 	}},
-	{Name: "parent", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "parent", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// Every task waits for its context; the caller's is cancelled.
 		checkParent(t, size(im, 8), func(ctx context.Context, tasks []func(context.Context) (int, error)) {
 			if _, err := im.First(ctx, tasks); !errors.Is(err, errParent) {
@@ -203,13 +205,13 @@ var firstCases = []contract.Case[firstdone.Impl]{
 			}
 		})
 	}},
-	{Name: "zero", Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "zero", Check: func(t contract.T, im impls.Impl) {
 		checkZero(t, im.First)
 	}},
-	{Name: "one", Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "one", Check: func(t contract.T, im impls.Impl) {
 		checkOne(t, im.First)
 	}},
-	{Name: "once", Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "once", Check: func(t contract.T, im impls.Impl) {
 		// Many real, tiny tasks racing: each runs once, one wins.
 		n := size(im, 500)
 		var runs = make([]atomic.Int32, n)
@@ -227,23 +229,23 @@ var firstCases = []contract.Case[firstdone.Impl]{
 			}
 		}
 	}},
-	{Name: "panic", Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "panic", Check: func(t contract.T, im impls.Impl) {
 		checkPanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
 			im.First(ctx, tasks)
 		})
 	}},
-	{Name: "late-panic", Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "late-panic", Check: func(t contract.T, im impls.Impl) {
 		checkLatePanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
 			im.First(ctx, tasks)
 		})
 	}},
-	{Name: "dependent", Timeout: contract.DepsDeadline + time.Minute, Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "dependent", Timeout: contract.DepsDeadline + time.Minute, Check: func(t contract.T, im impls.Impl) {
 		checkDependent(t, im, im.First)
 	}},
 }
 
-var successCases = []contract.Case[firstdone.Impl]{
-	{Name: "success", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+var successCases = []contract.Case[impls.Impl]{
+	{Name: "success", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// Task 0 fails first, task 1 succeeds next; the rest wait.
 		n := size(im, 6)
 		f := newField(n, func(i int, _ context.Context) (int, error) {
@@ -262,7 +264,7 @@ var successCases = []contract.Case[firstdone.Impl]{
 		}
 		f.checkCancelled(t, nil, 0, 1)
 	}},
-	{Name: "all-fail", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "all-fail", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// Every task fails, the later started first: every error comes
 		// back, joined in submission order.
 		n := size(im, 4)
@@ -286,29 +288,29 @@ var successCases = []contract.Case[firstdone.Impl]{
 		}
 		f.checkAllReturned(t, f.returned.Load())
 	}},
-	{Name: "zero", Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "zero", Check: func(t contract.T, im impls.Impl) {
 		checkZero(t, im.FirstSuccess)
 	}},
-	{Name: "one", Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "one", Check: func(t contract.T, im impls.Impl) {
 		checkOne(t, im.FirstSuccess)
 	}},
-	{Name: "panic", Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "panic", Check: func(t contract.T, im impls.Impl) {
 		checkPanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
 			im.FirstSuccess(ctx, tasks)
 		})
 	}},
-	{Name: "late-panic", Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "late-panic", Check: func(t contract.T, im impls.Impl) {
 		checkLatePanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
 			im.FirstSuccess(ctx, tasks)
 		})
 	}},
-	{Name: "dependent", Timeout: contract.DepsDeadline + time.Minute, Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "dependent", Timeout: contract.DepsDeadline + time.Minute, Check: func(t contract.T, im impls.Impl) {
 		checkDependent(t, im, im.FirstSuccess)
 	}},
 }
 
-var seqCases = []contract.Case[firstdone.Impl]{
-	{Name: "order", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+var seqCases = []contract.Case[impls.Impl]{
+	{Name: "order", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// Later tasks finish first, one of them failing: each outcome comes
 		// once, in completion order.
 		n := size(im, 6)
@@ -335,7 +337,7 @@ var seqCases = []contract.Case[firstdone.Impl]{
 			t.Errorf("yielded %q; want %q", got, want)
 		}
 	}},
-	{Name: "break", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "break", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// Stop after the first result: the others are cancelled with
 		// ErrStopped and have returned when the loop ends.
 		n := size(im, 8)
@@ -359,7 +361,7 @@ var seqCases = []contract.Case[firstdone.Impl]{
 		}
 		f.checkCancelled(t, firstdone.ErrStopped, 0)
 	}},
-	{Name: "body-panic", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "body-panic", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// The loop body panics: the panic passes through, after the tasks
 		// were cancelled and waited for.
 		n := size(im, 4)
@@ -386,7 +388,7 @@ var seqCases = []contract.Case[firstdone.Impl]{
 		f.checkAllReturned(t, returned)
 		f.checkCancelled(t, nil, 0)
 	}},
-	{Name: "parent", Bubble: true, Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "parent", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		n := size(im, 8)
 		checkParent(t, n, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
 			yields := 0
@@ -401,12 +403,12 @@ var seqCases = []contract.Case[firstdone.Impl]{
 			}
 		})
 	}},
-	{Name: "zero", Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "zero", Check: func(t contract.T, im impls.Impl) {
 		for v, err := range im.AsCompleted(context.Background(), nil) {
 			t.Errorf("AsCompleted(nil) yielded %v, %v; want nothing", v, err)
 		}
 	}},
-	{Name: "one", Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "one", Check: func(t contract.T, im impls.Impl) {
 		var got []string
 		for v, err := range im.AsCompleted(context.Background(), newField(1, func(int, context.Context) (int, error) {
 			return 7, errBoom
@@ -417,13 +419,13 @@ var seqCases = []contract.Case[firstdone.Impl]{
 			t.Errorf("yielded %q; want [\"7 boom\"]", got)
 		}
 	}},
-	{Name: "panic", Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "panic", Check: func(t contract.T, im impls.Impl) {
 		checkPanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
 			for range im.AsCompleted(ctx, tasks) {
 			}
 		})
 	}},
-	{Name: "late-panic", Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "late-panic", Check: func(t contract.T, im impls.Impl) {
 		// The caller breaks after the first result; a loser panics later.
 		checkLatePanic(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) {
 			for range im.AsCompleted(ctx, tasks) {
@@ -432,7 +434,7 @@ var seqCases = []contract.Case[firstdone.Impl]{
 		})
 	}},
 	{Name: "panic-cancels", Check: checkPanicCancels},
-	{Name: "dependent", Timeout: contract.DepsDeadline + time.Minute, Check: func(t contract.T, im firstdone.Impl) {
+	{Name: "dependent", Timeout: contract.DepsDeadline + time.Minute, Check: func(t contract.T, im impls.Impl) {
 		checkDependent(t, im, func(ctx context.Context, tasks []func(context.Context) (int, error)) (int, error) {
 			yields := 0
 			for _, err := range im.AsCompleted(ctx, tasks) {
@@ -449,7 +451,7 @@ var seqCases = []contract.Case[firstdone.Impl]{
 	}},
 }
 
-func checkZero(t contract.T, fn firstdone.Func) {
+func checkZero(t contract.T, fn impls.Func) {
 	for _, tasks := range [][]func(context.Context) (int, error){nil, {}} {
 		if got, err := fn(context.Background(), tasks); got != 0 || !errors.Is(err, firstdone.ErrNoTasks) {
 			t.Errorf("no tasks: %d, %v; want 0, ErrNoTasks", got, err)
@@ -457,7 +459,7 @@ func checkZero(t contract.T, fn firstdone.Func) {
 	}
 }
 
-func checkOne(t contract.T, fn firstdone.Func) {
+func checkOne(t contract.T, fn impls.Func) {
 	for _, want := range []struct {
 		v   int
 		err error
@@ -490,7 +492,7 @@ func panickingTask() (int, error) { panic(errPanic) }
 
 // checkPanic runs tasks through call where task 1 panics at once and the
 // others wait for their context, and checks the documented panic mode.
-func checkPanic(t contract.T, im firstdone.Impl, call func(context.Context, []func(context.Context) (int, error))) {
+func checkPanic(t contract.T, im impls.Impl, call func(context.Context, []func(context.Context) (int, error))) {
 	n := size(im, 4)
 	f := newField(n, func(i int, _ context.Context) (int, error) {
 		if i == 1 {
@@ -499,9 +501,9 @@ func checkPanic(t contract.T, im firstdone.Impl, call func(context.Context, []fu
 		return -1, nil
 	})
 	switch im.Panics {
-	case firstdone.Crash:
+	case alt.Crash:
 		contract.ExpectCrash(t, func() { call(context.Background(), f.tasks) }, errPanic.Error())
-	case firstdone.Repanic:
+	case alt.Repanic:
 		var returned int32
 		v := func() (v any) {
 			defer func() {
@@ -537,7 +539,7 @@ func latePanic() (int, error) { panic(errLate) }
 // checkLatePanic runs tasks through call where task 0 wins at once and task
 // 1 waits for its context (so until the race is decided), then panics. The
 // panic must not be dropped: it reaches the caller as the panic mode says.
-func checkLatePanic(t contract.T, im firstdone.Impl, call func(context.Context, []func(context.Context) (int, error))) {
+func checkLatePanic(t contract.T, im impls.Impl, call func(context.Context, []func(context.Context) (int, error))) {
 	f := newField(size(im, 3), func(i int, ctx context.Context) (int, error) {
 		switch i {
 		case 0:
@@ -552,13 +554,13 @@ func checkLatePanic(t contract.T, im firstdone.Impl, call func(context.Context, 
 		}
 		return -1, nil
 	})
-	checkPanicMode(t, im, func() { call(context.Background(), f.tasks) }, errLate)
+	contract.CheckPanicMode(t, im.Panics, func() { call(context.Background(), f.tasks) }, errLate.Error())
 }
 
 // checkPanicCancels: task 0 returns at once; task 1 panics 1ms later while
 // the caller still holds task 0's result; task 2 waits for its context. The
 // panic must cancel task 2 then, not when the caller reaches it.
-func checkPanicCancels(t contract.T, im firstdone.Impl) {
+func checkPanicCancels(t contract.T, im impls.Impl) {
 	cancelled := make(chan struct{})
 	f := newField(size(im, 3), func(i int, ctx context.Context) (int, error) {
 		switch i {
@@ -575,7 +577,7 @@ func checkPanicCancels(t contract.T, im firstdone.Impl) {
 		}
 		return 2, nil
 	})
-	checkPanicMode(t, im, func() {
+	contract.CheckPanicMode(t, im.Panics, func() {
 		for range im.AsCompleted(context.Background(), f.tasks) {
 			select {
 			case <-cancelled:
@@ -583,33 +585,13 @@ func checkPanicCancels(t contract.T, im firstdone.Impl) {
 				t.Errorf("task 2 not cancelled within %v of task 1's panic while the caller held a result", patience)
 			}
 		}
-	}, errPanic)
-}
-
-// checkPanicMode calls call and checks it ends as im's panic mode says for a
-// task panicking with want: the process crashes, or call panics with want.
-func checkPanicMode(t contract.T, im firstdone.Impl, call func(), want error) {
-	switch im.Panics {
-	case firstdone.Crash:
-		contract.ExpectCrash(t, call, want.Error())
-	case firstdone.Repanic:
-		v := func() (v any) {
-			defer func() { v = recover() }()
-			call()
-			return nil
-		}()
-		if v == nil || !strings.Contains(fmt.Sprint(v), want.Error()) {
-			t.Errorf("recovered %v; want a panic with %q (the call must not drop it)", v, want)
-		}
-	default:
-		t.Fatalf("unknown panic mode %q", im.Panics)
-	}
+	}, errPanic.Error())
 }
 
 // checkDependent races tasks that wait for each other (they do not watch
 // their context, so every one finishes): nothing may deadlock where a
 // goroutine per task would not.
-func checkDependent(t contract.T, im firstdone.Impl, call firstdone.Func) {
+func checkDependent(t contract.T, im impls.Impl, call impls.Func) {
 	contract.CheckDeps(t, im.Name, im.MaxTasks, func(d *contract.Deps) {
 		tasks := make([]func(context.Context) (int, error), d.N)
 		for i := range tasks {
