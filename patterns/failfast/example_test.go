@@ -72,3 +72,39 @@ func ExampleGroup_Wait_panic() {
 	g.Wait()
 	// Output: a task panicked: index out of range
 }
+
+func ExampleGroup_Go() {
+	// Tasks may start more tasks; every Go before Wait returns is waited for.
+	g, _ := failfast.New(context.Background())
+	var sum atomic.Int64
+	for i := range 3 {
+		g.Go(func(context.Context) error {
+			g.Go(func(context.Context) error { sum.Add(int64(10 * i)); return nil })
+			sum.Add(int64(i))
+			return nil
+		})
+	}
+	fmt.Println(g.Wait(), sum.Load())
+	// Output: <nil> 33
+}
+
+// fieldErrors is a validation error: a map, which == cannot compare.
+type fieldErrors map[string]string
+
+func (e fieldErrors) Error() string { return fmt.Sprint(map[string]string(e)) }
+
+func ExampleAllErrors_uncomparable() {
+	// Errors of a type == cannot compare are each listed.
+	g, _ := failfast.New(context.Background(), failfast.AllErrors())
+	started := make(chan struct{})
+	g.Go(func(context.Context) error { <-started; return fieldErrors{"name": "empty"} })
+	g.Go(func(ctx context.Context) error {
+		close(started)
+		<-ctx.Done()
+		return fieldErrors{"age": "negative"}
+	})
+	fmt.Println(g.Wait())
+	// Output:
+	// map[name:empty]
+	// map[age:negative]
+}

@@ -80,3 +80,25 @@ func ExampleFirst_panic() {
 	})
 	// Output: task 1 panicked: out of range
 }
+
+func ExampleAsCompleted_break() {
+	// Stop at the first answer: the other mirror is cancelled with
+	// ErrStopped, and the loop ends once it has returned.
+	var cause error
+	tasks := []func(context.Context) (string, error){
+		mirror("fast mirror", time.Millisecond, nil),
+		func(ctx context.Context) (string, error) {
+			<-ctx.Done()
+			cause = context.Cause(ctx)
+			return "", cause
+		},
+	}
+	for got := range firstdone.AsCompleted(context.Background(), tasks) {
+		fmt.Println(got)
+		break
+	}
+	fmt.Println(errors.Is(cause, firstdone.ErrStopped))
+	// Output:
+	// fast mirror
+	// true
+}
