@@ -50,8 +50,12 @@ import (
 // gets a goroutine of its own. Otherwise tasks run on workers, each of which
 // claims batches of tasks while they return; whenever a worker blocks, a
 // queued spare worker starts and takes the tasks not yet started, including
-// those of the blocked worker's batch. A task's start costs an uncontended
-// atomic add beyond calling it.
+// those of the blocked worker's batch.
+//
+// Cost beyond the tasks' own work, measured on a shared 2-vCPU VM (see
+// docs/joinall.md): a goroutine start per call, as the caller only waits
+// (10 tiny tasks took 0.75 µs more at GOMAXPROCS=1 than when the caller ran
+// them), and an uncontended atomic add per task, about 2.5 ns.
 func Run[T any](tasks []func() (T, error)) ([]T, error) {
 	r := &run[T]{
 		tasks:   tasks,
