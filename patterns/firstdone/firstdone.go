@@ -302,10 +302,9 @@ const (
 	// handOffCheck is how many hand-offs pass between two clock reads.
 	handOffCheck = 16
 	// handOff stops handing off once the hand-offs so far took longer than
-	// slowHandOff each, plus handOffGrace hand-offs' worth. Tasks that block
-	// at once took 0.47 µs a hand-off (median over 16), 2.5 µs at the 90th
-	// percentile, up to 250 µs for 16 (the other P's wake-ups); the grace
-	// keeps such a hiccup early on from ending the hand-off.
+	// slowHandOff each, plus handOffGrace hand-offs' worth: the grace keeps
+	// a hiccup early on (the other P's wake-ups) from ending the hand-off.
+	// docs/firstdone.md has the hand-off times these come from.
 	slowHandOff  = 2 * time.Microsecond
 	handOffGrace = 32
 )
@@ -315,10 +314,10 @@ const (
 // started; task i then runs at once and handOff runs again, on the same P,
 // as soon as it blocks. With tasks that block at once (wait on their context
 // or on I/O), the goroutines are started and parked at the rate of one P,
-// without the other P's wake-ups and lock contention, which here halves the
-// time until every task is waiting: ~0.37 ms for 1024 tasks against ~0.8 ms
-// with the tree alone (a 1 ms winner's timer then fired 0.47 ms sooner, the
-// runtime sleeping in whole milliseconds once every P is idle).
+// without the other P's wake-ups and lock contention, so every task is
+// waiting sooner than with the tree alone (docs/firstdone.md). The send on
+// ack synchronizes before handOff's next go statement: task i has started
+// before task i+1 is created.
 //
 // Waiting for each task to block is the wrong thing once a task has won, and
 // for tasks that run a while before they block: they would run one after
