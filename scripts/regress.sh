@@ -6,7 +6,9 @@
 #
 # BASE defaults to the merge base of HEAD with origin/main, or with main when
 # there is no origin/main. Under CI (CI set) the checkout must be clean: the
-# head measured must be the commit under review (-clean).
+# head measured must be the commit under review (-clean). GitHub Actions
+# use action.yml at the repository's root instead, as .github/workflows/
+# bench.yml does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
