@@ -196,7 +196,7 @@ func runTrackSim(args []string, stdout, stderr io.Writer) error {
 			"print the same figures.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	noise := fs.String("noise", "results/reference/raw.txt", "benchmark `file` whose samples per cell give the noise (impl=own cells but starvation's)")
+	noise := fs.String("noise", "results/archive/20261125T233524Z-f6e464f/raw.txt", "benchmark `file` whose samples per cell give the noise (impl=own cells but starvation's)")
 	sim := track.Sim{}
 	fs.IntVar(&sim.Series, "series", 100, "series per case")
 	fs.IntVar(&sim.Points, "points", 50, "commits per series (at least 30)")

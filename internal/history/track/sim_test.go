@@ -9,7 +9,7 @@ import (
 
 // referenceRaw is the reference run: its 12 samples per cell are the
 // machine's noise the simulation draws from.
-const referenceRaw = "../../../results/reference/raw.txt"
+const referenceRaw = "../../../results/archive/20261125T233524Z-f6e464f/raw.txt"
 
 // TestSimulation measures the change-point search on the machine's own
 // noise at the history's 30 samples a commit, seeded so the figures in
