@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,6 +41,16 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"-no-such-flag"}, "-no-such-flag"},
 		{[]string{"run", "-preempt", "sometimes"}, "sometimes"},
 		{[]string{"run", "stray"}, "stray"},
+		{[]string{"run", "-benchtime", "bogus"}, `-benchtime "bogus"`},
+		{[]string{"run", "-benchtime", "0x"}, `-benchtime "0x"`},
+		{[]string{"run", "-bench", "("}, `-bench "("`},
+		{[]string{"run", "-bench", "JoinAll/n=(1"}, `-bench "JoinAll/n=(1"`},
+		{[]string{"run", "-cpu", "2147483647"}, "-cpu 2147483647"},
+		{[]string{"run", "-timeout", "-1s"}, "-timeout -1s"},
+		{[]string{"run", "-endless", "1ms"}, "-endless 1ms"},
+		{[]string{"starve", "-timeout", "500us"}, "-timeout 500µs: want at least 100ms"},
+		{[]string{"starve", "-procs", "2147483647"}, "-procs 2147483647"},
+		{[]string{"starve", "-hogs", "100000"}, "-hogs 100000"},
 		{[]string{"report"}, "FILE"},
 		{[]string{"report", missing}, "missing.txt"},
 		{[]string{"compare", missing}, ""},
@@ -48,7 +59,15 @@ func TestBadUsage(t *testing.T) {
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			err := run(context.Background(), tc.args, &stdout, &stderr)
+			out := filepath.Join(t.TempDir(), "results")
+			args := tc.args
+			if len(args) > 0 && args[0] == "run" {
+				args = append(slices.Clip(args), "-out", out)
+			}
+			err := run(context.Background(), args, &stdout, &stderr)
+			if _, serr := os.Stat(out); serr == nil {
+				t.Errorf("%v created %s", args, out)
+			}
 			if code := cli.ExitCode(err); code != 2 {
 				t.Fatalf("exit status %d (err %v); want 2", code, err)
 			}
@@ -136,4 +155,27 @@ func TestReportForce(t *testing.T) {
 	if err := report("-force", "-o", out, in); err != nil {
 		t.Errorf("report -force over its previous output: %v; want nil", err)
 	}
+}
+
+// TestRunOutsideModule checks that run outside a Go module says so before
+// it creates anything.
+func TestRunOutsideModule(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("GOFLAGS", "")
+	err := run(context.Background(), []string{"run"}, new(bytes.Buffer), new(bytes.Buffer))
+	if cli.ExitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), "not in a Go module") {
+		t.Errorf("run outside a module: %v; want exit 2 saying it is not in a Go module", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("run outside a module left %v", names(entries))
+	}
+}
+
+func names(entries []os.DirEntry) []string {
+	var s []string
+	for _, e := range entries {
+		s = append(s, e.Name())
+	}
+	return s
 }

@@ -235,11 +235,3 @@ func checkGone(t *testing.T, pid int) {
 		}
 	}
 }
-
-func names(entries []os.DirEntry) []string {
-	var s []string
-	for _, e := range entries {
-		s = append(s, e.Name())
-	}
-	return s
-}

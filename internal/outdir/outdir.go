@@ -42,6 +42,7 @@ type Dir struct {
 	tmp     string
 	replace bool
 	inputs  []string
+	parents []string // the parents New created, deepest first
 }
 
 // New checks that final does not exist, creates its parent, and creates
@@ -56,6 +57,7 @@ func New(final string, replace bool, inputs ...string) (*Dir, error) {
 		return nil, err
 	}
 	parent := filepath.Dir(final)
+	d.parents = missing(parent)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create output directory: %w", err)
 	}
@@ -99,8 +101,29 @@ func (d *Dir) Commit() error {
 	return os.RemoveAll(old)
 }
 
-// Abort removes the temporary directory and everything in it.
-func (d *Dir) Abort() { os.RemoveAll(d.tmp) }
+// Abort removes the temporary directory and everything in it, and the
+// parent directories New created if they are empty, so that a failed run
+// leaves no empty results/ behind.
+func (d *Dir) Abort() {
+	os.RemoveAll(d.tmp)
+	for _, p := range d.parents {
+		if os.Remove(p) != nil {
+			return
+		}
+	}
+}
+
+// missing returns dir and those of its ancestors that do not exist yet,
+// deepest first.
+func missing(dir string) []string {
+	var out []string
+	for ; ; dir = filepath.Dir(dir) {
+		if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) || dir == filepath.Dir(dir) {
+			return out
+		}
+		out = append(out, dir)
+	}
+}
 
 // check returns nil if d.final is absent, or may be replaced.
 func (d *Dir) check() error {

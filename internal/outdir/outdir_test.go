@@ -190,12 +190,24 @@ func TestUnwritable(t *testing.T) {
 
 func TestAbort(t *testing.T) {
 	parent := t.TempDir()
-	d, err := New(filepath.Join(parent, "run"), false)
+	d, err := New(filepath.Join(parent, "results", "sub", "run"), false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d.Abort()
 	if entries, _ := os.ReadDir(parent); len(entries) != 0 {
-		t.Errorf("after Abort the parent holds %v; want nothing", entries)
+		t.Errorf("after Abort the parent holds %v; want nothing (not even the results/sub/ New created)", entries)
+	}
+
+	// A parent that was there before, or is no longer empty, stays.
+	keep := filepath.Join(parent, "results", "keep")
+	write(t, keep)
+	d, err = New(filepath.Join(parent, "results", "sub", "run"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Abort()
+	if entries, _ := os.ReadDir(filepath.Dir(keep)); len(entries) != 1 {
+		t.Errorf("after Abort results/ holds %v; want only keep", entries)
 	}
 }

@@ -208,6 +208,9 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	if err := c.defaults(); err != nil {
 		return nil, err
 	}
+	if err := c.check(ctx); err != nil {
+		return nil, err
+	}
 	start := c.now()
 	info := describe(ctx, c.ModuleDir)
 	name := start.UTC().Format("20060102T150405Z") + "-" + info.commit

@@ -140,15 +140,34 @@ func (c Config) check() error {
 		return cli.Usagef("-victim %q: want one of %s", c.Victim, names(starvation.Victims, func(v starvation.Victim) string { return v.Name }))
 	case c.Preempt != "async" && c.Preempt != "off":
 		return cli.Usagef("-preempt %q: want async or off", c.Preempt)
-	case c.Procs < 1:
-		return cli.Usagef("-procs %d: want at least 1", c.Procs)
-	case c.Hogs < 0:
-		return cli.Usagef("-hogs %d: want at least 1 (or 0 for -procs)", c.Hogs)
-	case c.Timeout <= 0:
-		return cli.Usagef("-timeout %v: want a positive duration", c.Timeout)
+	case c.Procs < 1 || c.Procs > MaxProcs:
+		return cli.Usagef("-procs %d: want 1 to %d", c.Procs, MaxProcs)
+	case c.Hogs < 0 || c.Hogs > MaxProcs:
+		return cli.Usagef("-hogs %d: want 1 to %d (or 0 for -procs)", c.Hogs, MaxProcs)
+	case c.Timeout < MinTimeout:
+		return cli.Usagef("-timeout %v: want at least %v: %s", c.Timeout, MinTimeout, WhyMinTimeout)
 	}
 	return nil
 }
+
+// MaxProcs is the largest GOMAXPROCS (and number of hogs) concbench
+// accepts. The runtime takes any positive int32 from the GOMAXPROCS
+// variable but allocates a P for each: a child started with 2147483647
+// crashes (fatal error: slice bounds out of range), and one with 100000
+// takes minutes to start. 1024 is more than the cores of any machine the
+// suite runs on, and starts at once.
+const MaxProcs = 1024
+
+// MinTimeout is the shortest watch that can tell a starved victim from one
+// waiting for a time slice: the runtime preempts a goroutine that has run
+// for 10ms (forcePreemptNS) once its system monitor notices, and the
+// monitor sleeps up to 10ms between looks, so a hog that asynchronous
+// preemption stops still holds its P for up to about 20ms at a time. Five
+// such slices make the minimum.
+const MinTimeout = 100 * time.Millisecond
+
+// WhyMinTimeout says why in a sentence, for error messages.
+const WhyMinTimeout = "async preemption stops a hog only after 10-20ms (the runtime's 10ms time slice plus up to 10ms until its monitor looks), so a shorter watch cannot tell a starved victim from one waiting for its slice"
 
 func findHog(name string) starvation.Hog {
 	i := slices.IndexFunc(starvation.Hogs, func(h starvation.Hog) bool { return h.Name == name })

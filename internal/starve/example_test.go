@@ -30,5 +30,5 @@ func ExampleParseArgs() {
 	fmt.Println(err)
 	// Output:
 	// {Hog:leafcall Victim:sleep Preempt:off Procs:1 Hogs:0 Timeout:1s Bin: Runtime:} <nil>
-	// -procs 0: want at least 1
+	// -procs 0: want 1 to 1024
 }

@@ -1,0 +1,84 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/concbench/concbench/internal/cli"
+	"github.com/concbench/concbench/internal/starve"
+)
+
+// check returns a usage error naming the flag of the first setting that
+// the test binary, the runtime or go would refuse, so that a run fails
+// before it builds or measures anything, not after.
+func (c *Config) check(ctx context.Context) error {
+	for _, b := range []struct{ flag, re string }{{"-bench", c.Bench}, {"-offbench", c.OffBench}} {
+		if err := checkBench(b.re); err != nil {
+			return cli.Usagef("%s %q: %v", b.flag, b.re, err)
+		}
+	}
+	if !validBenchtime(c.Benchtime) {
+		return cli.Usagef("-benchtime %q: want a duration such as 50ms or a count of iterations such as 100x", c.Benchtime)
+	}
+	for _, n := range c.CPUs {
+		if n < 1 || n > starve.MaxProcs {
+			return cli.Usagef("-cpu %d: want GOMAXPROCS values from 1 to %d", n, starve.MaxProcs)
+		}
+	}
+	for _, d := range []struct {
+		flag string
+		d    time.Duration
+	}{{"-timeout", c.Timeout}, {"-endless", c.Endless}, {"-budget", c.Budget}} {
+		if d.d < 0 {
+			return cli.Usagef("%s %v: want a duration of 0 or more", d.flag, d.d)
+		}
+	}
+	if c.Endless > 0 && c.Endless < starve.MinTimeout {
+		return cli.Usagef("-endless %v: want 0 (skip) or at least %v: %s", c.Endless, starve.MinTimeout, starve.WhyMinTimeout)
+	}
+	return checkModule(ctx, c.ModuleDir)
+}
+
+// checkBench compiles every element of a -test.bench pattern as the
+// testing package does: each level between slashes, each alternative.
+func checkBench(re string) error {
+	for _, level := range splitRegexp(re) {
+		if _, err := regexp.Compile(level); err != nil {
+			return err
+		}
+	}
+	_, err := regexp.Compile(re)
+	return err
+}
+
+// validBenchtime reports whether the testing package accepts s as
+// -test.benchtime: a positive duration, or a positive count with suffix x.
+func validBenchtime(s string) bool {
+	if n, ok := strings.CutSuffix(s, "x"); ok {
+		i, err := strconv.ParseInt(n, 10, 0)
+		return err == nil && i > 0
+	}
+	d, err := time.ParseDuration(s)
+	return err == nil && d > 0
+}
+
+// checkModule returns a usage error if dir is not inside a Go module: the
+// suite is built with go test -c there.
+func checkModule(ctx context.Context, dir string) error {
+	cmd := exec.CommandContext(ctx, "go", "env", "GOMOD")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("go env GOMOD in %s: %v", dir, err)
+	}
+	if mod := strings.TrimSpace(string(out)); mod == "" || mod == os.DevNull {
+		return cli.Usagef("%s is not in a Go module: run concbench in the module whose bench suite it measures (go.mod not found)", dir)
+	}
+	return nil
+}
