@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/concbench/concbench/internal/cli"
-	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/report"
 	"github.com/concbench/concbench/internal/results"
 )
@@ -44,19 +42,10 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return cli.Usage(err)
 	}
-	d, err := outdir.New(dir, *force, fs.Args()...)
+	err = writeDir(dir, *force, fs.Args(), func(path string) error {
+		return report.Write(path, set, report.Options{Command: commandLine("concbench report", args), Charts: true})
+	})
 	if err != nil {
-		return cli.Usage(err)
-	}
-	if err := report.Write(d.Path(), set, report.Options{Command: commandLine("concbench report", args), Charts: true}); err != nil {
-		d.Abort()
-		return err
-	}
-	if err := d.Commit(); err != nil {
-		d.Abort()
-		if errors.Is(err, outdir.ErrExists) || errors.Is(err, outdir.ErrNotOutput) {
-			return cli.Usage(err)
-		}
 		return err
 	}
 	fmt.Fprintln(stdout, filepath.Join(dir, "report.md"))
