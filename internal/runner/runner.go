@@ -26,8 +26,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/concbench/concbench/internal/benchbin"
@@ -141,6 +139,18 @@ type cell struct {
 
 func (c cell) String() string { return fmt.Sprintf("preempt=%s gomaxprocs=%d", c.preempt, c.cpu) }
 
+// cells returns the matrix, every preempt mode with every GOMAXPROCS value,
+// in the order a round runs them.
+func (c *Config) cells() []cell {
+	var cells []cell
+	for _, p := range c.Preempt {
+		for _, n := range c.CPUs {
+			cells = append(cells, cell{p, n})
+		}
+	}
+	return cells
+}
+
 func (c *Config) defaults() error {
 	if c.Bench == "" {
 		c.Bench = "."
@@ -155,24 +165,8 @@ func (c *Config) defaults() error {
 	if c.Benchtime == "" {
 		c.Benchtime = DefaultBenchtime
 	}
-	if len(c.CPUs) == 0 {
-		c.CPUs = []int{1}
-		if n := runtime.NumCPU(); n > 1 {
-			c.CPUs = append(c.CPUs, n)
-		}
-	}
-	for _, n := range c.CPUs {
-		if n < 1 {
-			return fmt.Errorf("GOMAXPROCS must be at least 1, not %d", n)
-		}
-	}
-	if len(c.Preempt) == 0 {
-		c.Preempt = []string{"async", "off"}
-	}
-	for _, p := range c.Preempt {
-		if _, ok := modes[p]; !ok {
-			return fmt.Errorf("preempt mode %q: want async or off", p)
-		}
+	if err := c.defaultMatrix(); err != nil {
+		return err
 	}
 	if c.Out == "" {
 		c.Out = "results"
@@ -195,6 +189,31 @@ func (c *Config) defaults() error {
 	return nil
 }
 
+// defaultMatrix fills in and checks the GOMAXPROCS values and the preempt
+// modes.
+func (c *Config) defaultMatrix() error {
+	if len(c.CPUs) == 0 {
+		c.CPUs = []int{1}
+		if n := runtime.NumCPU(); n > 1 {
+			c.CPUs = append(c.CPUs, n)
+		}
+	}
+	for _, n := range c.CPUs {
+		if n < 1 {
+			return fmt.Errorf("GOMAXPROCS must be at least 1, not %d", n)
+		}
+	}
+	if len(c.Preempt) == 0 {
+		c.Preempt = []string{"async", "off"}
+	}
+	for _, p := range c.Preempt {
+		if _, ok := modes[p]; !ok {
+			return fmt.Errorf("preempt mode %q: want async or off", p)
+		}
+	}
+	return nil
+}
+
 // ErrNothingMeasured is returned when a run ends before any benchmark
 // result was written; no run directory is left behind then.
 var ErrNothingMeasured = errors.New("nothing was measured; no results written")
@@ -205,182 +224,175 @@ var ErrNothingMeasured = errors.New("nothing was measured; no results written")
 // Cancelling ctx stops the run; Run then still writes what was measured and
 // returns it with Result.Interrupted set and a nil error.
 func Run(ctx context.Context, c Config) (*Result, error) {
+	s, err := c.plan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer s.abort()
+	binDir, err := os.MkdirTemp("", "concbench-bin-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(binDir)
+	bins, err := c.build(ctx, binDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.create(bins.tokioSkipped); err != nil {
+		return nil, err
+	}
+	defer s.raw.Close()
+	if err := s.measure(ctx, bins); err != nil {
+		return nil, err
+	}
+	s.endless(ctx, bins.tokio)
+	return s.write()
+}
+
+// session is a run under way: its run directory, the raw.txt it writes
+// there, and what it has measured so far.
+type session struct {
+	c         *Config
+	start     time.Time
+	info      info
+	name      string // the run directory's: start time and commit
+	dir       *outdir.Dir
+	committed bool
+	rawPath   string
+	raw       *os.File
+	w         *bufio.Writer // raw, flushed after every process
+	res       *Result
+	measured  int // benchmark result lines written
+	prog      *progress
+	bud       *budget
+}
+
+// plan fills in c's defaults, checks c, and opens the run directory.
+func (c *Config) plan(ctx context.Context) (*session, error) {
 	if err := c.defaults(); err != nil {
 		return nil, err
 	}
 	if err := c.check(ctx); err != nil {
 		return nil, err
 	}
-	start := c.now()
-	info := describe(ctx, c.ModuleDir)
-	name := start.UTC().Format("20060102T150405Z") + "-" + info.commit
-	dir, err := outdir.New(filepath.Join(c.Out, name), false)
+	s := &session{c: c, start: c.now(), res: &Result{}}
+	s.info = describe(ctx, c.ModuleDir)
+	s.name = s.start.UTC().Format("20060102T150405Z") + "-" + s.info.commit
+	dir, err := outdir.New(filepath.Join(c.Out, s.name), false)
 	if err != nil {
 		return nil, err
 	}
-	committed := false
-	defer func() {
-		if !committed {
-			dir.Abort()
-		}
-	}()
-
-	binDir, err := os.MkdirTemp("", "concbench-bin-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(binDir)
-	bin := filepath.Join(binDir, "bench.test")
-	c.progressf("building %s (go test -c)\n", c.Pkg)
-	if err := benchbin.Build(ctx, c.ModuleDir, c.Pkg, bin); err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("interrupted while building: %w", ErrNothingMeasured)
-		}
-		return nil, err
-	}
-
-	tokioBin, tokioSkipped := "", ""
-	if c.Tokio != "" {
-		if tokioBin, tokioSkipped = c.tokioBinary(ctx, binDir); tokioSkipped != "" {
-			c.progressf("tokio skipped, running Go only: %s\n", tokioSkipped)
-		}
-	}
-
-	rawPath := filepath.Join(dir.Path(), "raw.txt")
-	raw, err := os.Create(rawPath)
-	if err != nil {
-		return nil, err
-	}
-	defer raw.Close()
-	w := bufio.NewWriter(raw)
-	fmt.Fprintf(w, "commit: %s\ngo: %s\ncores: %d\nmachine: %s\nrunid: %s\ncommand: %s\n",
-		info.commit, info.goVersion, runtime.NumCPU(), info.machine, name, c.Command)
-	if tokioSkipped != "" {
-		fmt.Fprintf(w, "%stokio skipped, Go only: %s\n", note, tokioSkipped)
-	}
-
-	if c.MaxRounds > c.Rounds || c.Budget > 0 {
-		fmt.Fprintf(w, "budget: %s\nrounds: %d to %d\n", budgetString(c.Budget), c.Rounds, c.MaxRounds)
-	}
-	if c.OffBench != "" && slices.Contains(c.Preempt, "off") {
-		fmt.Fprintf(w, "offbench: %s\n", c.OffBench)
-	}
-
-	var cells []cell
-	for _, p := range c.Preempt {
-		for _, n := range c.CPUs {
-			cells = append(cells, cell{p, n})
-		}
-	}
-	runs := c.runs(cells, bin, tokioBin)
-	res := &Result{Planned: c.Rounds * len(runs)}
-	prog := &progress{w: c.Progress, term: c.Terminal, start: start, total: res.Planned, now: c.now}
-	bud := &budget{limit: c.Budget, reserve: c.reserve(tokioBin != ""), start: start}
-	measured, full, extra := 0, 0, 0
-rounds:
-	for round := 1; round <= c.MaxRounds; round++ {
-		plan, of := runs, c.Rounds
-		if round > c.Rounds {
-			if plan, err = c.noisyRuns(runs, rawPath, w); err != nil {
-				return nil, err
-			}
-			of = c.MaxRounds // a round of the noisy cells only
-			res.Planned += len(plan)
-			prog.total = res.Planned
-		}
-		ran := 0
-		for _, r := range plan {
-			if round > c.Rounds && !bud.fits(c.now(), r) {
-				continue
-			}
-			prog.cell(round, of, r.cl, res.Processes)
-			t0 := c.now()
-			out, err := benchbin.Run{
-				Bin: r.p.bin,
-				Args: []string{"-test.run=^$", "-test.bench=" + r.bench, "-test.benchtime=" + c.Benchtime,
-					"-test.cpu=" + strconv.Itoa(r.cl.cpu), "-test.count=1"},
-				Env:     r.p.env,
-				Timeout: c.Timeout,
-			}.Do(ctx)
-			bud.record(r, c.now().Sub(t0))
-			fmt.Fprintf(w, "preempt: %s\nruntime: %s\n", r.cl.preempt, r.p.runtime)
-			n, werr := results.Copy(w, out)
-			if werr != nil {
-				return nil, werr
-			}
-			measured += n
-			if ctx.Err() != nil {
-				res.Interrupted = true
-				fmt.Fprintf(w, "%sinterrupted in round %d of %d at %s runtime=%s; kept the results of %d of %d processes, and what the stopped one had finished\n",
-					note, round, of, r.cl, r.p.runtime, res.Processes, res.Planned)
-				break rounds
-			}
-			res.Processes++
-			ran++
-			if err != nil {
-				msg := fmt.Sprintf("round %d %s runtime=%s: %s", round, r.cl, r.p.runtime, reason(err))
-				res.Failed = append(res.Failed, msg)
-				fmt.Fprintf(w, "%sfailed: %s\n", note, msg)
-				prog.failed(msg)
-			}
-			if err := w.Flush(); err != nil {
-				return nil, err
-			}
-		}
-		if ran == 0 {
-			break
-		}
-		if round <= c.Rounds {
-			full++
-		} else {
-			extra++
-		}
-		prog.round(round, of, res.Processes)
-	}
-	prog.done()
-	if c.MaxRounds > c.Rounds || c.Budget > 0 {
-		if err := c.noteBought(w, rawPath, full, extra, start); err != nil {
-			return nil, err
-		}
-	}
-	if c.Endless > 0 && !res.Interrupted && ctx.Err() == nil {
-		c.endless(ctx, w)
-		if tokioBin != "" {
-			c.endlessTokio(ctx, w, tokioBin)
-		}
-	}
-	if err := w.Flush(); err != nil {
-		return nil, err
-	}
-	if err := raw.Close(); err != nil {
-		return nil, err
-	}
-	if measured == 0 {
-		if res.Interrupted {
-			return res, fmt.Errorf("interrupted: %w", ErrNothingMeasured)
-		}
-		return res, fmt.Errorf("-bench %q: %w (%d processes, %d failed)", c.Bench, ErrNothingMeasured, res.Processes, len(res.Failed))
-	}
-	set, err := readResults(rawPath)
-	if err != nil {
-		return res, err
-	}
-	if err := report.Write(dir.Path(), set, report.Options{Charts: true, Files: []string{"raw.txt"}}); err != nil {
-		return res, fmt.Errorf("writing the report: %w", err)
-	}
-	if err := dir.Commit(); err != nil {
-		return res, err
-	}
-	committed = true
-	res.Dir = dir.Final()
-	res.Elapsed = c.now().Sub(start)
-	return res, nil
+	s.dir = dir
+	return s, nil
 }
 
-// endless runs the endless hog of every kind in every selected preempt mode
+// abort removes the run directory unless it was committed.
+func (s *session) abort() {
+	if !s.committed {
+		s.dir.Abort()
+	}
+}
+
+// binaries are what a run measures.
+type binaries struct {
+	goBin        string // the bench suite's test binary
+	tokio        string // the tokio binary; "" for Go only
+	tokioSkipped string // why tokio does not run although c.Tokio asked for it
+}
+
+// build builds the bench suite with go test -c into dir and, if c.Tokio
+// is set, the tokio binary. A tokio that cannot be built is no error: the
+// run goes on with Go only and says why.
+func (c *Config) build(ctx context.Context, dir string) (binaries, error) {
+	b := binaries{goBin: filepath.Join(dir, "bench.test")}
+	c.progressf("building %s (go test -c)\n", c.Pkg)
+	if err := benchbin.Build(ctx, c.ModuleDir, c.Pkg, b.goBin); err != nil {
+		if ctx.Err() != nil {
+			return b, fmt.Errorf("interrupted while building: %w", ErrNothingMeasured)
+		}
+		return b, err
+	}
+	if c.Tokio != "" {
+		if b.tokio, b.tokioSkipped = c.tokioBinary(ctx, dir); b.tokioSkipped != "" {
+			c.progressf("tokio skipped, running Go only: %s\n", b.tokioSkipped)
+		}
+	}
+	return b, nil
+}
+
+// create creates raw.txt in the run directory and writes its header: the
+// config lines that say what was measured where, and why tokio was
+// skipped if it was.
+func (s *session) create(tokioSkipped string) error {
+	s.rawPath = filepath.Join(s.dir.Path(), "raw.txt")
+	raw, err := os.Create(s.rawPath)
+	if err != nil {
+		return err
+	}
+	s.raw, s.w = raw, bufio.NewWriter(raw)
+	c := s.c
+	fmt.Fprintf(s.w, "commit: %s\ngo: %s\ncores: %d\nmachine: %s\nrunid: %s\ncommand: %s\n",
+		s.info.commit, s.info.goVersion, runtime.NumCPU(), s.info.machine, s.name, c.Command)
+	if tokioSkipped != "" {
+		fmt.Fprintf(s.w, "%stokio skipped, Go only: %s\n", note, tokioSkipped)
+	}
+	if c.MaxRounds > c.Rounds || c.Budget > 0 {
+		fmt.Fprintf(s.w, "budget: %s\nrounds: %d to %d\n", budgetString(c.Budget), c.Rounds, c.MaxRounds)
+	}
+	if c.OffBench != "" && slices.Contains(c.Preempt, "off") {
+		fmt.Fprintf(s.w, "offbench: %s\n", c.OffBench)
+	}
+	return nil
+}
+
+// endless runs the endless hogs after the rounds, Go's and then tokio's,
+// unless c.Endless is 0 or the run was interrupted.
+func (s *session) endless(ctx context.Context, tokioBin string) {
+	if s.c.Endless <= 0 || s.res.Interrupted || ctx.Err() != nil {
+		return
+	}
+	s.c.endlessGo(ctx, s.w)
+	if tokioBin != "" {
+		s.c.endlessTokio(ctx, s.w, tokioBin)
+	}
+}
+
+// write finishes raw.txt, reads it back, writes the report and the charts
+// beside it and commits the run directory. The Result it returns with an
+// error says what ran.
+func (s *session) write() (*Result, error) {
+	if err := s.w.Flush(); err != nil {
+		return nil, err
+	}
+	if err := s.raw.Close(); err != nil {
+		return nil, err
+	}
+	if s.measured == 0 {
+		if s.res.Interrupted {
+			return s.res, fmt.Errorf("interrupted: %w", ErrNothingMeasured)
+		}
+		return s.res, fmt.Errorf("-bench %q: %w (%d processes, %d failed)", s.c.Bench, ErrNothingMeasured, s.res.Processes, len(s.res.Failed))
+	}
+	set, err := readResults(s.rawPath)
+	if err != nil {
+		return s.res, err
+	}
+	if err := report.Write(s.dir.Path(), set, report.Options{Charts: true, Files: []string{"raw.txt"}}); err != nil {
+		return s.res, fmt.Errorf("writing the report: %w", err)
+	}
+	if err := s.dir.Commit(); err != nil {
+		return s.res, err
+	}
+	s.committed = true
+	s.res.Dir = s.dir.Final()
+	s.res.Elapsed = s.c.now().Sub(s.start)
+	return s.res, nil
+}
+
+// endlessGo runs the endless hog of every kind in every selected preempt mode
 // and writes the verdicts as notes, which the report's answer to "what if I
 // write an endless loop?" quotes.
-func (c *Config) endless(ctx context.Context, w io.Writer) {
+func (c *Config) endlessGo(ctx context.Context, w io.Writer) {
 	for _, mode := range c.Preempt {
 		for _, h := range starvation.Hogs {
 			v, err := starve.Watch(ctx, starve.Config{Hog: h.Name, Victim: "sleep", Preempt: mode, Procs: 1, Timeout: c.Endless})
@@ -427,22 +439,6 @@ func readResults(path string) (*results.Set, error) {
 
 // note starts a line of raw.txt that the report lists under problems.
 const note = results.NotePrefix
-
-// reason returns a process failure in one line: the error's first line and,
-// for a crash, the line of its output that says why (a panic, a fatal
-// error, a failed benchmark).
-func reason(err error) string {
-	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
-	for _, l := range lines[1:] {
-		l = strings.TrimSpace(l)
-		for _, p := range []string{"panic: ", "fatal error: ", "--- FAIL: ", "signal: "} {
-			if strings.HasPrefix(l, p) {
-				return lines[0] + ": " + l
-			}
-		}
-	}
-	return lines[0]
-}
 
 func (c *Config) progressf(format string, args ...any) {
 	if c.Progress != nil {

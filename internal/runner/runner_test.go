@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -244,5 +245,53 @@ func TestRunSuite(t *testing.T) {
 		if err != nil || len(b) == 0 {
 			t.Errorf("%s: %d bytes, %v", name, len(b), err)
 		}
+	}
+}
+
+// TestCreateHeader checks raw.txt's config lines, which say how a run was
+// set up: the budget and offbench lines only where they apply, and the
+// note of a skipped tokio.
+func TestCreateHeader(t *testing.T) {
+	const common = "commit: abc1234\ngo: go1.26\ncores: %d\nmachine: test machine\nrunid: 20260102T030405Z-abc1234\ncommand: concbench run\n"
+	for _, tc := range []struct {
+		name  string
+		c     Config
+		tokio string // why tokio was skipped
+		want  string
+	}{
+		{"fixed", Config{Rounds: 6}, "", ""},
+		{"budget", Config{Rounds: 6, MaxRounds: 20, Budget: time.Minute}, "", "budget: 1m0s\nrounds: 6 to 20\n"},
+		{"more rounds, no budget", Config{Rounds: 2, MaxRounds: 4}, "", "budget: none\nrounds: 2 to 4\n"},
+		{"offbench", Config{Rounds: 6, OffBench: NoOff}, "", "offbench: ^$\n"},
+		{"offbench, async only", Config{Rounds: 6, OffBench: NoOff, Preempt: []string{"async"}}, "", ""},
+		{"tokio skipped", Config{Rounds: 6}, "cargo not found", results.NotePrefix + "tokio skipped, Go only: cargo not found\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tc.c
+			if err := c.defaults(); err != nil {
+				t.Fatal(err)
+			}
+			dir, err := outdir.New(filepath.Join(t.TempDir(), "run"), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer dir.Abort()
+			s := &session{c: &c, dir: dir, name: "20260102T030405Z-abc1234",
+				info: info{commit: "abc1234", goVersion: "go1.26", machine: "test machine"}}
+			if err := s.create(tc.tokio); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			s.raw.Close()
+			got, err := os.ReadFile(s.rawPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := fmt.Sprintf(common, runtime.NumCPU()) + tc.want; string(got) != want {
+				t.Errorf("raw.txt = %q; want %q", got, want)
+			}
+		})
 	}
 }

@@ -1,0 +1,129 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/concbench/concbench/internal/benchbin"
+	"github.com/concbench/concbench/internal/results"
+)
+
+// measure runs the rounds: c.Rounds full rounds, then rounds of the
+// noisy cells' benchmarks only, while the budget lasts and up to
+// c.MaxRounds, and notes what the budget bought. It stops at a cancelled
+// ctx with Result.Interrupted set; an error is one writing raw.txt.
+func (s *session) measure(ctx context.Context, bins binaries) error {
+	c := s.c
+	runs := c.runs(c.cells(), bins.goBin, bins.tokio)
+	s.res.Planned = c.Rounds * len(runs)
+	s.prog = &progress{w: c.Progress, term: c.Terminal, start: s.start, total: s.res.Planned, now: c.now}
+	s.bud = &budget{limit: c.Budget, reserve: c.reserve(bins.tokio != ""), start: s.start}
+	full, extra := 0, 0
+	for round := 1; round <= c.MaxRounds; round++ {
+		plan, of := runs, c.Rounds
+		if round > c.Rounds {
+			var err error
+			if plan, err = c.noisyRuns(runs, s.rawPath, s.w); err != nil {
+				return err
+			}
+			of = c.MaxRounds // a round of the noisy cells only
+			s.res.Planned += len(plan)
+			s.prog.total = s.res.Planned
+		}
+		ran, err := s.round(ctx, round, of, plan)
+		if err != nil {
+			return err
+		}
+		if s.res.Interrupted || ran == 0 {
+			break
+		}
+		if round <= c.Rounds {
+			full++
+		} else {
+			extra++
+		}
+		s.prog.round(round, of, s.res.Processes)
+	}
+	s.prog.done()
+	if c.MaxRounds > c.Rounds || c.Budget > 0 {
+		return c.noteBought(s.w, s.rawPath, full, extra, s.start)
+	}
+	return nil
+}
+
+// round runs the processes of round (of rounds) in plan's order and
+// returns how many ran: a round of the noisy cells skips those that no
+// longer fit the budget. It stops at the process during which ctx was
+// cancelled.
+func (s *session) round(ctx context.Context, round, of int, plan []run) (ran int, err error) {
+	for _, r := range plan {
+		if round > s.c.Rounds && !s.bud.fits(s.c.now(), r) {
+			continue
+		}
+		if err := s.process(ctx, round, of, r); err != nil {
+			return ran, err
+		}
+		if s.res.Interrupted {
+			return ran, nil
+		}
+		ran++
+	}
+	return ran, nil
+}
+
+// process runs one process under the watchdog and copies its results to
+// raw.txt, under the preempt and runtime config lines; a crash or a hang
+// is a note, and the run goes on. If ctx was cancelled meanwhile, it keeps
+// what the process had finished, notes the interruption and sets
+// Result.Interrupted.
+func (s *session) process(ctx context.Context, round, of int, r run) error {
+	c, res := s.c, s.res
+	s.prog.cell(round, of, r.cl, res.Processes)
+	t0 := c.now()
+	out, err := benchbin.Run{
+		Bin: r.p.bin,
+		Args: []string{"-test.run=^$", "-test.bench=" + r.bench, "-test.benchtime=" + c.Benchtime,
+			"-test.cpu=" + strconv.Itoa(r.cl.cpu), "-test.count=1"},
+		Env:     r.p.env,
+		Timeout: c.Timeout,
+	}.Do(ctx)
+	s.bud.record(r, c.now().Sub(t0))
+	fmt.Fprintf(s.w, "preempt: %s\nruntime: %s\n", r.cl.preempt, r.p.runtime)
+	n, werr := results.Copy(s.w, out)
+	if werr != nil {
+		return werr
+	}
+	s.measured += n
+	if ctx.Err() != nil {
+		res.Interrupted = true
+		fmt.Fprintf(s.w, "%sinterrupted in round %d of %d at %s runtime=%s; kept the results of %d of %d processes, and what the stopped one had finished\n",
+			note, round, of, r.cl, r.p.runtime, res.Processes, res.Planned)
+		return nil
+	}
+	res.Processes++
+	if err != nil {
+		msg := fmt.Sprintf("round %d %s runtime=%s: %s", round, r.cl, r.p.runtime, reason(err))
+		res.Failed = append(res.Failed, msg)
+		fmt.Fprintf(s.w, "%sfailed: %s\n", note, msg)
+		s.prog.failed(msg)
+	}
+	return s.w.Flush()
+}
+
+// reason returns a process failure in one line: the error's first line and,
+// for a crash, the line of its output that says why (a panic, a fatal
+// error, a failed benchmark).
+func reason(err error) string {
+	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
+	for _, l := range lines[1:] {
+		l = strings.TrimSpace(l)
+		for _, p := range []string{"panic: ", "fatal error: ", "--- FAIL: ", "signal: "} {
+			if strings.HasPrefix(l, p) {
+				return lines[0] + ": " + l
+			}
+		}
+	}
+	return lines[0]
+}
