@@ -18,7 +18,59 @@ import (
 	"github.com/concbench/concbench/internal/runner"
 )
 
+// runRun is concbench run: flags to a runner.Config, the run, a summary.
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := runConfig(args, stderr)
+	if err != nil {
+		return err
+	}
+	res, err := runner.Run(ctx, c)
+	if errors.Is(err, outdir.ErrExists) {
+		return cli.Usage(err)
+	}
+	if err != nil {
+		return err
+	}
+	return summarize(res, stdout, stderr)
+}
+
+// runFlags are the flags of run that the runner's Config does not hold as
+// they are written.
+type runFlags struct {
+	offBench, cpus, preempt string
+	quick                   bool
+	set                     map[string]bool // the flags given
+}
+
+// runConfig parses run's command line into the runner's Config: bad usage
+// is a cli.Usage error.
+func runConfig(args []string, stderr io.Writer) (runner.Config, error) {
+	var c runner.Config
+	var f runFlags
+	fs := newRunFlags(&c, &f, stderr)
+	if err := fs.Parse(args); err != nil {
+		return c, cli.Usage(err)
+	}
+	if fs.NArg() > 0 {
+		return c, cli.Usagef("run: unexpected arguments %q", fs.Args())
+	}
+	f.set = map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	f.rounds(&c)
+	if c.Rounds < 1 {
+		return c, cli.Usagef("-count %d: want at least 1", c.Rounds)
+	}
+	if err := f.matrix(&c); err != nil {
+		return c, err
+	}
+	c.Command = commandLine("concbench run", args)
+	c.Progress = stderr
+	c.Terminal = isTerminal(stderr)
+	return c, nil
+}
+
+// newRunFlags returns run's flag set, which parses into c and f.
+func newRunFlags(c *runner.Config, f *runFlags, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("concbench run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -27,77 +79,70 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			"and writes OUT/<UTC time>-<commit>/ with raw.txt, report.md and SVG charts.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
-	var c runner.Config
 	fs.StringVar(&c.Bench, "bench", ".", "run only benchmarks matching `regexp` (as go test -bench: one pattern per /-level, unanchored, so n=10 also matches n=1000; write n=10$)")
 	fs.IntVar(&c.Rounds, "count", runner.DefaultRounds, "`rounds`: samples per cell (benchstat needs 6 for a 95% interval); given, every cell gets exactly this many")
 	fs.IntVar(&c.Rounds, "rounds", runner.DefaultRounds, "same as -count")
 	fs.IntVar(&c.MaxRounds, "maxrounds", runner.DefaultMaxRounds, "after -count full rounds, sample the benchmarks with a noisy cell (interval wider than ±10%) up to `n` rounds, within -budget")
 	fs.DurationVar(&c.Budget, "budget", runner.DefaultBudget, "wall time the run should take (build and endless hogs included); the -count full rounds always run")
-	offBench := fs.String("offbench", "", "-bench `regexp` of the preempt=off processes when both modes run (default: the -bench benchmarks whose results depend on preemption: "+strings.Join(runner.PreemptSensitive, ", ")+")")
+	fs.StringVar(&f.offBench, "offbench", "", "-bench `regexp` of the preempt=off processes when both modes run (default: the -bench benchmarks whose results depend on preemption: "+strings.Join(runner.PreemptSensitive, ", ")+")")
 	fs.StringVar(&c.Benchtime, "benchtime", runner.DefaultBenchtime, "go test -benchtime per benchmark and process (`d` or Nx)")
-	quick := fs.Bool("quick", false, "smoke run of about a minute: -count 2 -benchtime 1x unless given (intervals are ±∞)")
+	fs.BoolVar(&f.quick, "quick", false, "smoke run of about a minute: -count 2 -benchtime 1x unless given (intervals are ±∞)")
 	fs.StringVar(&c.Out, "out", "results", "write the run directory under `dir`")
-	cpus := fs.String("cpu", "", "comma-separated GOMAXPROCS `list` (default 1,"+strconv.Itoa(numCPU())+")")
-	preempt := fs.String("preempt", "async,off", "comma-separated preemption `modes`: async, off")
+	fs.StringVar(&f.cpus, "cpu", "", "comma-separated GOMAXPROCS `list` (default 1,"+strconv.Itoa(numCPU())+")")
+	fs.StringVar(&f.preempt, "preempt", "async,off", "comma-separated preemption `modes`: async, off")
 	fs.DurationVar(&c.Timeout, "timeout", runner.DefaultTimeout, "watchdog per benchmark process")
 	fs.DurationVar(&c.Endless, "endless", time.Second, "after the rounds, run the endless hog of each kind under a watchdog for `d` per preempt mode (0: skip)")
 	fs.StringVar(&c.Tokio, "tokio", runner.DefaultTokio, "also run the tokio suite: its crate `dir` (built with cargo, offline) or a binary built from it; empty: Go only")
-	if err := fs.Parse(args); err != nil {
-		return cli.Usage(err)
-	}
-	if fs.NArg() > 0 {
-		return cli.Usagef("run: unexpected arguments %q", fs.Args())
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if *quick {
+	return fs
+}
+
+// rounds applies -quick, and makes the rounds fixed when -count or -quick
+// sets them without -maxrounds.
+func (f *runFlags) rounds(c *runner.Config) {
+	if f.quick {
 		rounds, benchtime := runner.Quick()
-		if !set["count"] && !set["rounds"] {
+		if !f.set["count"] && !f.set["rounds"] {
 			c.Rounds = rounds
 		}
-		if !set["benchtime"] {
+		if !f.set["benchtime"] {
 			c.Benchtime = benchtime
 		}
 	}
-	if (set["count"] || set["rounds"] || *quick) && !set["maxrounds"] {
+	if (f.set["count"] || f.set["rounds"] || f.quick) && !f.set["maxrounds"] {
 		c.MaxRounds = c.Rounds // a fixed number of rounds
 	}
-	if c.Rounds < 1 {
-		return cli.Usagef("-count %d: want at least 1", c.Rounds)
-	}
-	if *cpus != "" {
-		for _, f := range strings.Split(*cpus, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
+}
+
+// matrix parses -cpu and -preempt into c, and sets c.OffBench.
+func (f *runFlags) matrix(c *runner.Config) error {
+	if f.cpus != "" {
+		for _, s := range strings.Split(f.cpus, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(s))
 			if err != nil || n < 1 {
-				return cli.Usagef("-cpu %q: want a comma-separated list of numbers >= 1", *cpus)
+				return cli.Usagef("-cpu %q: want a comma-separated list of numbers >= 1", f.cpus)
 			}
 			c.CPUs = append(c.CPUs, n)
 		}
 	}
-	for _, m := range strings.Split(*preempt, ",") {
+	for _, m := range strings.Split(f.preempt, ",") {
 		m = strings.TrimSpace(m)
 		if m != "async" && m != "off" {
-			return cli.Usagef("-preempt %q: want async, off or async,off", *preempt)
+			return cli.Usagef("-preempt %q: want async, off or async,off", f.preempt)
 		}
 		c.Preempt = append(c.Preempt, m)
 	}
-	c.OffBench = *offBench
-	if !set["offbench"] && slices.Contains(c.Preempt, "async") && slices.Contains(c.Preempt, "off") {
+	c.OffBench = f.offBench
+	if !f.set["offbench"] && slices.Contains(c.Preempt, "async") && slices.Contains(c.Preempt, "off") {
 		// Comparing the modes: off only where preemption can matter (the
 		// endless hogs still run in both).
 		c.OffBench = runner.OffBench(c.Bench)
 	}
-	c.Command = commandLine("concbench run", args)
-	c.Progress = stderr
-	c.Terminal = isTerminal(stderr)
+	return nil
+}
 
-	res, err := runner.Run(ctx, c)
-	if errors.Is(err, outdir.ErrExists) {
-		return cli.Usage(err)
-	}
-	if err != nil {
-		return err
-	}
+// summarize prints the run directory on stdout and what the run did on
+// stderr. An interrupted run is an error that says what was kept.
+func summarize(res *runner.Result, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "%s\n", res.Dir)
 	fmt.Fprintf(stderr, "concbench: wrote %s (raw.txt, report.md, charts): %d processes in %s", res.Dir, res.Processes, res.Elapsed.Round(time.Second))
 	if len(res.Failed) > 0 {
