@@ -20,49 +20,25 @@ import (
 // gives an efficiency.
 //
 // To add a pattern, add an entry to [patterns] that reads its impls
-// package's table with [alt.Of] (every row embeds an alt.Meta). Starvation has no implementations, so no table.
+// package's table with [alt.Of] (every row embeds an alt.Meta).
+// Starvation has no implementations, so no table.
 type pattern struct {
 	bench string // top-level benchmark name without "Benchmark"
 	title string
-	about string // one sentence: what the benchmark models
-	impls func() []alt.Meta
-	chart string // tidied unit the chart shows
+	about string     // one sentence: what the benchmark models
+	impls []alt.Meta // its impls package's table; none for Starvation
+	chart string     // tidied unit the chart shows
 }
 
 var patterns = []pattern{
-	{
-		bench: suite.JoinAll,
-		title: "Join all",
-		about: "run n tasks concurrently and wait for all of them, results in submission order.",
-		impls: func() []alt.Meta {
-			return alt.Of(joinallimpls.Impls)
-		},
-		chart: secTask,
-	},
-	{
-		bench: suite.FirstDone,
-		title: "First done",
-		about: "start n tasks, take the first result, cancel the losers.",
-		impls: func() []alt.Meta {
-			return alt.Of(firstdoneimpls.Impls)
-		},
-		chart: firstSec,
-	},
-	{
-		bench: suite.FailFast,
-		title: "Fail fast",
-		about: "the first error cancels the other tasks (the errgroup pattern).",
-		impls: func() []alt.Meta {
-			return alt.Of(failfastimpls.Impls)
-		},
-		chart: secOp,
-	},
-	{
-		bench: suite.Starvation,
-		title: "Starvation",
-		about: "n CPU hogs against a latency-sensitive victim: how long the victim waits to run.",
-		chart: stallSec,
-	},
+	{bench: suite.JoinAll, title: "Join all", impls: alt.Of(joinallimpls.Impls), chart: secTask,
+		about: "run n tasks concurrently and wait for all of them, results in submission order."},
+	{bench: suite.FirstDone, title: "First done", impls: alt.Of(firstdoneimpls.Impls), chart: firstSec,
+		about: "start n tasks, take the first result, cancel the losers."},
+	{bench: suite.FailFast, title: "Fail fast", impls: alt.Of(failfastimpls.Impls), chart: secOp,
+		about: "the first error cancels the other tasks (the errgroup pattern)."},
+	{bench: suite.Starvation, title: "Starvation", chart: stallSec,
+		about: "n CPU hogs against a latency-sensitive victim: how long the victim waits to run."},
 }
 
 func patternOf(bench string) pattern {
@@ -98,8 +74,6 @@ func (r *rep) bound(m results.Metric) (float64, bool) {
 	return 0, false
 }
 
-// deviationsOf returns the pattern's implementations that document a
-// departure from the contract, sorted by the table's order.
 // panicText says in words what a pattern package's PanicMode means.
 func panicText(mode string) string {
 	switch mode {
@@ -115,12 +89,11 @@ func panicText(mode string) string {
 	return mode
 }
 
+// deviationsOf returns the pattern's implementations that document a
+// departure from the contract, in the table's order.
 func deviationsOf(p pattern) []alt.Meta {
-	if p.impls == nil {
-		return nil
-	}
 	var out []alt.Meta
-	for _, im := range p.impls() {
+	for _, im := range p.impls {
 		if len(im.Deviations) > 0 {
 			out = append(out, im)
 		}

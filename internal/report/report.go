@@ -328,7 +328,7 @@ func (r *rep) pattern(b *bytes.Buffer, bench string) error {
 			}
 		}
 	}
-	if p.impls != nil {
+	if len(p.impls) > 0 {
 		r.implsTable(b, p, mode)
 	}
 	for _, unit := range r.units(bench, mode) {
@@ -345,10 +345,10 @@ func (r *rep) implsTable(b *bytes.Buffer, p pattern, mode string) {
 		"it was the fastest or not significantly slower than the fastest, and where it was slower.\n\n")
 	fmt.Fprintf(b, "| impl | when a task panics | departs from the contract | in this run (sec/op) |\n|---|---|---|---|\n")
 	var names []string
-	for _, im := range p.impls() {
+	for _, im := range p.impls {
 		names = append(names, im.Name)
 	}
-	for _, im := range p.impls() {
+	for _, im := range p.impls {
 		departs := "–"
 		if len(im.Deviations) > 0 {
 			var ds []string
