@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -12,23 +11,14 @@ import (
 )
 
 func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("concbench precision", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: concbench precision [-aa OTHER] FILE...\n\n"+
-			"Prints, per unit, how many cells (benchmark, GOMAXPROCS, preempt mode) have a 95%% interval of\n"+
-			"the median within ±5%%, ±10%%, ±20%% or wider (benchstat's ±x%%), then the same for all latency\n"+
-			"units together (first-ns, cancel-ns, start-ns, stall-ns, ...). With -aa, also how many of the\n"+
-			"metrics differ between FILE... and OTHER (a run of the same commit: about 5%% by chance).\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet("precision", "usage: concbench precision [-aa OTHER] FILE...\n\n"+
+		"Prints, per unit, how many cells (benchmark, GOMAXPROCS, preempt mode) have a 95% interval of\n"+
+		"the median within ±5%, ±10%, ±20% or wider (benchstat's ±x%), then the same for all latency\n"+
+		"units together (first-ns, cancel-ns, start-ns, stall-ns, ...). With -aa, also how many of the\n"+
+		"metrics differ between FILE... and OTHER (a run of the same commit: about 5% by chance).\n\nflags:\n", stderr)
 	aa := fs.String("aa", "", "compare with the run in `file`")
-	if err := fs.Parse(args); err != nil {
-		return cli.Usage(err)
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return cli.Usagef("precision: want at least one benchmark file")
+	if err := cli.Parse(fs, args, 1, -1, "at least one benchmark file"); err != nil {
+		return err
 	}
 	set, err := results.Read(fs.Args()...)
 	if err != nil {

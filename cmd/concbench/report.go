@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -14,24 +13,15 @@ import (
 )
 
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("concbench report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: concbench report [flags] FILE...\n\n"+
-			"Reads Go benchmark files (a run's raw.txt or any go test -bench output) and writes\n"+
-			"report.md and SVG charts into a new directory. Several files make one report; a benchmark\n"+
-			"(name, package, GOMAXPROCS, preempt mode) in two of them is refused, not merged: compare two\n"+
-			"runs with concbench compare.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet("report", "usage: concbench report [flags] FILE...\n\n"+
+		"Reads Go benchmark files (a run's raw.txt or any go test -bench output) and writes\n"+
+		"report.md and SVG charts into a new directory. Several files make one report; a benchmark\n"+
+		"(name, package, GOMAXPROCS, preempt mode) in two of them is refused, not merged: compare two\n"+
+		"runs with concbench compare.\n\nflags:\n", stderr)
 	out := fs.String("o", "", "output `dir` (default: FILE's name without extension + \"-report\", next to the first FILE)")
 	force := fs.Bool("force", false, "replace the output directory if it is a previous concbench output (holding only the files concbench wrote there, none of the inputs)")
-	if err := fs.Parse(args); err != nil {
-		return cli.Usage(err)
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return cli.Usagef("report: no input files")
+	if err := cli.Parse(fs, args, 1, -1, "at least one benchmark FILE"); err != nil {
+		return err
 	}
 	dir := *out
 	if dir == "" {

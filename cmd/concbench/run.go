@@ -48,11 +48,8 @@ func runConfig(args []string, stderr io.Writer) (runner.Config, error) {
 	var c runner.Config
 	var f runFlags
 	fs := newRunFlags(&c, &f, stderr)
-	if err := fs.Parse(args); err != nil {
-		return c, cli.Usage(err)
-	}
-	if fs.NArg() > 0 {
-		return c, cli.Usagef("run: unexpected arguments %q", fs.Args())
+	if err := cli.Parse(fs, args, 0, 0, "no arguments (all settings are flags)"); err != nil {
+		return c, err
 	}
 	f.set = map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
@@ -71,14 +68,9 @@ func runConfig(args []string, stderr io.Writer) (runner.Config, error) {
 
 // newRunFlags returns run's flag set, which parses into c and f.
 func newRunFlags(c *runner.Config, f *runFlags, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("concbench run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: concbench [run] [flags]\n\n"+
-			"Builds the bench binary once, runs preempt {async,off} x GOMAXPROCS {1,all cores} round-robin,\n"+
-			"and writes OUT/<UTC time>-<commit>/ with raw.txt, report.md and SVG charts.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet("run", "usage: concbench [run] [flags]\n\n"+
+		"Builds the bench binary once, runs preempt {async,off} x GOMAXPROCS {1,all cores} round-robin,\n"+
+		"and writes OUT/<UTC time>-<commit>/ with raw.txt, report.md and SVG charts.\n\nflags:\n", stderr)
 	fs.StringVar(&c.Bench, "bench", ".", "run only benchmarks matching `regexp` (as go test -bench: one pattern per /-level, unanchored, so n=10 also matches n=1000; write n=10$)")
 	fs.IntVar(&c.Rounds, "count", runner.DefaultRounds, "`rounds`: samples per cell (benchstat needs 6 for a 95% interval); given, every cell gets exactly this many")
 	fs.IntVar(&c.Rounds, "rounds", runner.DefaultRounds, "same as -count")

@@ -53,27 +53,19 @@ func checkConfig(cfg *changepoint.Config) error {
 }
 
 func runTrackRead(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("concbench track", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: concbench track [flags]\n       concbench track add [flags] FILE\n       concbench track sim [flags]\n"+
-			"       concbench track quickset   (print the -bench regexp CI runs into the history)\n\n"+
-			"Reads the history (one benchmark file per run, see concbench track add), finds the change points of\n"+
-			"every benchmark and unit (E-divisive means, permutation test) and the steps at each Go or module\n"+
-			"version change, prints them as Markdown and, with -o, writes the page with a trend chart per series.\n"+
-			"Exits 1 if a series' newest change point is a regression larger than -threshold. Never writes the history.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet("track", "usage: concbench track [flags]\n       concbench track add [flags] FILE\n       concbench track sim [flags]\n"+
+		"       concbench track quickset   (print the -bench regexp CI runs into the history)\n\n"+
+		"Reads the history (one benchmark file per run, see concbench track add), finds the change points of\n"+
+		"every benchmark and unit (E-divisive means, permutation test) and the steps at each Go or module\n"+
+		"version change, prints them as Markdown and, with -o, writes the page with a trend chart per series.\n"+
+		"Exits 1 if a series' newest change point is a regression larger than -threshold. Never writes the history.\n\nflags:\n", stderr)
 	dir := fs.String("dir", history.DefaultDir, "the history `dir`")
 	out := fs.String("o", "", "also write history.md and the charts into the new `dir`")
 	force := fs.Bool("force", false, "replace the -o directory if it exists")
 	threshold := fs.Float64("threshold", track.DefaultThreshold, "smallest regression (fraction) that exits 1")
 	cfg := changepointFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return cli.Usage(err)
-	}
-	if fs.NArg() > 0 {
-		return cli.Usagef("track: unexpected arguments %q", fs.Args())
+	if err := cli.Parse(fs, args, 0, 0, "no arguments, or the verb add, sim or quickset"); err != nil {
+		return err
 	}
 	if err := checkConfig(cfg); err != nil {
 		return err
@@ -125,24 +117,15 @@ func writeDir(dir string, force bool, inputs []string, write func(path string) e
 }
 
 func runTrackAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("concbench track add", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: concbench track add [flags] FILE\n\n"+
-			"Adds a run (a raw.txt of concbench run, or go test -bench output) to the history as a new file,\n"+
-			"with the commit, its time, the Go and module versions of the checkout in -C, the machine and\n"+
-			"the date as config lines. Refuses a file that does not parse or disagrees with the checkout.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet("track add", "usage: concbench track add [flags] FILE\n\n"+
+		"Adds a run (a raw.txt of concbench run, or go test -bench output) to the history as a new file,\n"+
+		"with the commit, its time, the Go and module versions of the checkout in -C, the machine and\n"+
+		"the date as config lines. Refuses a file that does not parse or disagrees with the checkout.\n\nflags:\n", stderr)
 	dir := fs.String("dir", history.DefaultDir, "the history `dir`")
 	module := fs.String("C", ".", "the checkout the run was measured at (`dir`)")
 	machine := fs.String("machine", "", "machine description (default: FILE's machine: or cpu: config line)")
-	if err := fs.Parse(args); err != nil {
-		return cli.Usage(err)
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return cli.Usagef("track add: want one FILE, got %d", fs.NArg())
+	if err := cli.Parse(fs, args, 1, 1, "one FILE"); err != nil {
+		return err
 	}
 	file := fs.Arg(0)
 	data, err := os.ReadFile(file)
@@ -187,15 +170,10 @@ func machineOf(file string) (string, error) {
 }
 
 func runTrackSim(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("concbench track sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: concbench track sim [flags]\n\n"+
-			"Measures the change-point search on simulated series with the noise of a real run: false change\n"+
-			"points without a shift, a 10%% step, a 2%%-per-commit drift over 10 commits. Seeded: the same flags\n"+
-			"print the same figures.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
+	fs := cli.NewFlagSet("track sim", "usage: concbench track sim [flags]\n\n"+
+		"Measures the change-point search on simulated series with the noise of a real run: false change\n"+
+		"points without a shift, a 10% step, a 2%-per-commit drift over 10 commits. Seeded: the same flags\n"+
+		"print the same figures.\n\nflags:\n", stderr)
 	noise := fs.String("noise", "results/archive/20261125T233524Z-f6e464f/raw.txt", "benchmark `file` whose samples per cell give the noise (impl=own cells but starvation's)")
 	sim := track.Sim{}
 	fs.IntVar(&sim.Series, "series", 100, "series per case")
@@ -203,8 +181,8 @@ func runTrackSim(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&sim.Samples, "samples", 10, "samples per commit (the history's rounds)")
 	fs.Uint64Var(&sim.Seed, "seed", 1, "random seed")
 	cfg := changepointFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return cli.Usage(err)
+	if err := cli.Parse(fs, args, 0, 0, "no arguments (all settings are flags)"); err != nil {
+		return err
 	}
 	if err := checkConfig(cfg); err != nil {
 		return err

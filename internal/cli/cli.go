@@ -1,5 +1,6 @@
 // Package cli holds what every concbench command shares: the exit-code
-// convention and the error kinds that select it.
+// convention and the error kinds that select it, and the parsing of a
+// command line ([NewFlagSet], [Parse]).
 //
 //	0  success
 //	1  a finding: a regression, or starvation where it was asserted absent

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +37,40 @@ func TestExitCode(t *testing.T) {
 	}
 	if !errors.Is(Usage(base), base) {
 		t.Errorf("Usage hides the wrapped error from errors.Is")
+	}
+}
+
+func TestParse(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		min, max int
+		want     string // in the error; "" for none
+		help     bool   // the help is printed
+	}{
+		{"two of two", []string{"-v", "a", "b"}, 2, 2, "", false},
+		{"any number", []string{"a", "b", "c"}, 1, -1, "", false},
+		{"none of none", []string{"-v"}, 0, 0, "", false},
+		{"bad flag", []string{"-x"}, 0, 0, "-x", true},
+		{"too many", []string{"a", "b", "c"}, 2, 2, `cmd: unexpected argument "c"; want OLD NEW`, true},
+		{"too few", []string{"a"}, 2, 2, "cmd: want OLD NEW; got 1", true},
+		{"help", []string{"-h"}, 0, 0, flag.ErrHelp.Error(), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr strings.Builder
+			fs := NewFlagSet("cmd", "usage: cmd [-v] OLD NEW\n", &stderr)
+			fs.Bool("v", false, "verbose")
+			err := Parse(fs, tc.args, tc.min, tc.max, "OLD NEW")
+			if tc.want == "" {
+				if err != nil {
+					t.Errorf("Parse(%q) = %v; want nil", tc.args, err)
+				}
+			} else if err == nil || !strings.Contains(err.Error(), tc.want) || ExitCode(err) != 2 {
+				t.Errorf("Parse(%q) = %v (exit %d); want an error naming %q, exit 2", tc.args, err, ExitCode(err), tc.want)
+			}
+			if got := strings.Contains(stderr.String(), "usage: cmd [-v] OLD NEW\n  -v\tverbose\n"); got != tc.help {
+				t.Errorf("help printed = %v; want %v; stderr:\n%s", got, tc.help, stderr.String())
+			}
+		})
 	}
 }

@@ -1,7 +1,6 @@
 package gate
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,8 +16,8 @@ import (
 // positional arguments are cli.Usage errors; -h is flag.ErrHelp.
 func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	o := Options{Dir: ".", Summary: os.Getenv("GITHUB_STEP_SUMMARY")}
-	fs := flag.NewFlagSet("gate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("gate", "usage: concbench gate --base REF [--head REF] [flags]\n       concbench gate --aa [--base REF] [flags]\n\n"+
+		"Exit status: 0 no regression, 1 regression, 2 bad usage or input.\n\nflags:\n", stderr)
 	fs.StringVar(&o.Base, "base", "", "`REF` to compare against (a commit, branch or tag); required unless -aa")
 	fs.StringVar(&o.Head, "head", "", "`REF` to measure (default: the working tree, uncommitted changes included)")
 	fs.BoolVar(&o.AA, "aa", false, "A/A check: compare -base (default: the working tree) with itself and count the false positives")
@@ -36,20 +35,8 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	fs.DurationVar(&o.Budget, "budget", 0, "time for the whole gate, builds included: no round starts that would end later (0: run every round)")
 	fs.StringVar(&o.Raw, "o", "", "also write the raw benchmark output to this new `file` (config lines side: and round:)")
 	fs.BoolVar(&o.Clean, "clean", false, "fail (exit 2) if the working tree, as the head, has uncommitted changes")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: concbench gate --base REF [--head REF] [flags]\n       concbench gate --aa [--base REF] [flags]\n\n"+
-			"Exit status: 0 no regression, 1 regression, 2 bad usage or input.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return o, err
-		}
-		return o, cli.Usage(err)
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return o, cli.Usagef("gate: unexpected argument %q (the base is --base REF)", fs.Arg(0))
+	if err := cli.Parse(fs, args, 0, 0, "no arguments (the base is --base REF)"); err != nil {
+		return o, err
 	}
 	o.Threshold = float64(threshold)
 	return o, nil

@@ -2,8 +2,6 @@ package starve
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -24,8 +22,11 @@ type Options struct {
 // flag.ErrHelp.
 func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	var o Options
-	fs := flag.NewFlagSet("starve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("starve", "usage: concbench starve [flags]\n\n"+
+		"Runs endless CPU hogs next to a victim in a child process, watches the victim for\n"+
+		"-timeout, kills the child, and prints a one-line verdict: the victim's wake-up delays,\n"+
+		"or that it starved. Exit status: 0 a verdict, 1 a verdict other than -expect,\n"+
+		"2 bad usage or a child that failed.\n\nflags:\n", stderr)
 	fs.StringVar(&o.Hog, "hog", "tight", "hog `kind`: tight, leafcall, call or yield")
 	fs.StringVar(&o.Victim, "victim", "sleep", "victim: sleep (a 1 ms sleeper) or ping (a 1 ms ping from another goroutine)")
 	fs.StringVar(&o.Preempt, "preempt", "async", "preemption `mode`: async, or off (GODEBUG=asyncpreemptoff=1)")
@@ -33,22 +34,8 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	fs.IntVar(&o.Hogs, "hogs", 0, "number of endless hogs (default -procs: every P taken)")
 	fs.DurationVar(&o.Timeout, "timeout", DefaultTimeout, "how long to watch the victim; the command ends within this plus a second")
 	fs.StringVar(&o.Expect, "expect", "", "`verdict` to assert, starved or bounded: another one exits 1")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: concbench starve [flags]\n\n"+
-			"Runs endless CPU hogs next to a victim in a child process, watches the victim for\n"+
-			"-timeout, kills the child, and prints a one-line verdict: the victim's wake-up delays,\n"+
-			"or that it starved. Exit status: 0 a verdict, 1 a verdict other than -expect,\n"+
-			"2 bad usage or a child that failed.\n\nflags:\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return o, err
-		}
-		return o, cli.Usage(err)
-	}
-	if fs.NArg() > 0 {
-		return o, cli.Usagef("starve: unexpected argument %q (all settings are flags)", fs.Arg(0))
+	if err := cli.Parse(fs, args, 0, 0, "no arguments (all settings are flags)"); err != nil {
+		return o, err
 	}
 	if o.Expect != "" && o.Expect != "starved" && o.Expect != "bounded" {
 		return o, cli.Usagef("-expect %q: want starved or bounded", o.Expect)
