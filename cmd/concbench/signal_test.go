@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/internal/benchbin/benchbintest"
 	"github.com/concbench/concbench/internal/cli"
 )
 
@@ -50,15 +51,7 @@ func BenchmarkHang(b *testing.B) {
 }
 `,
 	}
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	benchbintest.Files(t, dir, files)
 	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "tiny"}} {
 		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
 			t.Fatalf("git %v: %v\n%s", args, err, out)

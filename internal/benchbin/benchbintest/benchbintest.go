@@ -1,7 +1,7 @@
 // Package benchbintest writes throwaway Go modules with benchmarks for the
-// tests of packages that build and run bench binaries (benchbin, runner), so
-// those tests do not depend on the real suite's size or health. Like
-// net/http/httptest, it exists for tests only.
+// tests of packages that build and run bench binaries (benchbin, runner,
+// cmd/concbench), so those tests do not depend on the real suite's size or
+// health. Like net/http/httptest, it exists for tests only.
 package benchbintest
 
 import (
@@ -21,6 +21,14 @@ func Module(t testing.TB, benchmarks string) string {
 		"b/b_test.go": "package b\n\nimport (\n\t\"os\"\n\t\"runtime\"\n\t\"strings\"\n\t\"testing\"\n\t\"time\"\n)\n\n" +
 			"var _, _, _, _ = os.Getenv, runtime.GOMAXPROCS, strings.Contains, time.Sleep\n\n" + benchmarks,
 	}
+	Files(t, dir, files)
+	return dir
+}
+
+// Files writes files, each a path below dir and its content, making the
+// directories they need.
+func Files(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
 	for name, body := range files {
 		p := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -30,5 +38,4 @@ func Module(t testing.TB, benchmarks string) string {
 			t.Fatal(err)
 		}
 	}
-	return dir
 }

@@ -15,11 +15,7 @@ import (
 )
 
 func TestContract(t *testing.T) {
-	table := make([]contract.Impl[impls.Impl], len(impls.Impls))
-	for i, im := range impls.Impls {
-		table[i] = contract.Impl[impls.Impl]{Name: im.Name, Fn: im, Deviations: im.Deviations}
-	}
-	contract.Run(t, table, cases)
+	contract.Run(t, contract.Table(impls.Impls), cases)
 }
 
 type task = func(context.Context) error

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/concbench/concbench/patterns/alt"
 )
 
 // T is the part of [testing.T] a contract case uses. Cases take a T, not a
@@ -41,6 +43,18 @@ type Impl[F any] struct {
 	// Deviations maps a case name to why this implementation does not keep
 	// that part of the contract. The harness requires the case to fail.
 	Deviations map[string]string
+}
+
+// Table returns the implementations of a pattern's impls table, each row
+// under test as itself, with the name and deviations its [alt.Meta]
+// declares.
+func Table[F alt.Describer](rows []F) []Impl[F] {
+	out := make([]Impl[F], len(rows))
+	for i, row := range rows {
+		m := row.Describe()
+		out[i] = Impl[F]{Name: m.Name, Fn: row, Deviations: m.Deviations}
+	}
+	return out
 }
 
 // Case is one clause of a pattern's contract.

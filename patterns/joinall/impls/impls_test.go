@@ -14,11 +14,7 @@ import (
 )
 
 func TestContract(t *testing.T) {
-	table := make([]contract.Impl[impls.Impl], len(impls.Impls))
-	for i, im := range impls.Impls {
-		table[i] = contract.Impl[impls.Impl]{Name: im.Name, Fn: im, Deviations: im.Deviations}
-	}
-	contract.Run(t, table, append(cases, clauses...))
+	contract.Run(t, contract.Table(impls.Impls), append(cases, clauses...))
 }
 
 // tasksOf returns n tasks; task i returns f(i).
