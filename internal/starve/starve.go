@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -101,57 +102,81 @@ func Watch(ctx context.Context, c Config) (Verdict, error) {
 	if err := c.check(); err != nil {
 		return Verdict{Config: c}, err
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	child, err := c.start(ctx)
+	if err != nil {
+		return Verdict{Config: c}, err
+	}
+	v := Verdict{Config: c, PID: child.pid}
+	lines, reader := scanLines(ctx, child.out)
+	delays, watchErr := watch(ctx, lines, c.Timeout)
+	cancel() // kills the child's process group (childproc.Command)
+	waitErr := child.wait()
+	reader.Wait()
+
+	if errors.Is(watchErr, errExited) {
+		return v, fmt.Errorf("starve: the child exited before the verdict (%v): %w\n%s", waitErr, watchErr, child.stderr.Bytes())
+	}
+	if watchErr != nil {
+		return v, fmt.Errorf("%w\n%s", watchErr, child.stderr.Bytes())
+	}
+	v.Delays = starvation.Summarize(delays)
+	v.Starved = v.Delays.Wakes == 0
+	return v, nil
+}
+
+// childProc is a started child: its PID, its standard output, the head of
+// its standard error, and the wait for its end.
+type childProc struct {
+	pid    int
+	out    io.Reader
+	stderr *headBuffer
+	wait   func() error
+}
+
+// start starts c's child: c.Bin, or this binary re-executed in the child
+// role, in a process group of its own that cancelling ctx kills.
+func (c Config) start(ctx context.Context) (*childProc, error) {
 	exe, err := c.Bin, error(nil)
 	if exe == "" {
 		exe, err = os.Executable()
 	}
 	if err != nil {
-		return Verdict{Config: c}, fmt.Errorf("starve: finding the binary to re-execute: %v", err)
+		return nil, fmt.Errorf("starve: finding the binary to re-execute: %v", err)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	cmd := childproc.Command(ctx, exe) // its own process group, killed with this process
 	cmd.Env = append(os.Environ(), c.childEnv()...)
-	var stderr headBuffer
-	cmd.Stderr = &stderr
+	p := &childProc{stderr: new(headBuffer)}
+	cmd.Stderr = p.stderr
 	cmd.WaitDelay = time.Second
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return Verdict{Config: c}, err
+	if p.out, err = cmd.StdoutPipe(); err != nil {
+		return nil, err
 	}
-	wait, err := childproc.Start(cmd)
-	if err != nil {
-		return Verdict{Config: c}, fmt.Errorf("starve: starting the child: %v", err)
+	if p.wait, err = childproc.Start(cmd); err != nil {
+		return nil, fmt.Errorf("starve: starting the child: %v", err)
 	}
-	v := Verdict{Config: c, PID: cmd.Process.Pid}
+	p.pid = cmd.Process.Pid
+	return p, nil
+}
 
-	lines := make(chan string)
-	var reader sync.WaitGroup
+// scanLines sends the lines of r on the channel it returns until r ends or
+// ctx is done, then closes the channel; reader.Wait waits for that.
+func scanLines(ctx context.Context, r io.Reader) (lines <-chan string, reader *sync.WaitGroup) {
+	ch := make(chan string)
+	reader = new(sync.WaitGroup)
 	reader.Go(func() {
-		defer close(lines)
-		sc := bufio.NewScanner(out)
+		defer close(ch)
+		sc := bufio.NewScanner(r)
 		for sc.Scan() {
 			select {
-			case lines <- sc.Text():
+			case ch <- sc.Text():
 			case <-ctx.Done():
 				return
 			}
 		}
 	})
-	delays, watchErr := watch(ctx, lines, c.Timeout)
-	cancel() // kills the child's process group (childproc.Command)
-	waitErr := wait()
-	reader.Wait()
-
-	if errors.Is(watchErr, errExited) {
-		return v, fmt.Errorf("starve: the child exited before the verdict (%v): %w\n%s", waitErr, watchErr, stderr.Bytes())
-	}
-	if watchErr != nil {
-		return v, fmt.Errorf("%w\n%s", watchErr, stderr.Bytes())
-	}
-	v.Delays = starvation.Summarize(delays)
-	v.Starved = v.Delays.Wakes == 0
-	return v, nil
+	return ch, reader
 }
 
 // Rejected: running the child with benchbin.Run, the suite's other
