@@ -12,6 +12,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/concbench/concbench/internal/history"
 )
 
 var (
@@ -34,17 +36,7 @@ func (a *Analysis) chart(t Trend) ([]byte, error) {
 	sc := benchunit.CommonScale(med, benchunit.ClassOf(t.Unit))
 	p.Y.Tick.Marker = scaledTicks{plot.DefaultTicks{}, sc}
 
-	pts := errPoints{XYs: make(plotter.XYs, len(t.Points)), YErrors: make(plotter.YErrors, len(t.Points))}
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for i, pt := range t.Points {
-		s := pt.Summary
-		pts.XYs[i] = plotter.XY{X: float64(i), Y: s.Center}
-		if !math.IsInf(s.Lo, 0) && !math.IsInf(s.Hi, 0) {
-			pts.YErrors[i] = struct{ Low, High float64 }{s.Center - s.Lo, s.Hi - s.Center}
-			lo, hi = min(lo, s.Lo), max(hi, s.Hi)
-		}
-		lo, hi = min(lo, s.Center), max(hi, s.Center)
-	}
+	pts, lo, hi := errPointsOf(t.Points)
 	pad := max((hi-lo)*0.1, math.Abs(hi)*0.01)
 	p.Y.Min, p.Y.Max = lo-pad, hi+2*pad
 
@@ -61,19 +53,44 @@ func (a *Analysis) chart(t Trend) ([]byte, error) {
 		return nil, err
 	}
 	p.Add(line, bars, scatter)
+	if err := markers(p, t); err != nil {
+		return nil, err
+	}
+	a.commitAxis(p, t)
+	return render(p, len(t.Points))
+}
+
+// errPointsOf returns the medians of points with their intervals, and the
+// lowest and highest value among them and the finite interval ends.
+func errPointsOf(points []history.Point) (pts errPoints, lo, hi float64) {
+	pts = errPoints{XYs: make(plotter.XYs, len(points)), YErrors: make(plotter.YErrors, len(points))}
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for i, pt := range points {
+		s := pt.Summary
+		pts.XYs[i] = plotter.XY{X: float64(i), Y: s.Center}
+		if !math.IsInf(s.Lo, 0) && !math.IsInf(s.Hi, 0) {
+			pts.YErrors[i] = struct{ Low, High float64 }{s.Center - s.Lo, s.Hi - s.Center}
+			lo, hi = min(lo, s.Lo), max(hi, s.Hi)
+		}
+		lo, hi = min(lo, s.Center), max(hi, s.Center)
+	}
+	return pts, lo, hi
+}
+
+// markers draws t's change points and version steps.
+func markers(p *plot.Plot, t Trend) error {
 	for _, c := range t.Changes {
 		if err := marker(p, c.Point, changeColor, []vg.Length{vg.Points(5), vg.Points(3)}, ""); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, s := range t.Steps {
 		label := fmt.Sprintf("%s %+.1f%%", s.To, 100*s.Shift())
 		if err := marker(p, s.Point, versionColor, []vg.Length{vg.Points(1), vg.Points(2)}, label); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	a.commitAxis(p, t)
-	return render(p, len(t.Points))
+	return nil
 }
 
 // errPoints are medians with their intervals, for plotter.NewYErrorBars.

@@ -64,13 +64,22 @@ type SimResult struct {
 	DriftFound, DriftOther int
 }
 
-// Run runs the three simulations on noise.
+// Run runs the three simulations on noise, in this order, from one
+// random source seeded with sim.Seed.
 func (sim Sim) Run(noise Noise) SimResult {
 	if len(noise) == 0 || sim.Points < 30 {
 		panic("track: Sim.Run needs noise and at least 30 points")
 	}
 	rng := rand.New(rand.NewPCG(sim.Seed, 16))
 	r := SimResult{Sim: sim, Cells: len(noise)}
+	sim.noShift(&r, rng, noise)
+	sim.steps(&r, rng, noise)
+	sim.drifts(&r, rng, noise)
+	return r
+}
+
+// noShift counts the change points found in series without a shift.
+func (sim Sim) noShift(r *SimResult, rng *rand.Rand, noise Noise) {
 	for range sim.Series {
 		n := len(sim.changes(rng, noise[rng.IntN(len(noise))], func(int) float64 { return 1 }))
 		r.FalseChanges += n
@@ -78,6 +87,11 @@ func (sim Sim) Run(noise Noise) SimResult {
 			r.FalseSeries++
 		}
 	}
+}
+
+// steps counts the series with a 10% step at a random point whose change
+// points find it.
+func (sim Sim) steps(r *SimResult, rng *rand.Rand, noise Noise) {
 	for range sim.Series {
 		at := 10 + rng.IntN(sim.Points-20)
 		cell := noise[rng.IntN(len(noise))]
@@ -98,6 +112,11 @@ func (sim Sim) Run(noise Noise) SimResult {
 		}
 		r.StepOther += len(cs) - min(1, found+1)
 	}
+}
+
+// drifts counts the series with a 2%-per-commit drift whose change points
+// find it.
+func (sim Sim) drifts(r *SimResult, rng *rand.Rand, noise Noise) {
 	for range sim.Series {
 		at := 5 + rng.IntN(sim.Points-25)
 		cs := sim.changes(rng, noise[rng.IntN(len(noise))], func(i int) float64 { return drift(i, at) })
@@ -112,7 +131,6 @@ func (sim Sim) Run(noise Noise) SimResult {
 		}
 		r.DriftOther += len(cs) - in
 	}
-	return r
 }
 
 // step is 1 before point at and 1.10 from it on.
