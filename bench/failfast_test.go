@@ -7,10 +7,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-
-	"github.com/concbench/concbench/internal/suite"
 	"time"
 
+	"github.com/concbench/concbench/internal/suite"
 	"github.com/concbench/concbench/internal/work"
 	"github.com/concbench/concbench/patterns/alt"
 	failfastimpls "github.com/concbench/concbench/patterns/failfast/impls"

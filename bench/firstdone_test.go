@@ -5,10 +5,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-
-	"github.com/concbench/concbench/internal/suite"
 	"time"
 
+	"github.com/concbench/concbench/internal/suite"
 	"github.com/concbench/concbench/internal/work"
 	"github.com/concbench/concbench/patterns/firstdone"
 	firstdoneimpls "github.com/concbench/concbench/patterns/firstdone/impls"

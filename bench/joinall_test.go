@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/concbench/concbench/internal/suite"
-
 	"github.com/concbench/concbench/internal/work"
 	"github.com/concbench/concbench/patterns/joinall/impls"
 )

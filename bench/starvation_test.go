@@ -5,10 +5,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-
-	"github.com/concbench/concbench/internal/suite"
 	"time"
 
+	"github.com/concbench/concbench/internal/suite"
 	"github.com/concbench/concbench/patterns/starvation"
 )
 
