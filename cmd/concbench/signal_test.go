@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/internal/benchbin/benchbintest"
+	"github.com/concbench/concbench/internal/childproc/childproctest"
 	"github.com/concbench/concbench/internal/cli"
 )
 
@@ -212,19 +213,5 @@ func TestStarveParentKilled(t *testing.T) {
 // reaped, within bound.
 func checkGone(t *testing.T, pid int) {
 	t.Helper()
-	for deadline := time.Now().Add(bound); ; time.Sleep(20 * time.Millisecond) {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if errors.Is(err, os.ErrNotExist) {
-			return
-		}
-		_, rest, _ := strings.Cut(string(b), ") ")
-		if strings.HasPrefix(rest, "Z") {
-			return
-		}
-		if time.Now().After(deadline) {
-			syscall.Kill(pid, syscall.SIGKILL)
-			t.Errorf("process %d is still there (%.20s)", pid, rest)
-			return
-		}
-	}
+	childproctest.WaitGone(t, pid, bound)
 }

@@ -5,14 +5,14 @@ package childproc
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/concbench/concbench/internal/childproc/childproctest"
 )
 
 // role selects what the test binary does when a test starts it again.
@@ -107,18 +107,7 @@ func TestStartError(t *testing.T) {
 // the kernel kills at once, but a loaded machine may run the check late.
 func waitGone(t *testing.T, pid int) {
 	t.Helper()
-	for deadline := time.Now().Add(lifetime / 2); ; time.Sleep(10 * time.Millisecond) {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if errors.Is(err, os.ErrNotExist) {
-			return
-		}
-		_, rest, _ := strings.Cut(string(b), ") ")
-		if strings.HasPrefix(rest, "Z") {
-			return
-		}
-		if time.Now().After(deadline) {
-			syscall.Kill(pid, syscall.SIGKILL)
-			t.Fatalf("process %d still runs (%.20s)", pid, rest)
-		}
+	if !childproctest.WaitGone(t, pid, lifetime/2) {
+		t.FailNow()
 	}
 }

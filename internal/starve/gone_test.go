@@ -3,13 +3,11 @@
 package starve
 
 import (
-	"errors"
-	"fmt"
-	"os"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/concbench/concbench/internal/childproc/childproctest"
 )
 
 // checkGone checks that process pid no longer exists. Watch reaps its
@@ -19,8 +17,8 @@ func checkGone(t *testing.T, pid int, orphan bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		state, err := procState(pid)
-		if err != nil || orphan && state == "Z" {
+		state, ok := childproctest.State(pid)
+		if !ok || orphan && state == "Z" {
 			return
 		}
 		if !orphan {
@@ -35,20 +33,4 @@ func checkGone(t *testing.T, pid int, orphan bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-// procState returns the state letter of process pid from /proc, or an error
-// if there is no such process.
-func procState(pid int) (string, error) {
-	if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
-		return "", err
-	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return "", err
-	}
-	// pid (comm) state ...: comm may hold spaces, so split after its ')'.
-	_, rest, _ := strings.Cut(string(b), ") ")
-	state, _, _ := strings.Cut(rest, " ")
-	return state, nil
 }
