@@ -48,14 +48,16 @@ import (
 //
 // With more than one processor and at most 8 tasks per processor, each task
 // gets a goroutine of its own. Otherwise tasks run on workers, each of which
-// claims batches of tasks while they return; whenever a worker blocks, a
-// queued spare worker starts and takes the tasks not yet started, including
-// those of the blocked worker's batch.
+// claims batches of tasks while they return, and once none is left to claim
+// takes half of what is left of another worker's batch; whenever a worker
+// blocks, a queued spare worker starts and takes the tasks not yet started,
+// including those of the blocked worker's batch.
 //
 // Cost beyond the tasks' own work, measured on a shared 2-vCPU VM (see
 // docs/joinall.md): a goroutine start per call, as the caller only waits
-// (10 tiny tasks took 0.75 µs more at GOMAXPROCS=1 than when the caller ran
-// them), and an uncontended atomic add per task, about 2.5 ns.
+// (10 tiny tasks took about 0.65 µs more at GOMAXPROCS=1 than when the
+// caller ran them), and an uncontended atomic add per task, 3 to 4 ns: 8
+// to 12% of a task of 30 ns.
 func Run[T any](tasks []func() (T, error)) ([]T, error) {
 	r := &run[T]{
 		tasks:   tasks,
@@ -106,11 +108,12 @@ type PanicError = panics.Error
 // How the workers keep the contract.
 //
 // Every task index is started exactly once: it is either claimed alone from
-// the pool (next.Add), or claimed into a slot as part of a batch and then
-// started through an atomic add on that slot's word (slot.take), by the
-// slot's owner or by any other worker. A task claimed but not started is
-// thus never held by one goroutine: while the owner is blocked in a task,
-// any worker can start the rest of its batch.
+// the pool (next.Add) and started at once by the worker that claimed it, or
+// claimed into a slot as part of a batch and then started through an atomic
+// add on that slot's word (slot.take), by the slot's owner or by any other
+// worker. A task claimed but not started is thus never held by a blocked
+// goroutine: while the owner is blocked in a task, any worker can start the
+// rest of its batch, or move half of it into its own slot (stealHalf).
 //
 // A spare is a goroutine that has been started with go but has not begun
 // running; spares counts them (queued). Deadlock freedom rests on one invariant:
@@ -118,10 +121,11 @@ type PanicError = panics.Error
 // running and will look for that task before it blocks. A spare, once it
 // runs, claims a task and then, having looked at the pool and then at every
 // slot, queues spares again if any task is left (topUp); a worker that puts
-// a batch into its slot calls topUp after storing it, which covers a batch
-// stored after a spare looked at the slot. So when every worker is blocked,
-// a spare is runnable, the scheduler gives it a processor, and it starts a
-// task nobody else could.
+// a batch into its slot, claimed from the pool or moved from another slot,
+// calls topUp after storing it, which covers a batch stored after a spare
+// looked at the slot. So when every worker is blocked, a spare is runnable,
+// the scheduler gives it a processor, and it starts a task nobody else
+// could.
 type run[T any] struct {
 	tasks   []func() (T, error)
 	results []T
@@ -151,15 +155,16 @@ const (
 	// maxBatch caps a claim: large enough to make the pool's counter cost
 	// vanish for tiny tasks, small enough to keep the tail balanced.
 	maxBatch = 1024
-	// maxSlots caps the shared slots; a worker without one claims one task
-	// at a time.
+	// maxSlots caps the slots; a worker without one claims one task at a
+	// time.
 	maxSlots = 64
 )
 
-// A slot holds a batch: tasks[pos:end], claimed from the pool, not started.
-// Only the owner stores a new batch, and only once the slot is empty; every
-// start goes through take, an atomic add that the owner's store and every
-// other take are ordered with, so each index in the batch is taken once.
+// A slot holds a batch: tasks[pos:end], claimed, not started. Only the owner
+// stores a new batch, and only once the slot is empty; every start goes
+// through take, an atomic add on the slot's word, and stealHalf only lowers
+// end with a compare-and-swap of that word, so the owner's store, every take
+// and every steal are ordered, and each index in the batch is taken once.
 type slot struct {
 	word  atomic.Uint64 // pos<<32 | end
 	owned atomic.Bool
@@ -188,34 +193,35 @@ func (r *run[T]) goEach() {
 	for i := range r.n {
 		go func() {
 			defer r.wg.Done()
-			r.runOne(i)
+			r.runTask(i, nil)
 		}()
 	}
 }
 
 // worker claims and runs tasks until none is left to start. It begins as a
-// queued spare; w is nil, or what it inherits from a worker whose task called
+// queued spare; own is nil, or the slot of a worker whose task called
 // runtime.Goexit.
-func (r *run[T]) worker(w *workerState[T]) {
+func (r *run[T]) worker(own *slot) {
 	r.spares.Add(1<<32 - 1) // one more started, one fewer queued
-	if w == nil {
-		w = &workerState[T]{r: r}
-		w.own = &w.private
-	}
+	w := workerState[T]{r: r, own: own}
 	defer w.exit()
 	batch := int64(1)
 	for {
-		if batch > 1 && !w.shared {
-			w.acquire() // a batch of more than one task needs a slot others see
-		}
-		if w.own.left() {
+		if w.own != nil && w.own.left() {
 			w.drain(w.own)
 			continue
 		}
-		if size := r.claim(w.own, batch, w.shared); size > 0 {
+		if batch > 1 && w.own == nil {
+			w.acquire() // a batch of more than one task needs a slot others see
+		}
+		if i, size := r.claim(w.own, batch); size > 0 {
 			spares := r.spares.Load() >> 32
 			r.topUp()
-			w.drain(w.own)
+			if size == 1 {
+				r.runTask(i, &w)
+			} else {
+				w.drain(w.own)
+			}
 			if r.spares.Load()>>32 != spares {
 				// A spare began while this batch ran: a processor came
 				// free, most likely because a task blocked. Claim one task
@@ -230,40 +236,41 @@ func (r *run[T]) worker(w *workerState[T]) {
 		if s == nil {
 			return
 		}
+		if w.own == nil {
+			w.acquire()
+		}
+		if w.own != nil && w.own.stealHalf(s) {
+			r.topUp()
+			continue // drains own
+		}
 		r.topUp()
 		w.drain(s)
 	}
 }
 
-// workerState is what a worker hands over if a task ends its goroutine.
+// workerState is what a worker hands over if a task ends its goroutine. It
+// lives on the worker's stack: a new worker gets own, not the state.
 type workerState[T any] struct {
-	r      *run[T]
-	own    *slot
-	shared bool // own is one of r.slots, not private
-	gone   bool // own was handed to a new worker
-
-	private slot
+	r    *run[T]
+	own  *slot // nil, or one of r.slots that this worker owns
+	gone bool  // own was handed to a new worker
 }
 
-// acquire takes a free shared slot if there is one, for an empty private
-// slot, which holds one task at a time: a private slot's tasks are invisible
-// to other workers, so it may hold none that is not being run.
+// acquire takes a free slot if there is one; a free slot is empty, as its
+// last owner only let it go empty.
 func (w *workerState[T]) acquire() {
-	if w.own.left() {
-		return
-	}
 	start := int(w.r.spares.Load() >> 32)
 	for k := range w.r.slots {
 		s := &w.r.slots[(start+k)%len(w.r.slots)]
 		if !s.owned.Load() && s.owned.CompareAndSwap(false, true) {
-			w.own, w.shared = s, true
+			w.own = s
 			return
 		}
 	}
 }
 
 func (w *workerState[T]) exit() {
-	if w.shared && !w.gone {
+	if w.own != nil && !w.gone {
 		w.own.owned.Store(false)
 	}
 	w.r.wg.Done()
@@ -277,12 +284,12 @@ func (w *workerState[T]) drain(s *slot) {
 	}
 }
 
-// runOne runs task i on a goroutine that has no other task to hand over.
-func (r *run[T]) runOne(i int64) {
+// runTask runs task i, which this goroutine has claimed alone.
+func (r *run[T]) runTask(i int64, w *workerState[T]) {
 	done := false
 	defer func() {
 		if !done {
-			r.abort(i, recover(), nil)
+			r.abort(i, recover(), w)
 		}
 	}()
 	v, err := r.tasks[i]()
@@ -302,39 +309,65 @@ func (r *run[T]) drainOr(s *slot, w *workerState[T]) (done bool) {
 			r.abort(i, recover(), w)
 		}
 	}()
+	tasks, results := r.tasks, r.results
 	for {
 		var ok bool
 		if i, ok = s.take(); !ok {
 			i = -1
 			return true
 		}
-		v, err := r.tasks[i]()
-		r.results[i] = v
+		v, err := tasks[i]()
+		results[i] = v
 		if err != nil {
 			r.fail(i, err)
 		}
 	}
 }
 
-// claim moves up to batch tasks from the pool into own (one task if own is
-// private) and returns how many, 0 if the pool is empty.
-func (r *run[T]) claim(own *slot, batch int64, shared bool) int64 {
+// claim claims up to batch tasks from the pool: a batch, stored in own, or
+// one task, returned as i for the caller to start at once, if own is nil or
+// the share comes to one task; no slot write then. It returns how many, 0
+// if the pool is empty.
+func (r *run[T]) claim(own *slot, batch int64) (i, size int64) {
 	next := r.next.Load()
 	if next >= r.n {
-		return 0 // and leave the pool's cache line clean
+		return 0, 0 // and leave the pool's cache line clean
 	}
-	size := int64(1)
-	if shared {
+	size = 1
+	if own != nil {
 		size = min(batch, max(1, (r.n-next)/r.share))
 	}
 	end := r.next.Add(size)
 	start := end - size
 	if start >= r.n {
-		return 0
+		return 0, 0
 	}
 	end = min(end, r.n)
-	own.store(start, end)
-	return end - start
+	if end-start > 1 {
+		own.store(start, end)
+	}
+	return start, end - start
+}
+
+// stealHalf moves the later half of the tasks left in s into own, which
+// is empty, and reports whether it moved any; it moves none if s has one
+// task left. The compare-and-swap fails if any take or store changed s
+// since the load (a store's start lies beyond every index claimed before),
+// so the tasks moved are exactly ones not yet taken. Between the swap and
+// the store into own they are held by this running worker.
+func (own *slot) stealHalf(s *slot) bool {
+	for {
+		w := s.word.Load()
+		pos, end := w>>32, w&(1<<32-1)
+		if pos+2 > end {
+			return false
+		}
+		mid := end - (end-pos)/2
+		if s.word.CompareAndSwap(w, pos<<32|mid) {
+			own.store(int64(mid), int64(end))
+			return true
+		}
+	}
 }
 
 // withTasks returns a slot with a task not yet taken, or nil if no task is
@@ -370,13 +403,13 @@ func (r *run[T]) abort(i int64, v any, w *workerState[T]) {
 		return
 	}
 	r.fail(i, ErrGoexit)
-	if w == nil { // runOne: the goroutine had this task only.
+	if w == nil { // goEach: the goroutine had this task only.
 		return
 	}
 	w.gone = true
 	r.spares.Add(1)
 	r.wg.Add(1)
-	go r.worker(&workerState[T]{r: r, own: w.own, shared: w.shared})
+	go r.worker(w.own)
 }
 
 func (r *run[T]) fail(i int64, err error) {
