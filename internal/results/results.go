@@ -22,6 +22,7 @@ package results
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchmath"
@@ -240,6 +241,17 @@ func (s *Set) Label(c Cell) string {
 		if s.varies(f) {
 			name += " " + f + "=" + cmp.Or(c.Get(f), "none")
 		}
+	}
+	return name
+}
+
+// Name returns c's benchmark name as the input wrote it, without
+// "Benchmark" and without the -N GOMAXPROCS suffix: the name a
+// -test.bench pattern matches, level by level ("JoinAll/impl=own/n=10/task=tiny").
+func (s *Set) Name(c Cell) string {
+	name := s.names[c]
+	if p := c.Get(Procs); p != "" {
+		name = strings.TrimSuffix(name, "-"+p)
 	}
 	return name
 }

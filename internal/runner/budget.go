@@ -100,6 +100,7 @@ type run struct {
 	cl    cell
 	p     proc
 	bench string
+	cells int // the cells bench names one by one; 0: a full round's
 }
 
 func (r run) String() string { return r.cl.String() + " runtime=" + r.p.runtime + " " + r.bench }
@@ -120,15 +121,15 @@ func (c *Config) runs(cells []cell, bin, tokioBin string) []run {
 				}
 				bench = c.OffBench
 			}
-			out = append(out, run{cl, p, bench})
+			out = append(out, run{cl: cl, p: p, bench: bench})
 		}
 	}
 	return out
 }
 
 // noisyRuns returns the processes of a round of the noisy cells: those of
-// runs with a noisy cell in what raw.txt holds so far, each narrowed to the
-// top-level benchmarks with one.
+// runs with a noisy cell in what raw.txt holds so far, each narrowed to
+// exactly those cells.
 func (c *Config) noisyRuns(runs []run, rawPath string, w *bufio.Writer) ([]run, error) {
 	if err := w.Flush(); err != nil {
 		return nil, err
@@ -141,18 +142,35 @@ func (c *Config) noisyRuns(runs []run, rawPath string, w *bufio.Writer) ([]run, 
 	var out []run
 	for _, r := range runs {
 		if n := names[r.cl.String()+" runtime="+r.p.runtime]; len(n) > 0 {
-			r.bench = narrow(r.bench, n)
+			r.bench, r.cells = cellsPattern(n), len(n)
 			out = append(out, r)
 		}
 	}
 	return out, nil
 }
 
+// cellsPattern returns the -test.bench pattern that selects exactly the
+// benchmarks names (as [results.Set.Name] gives them): one alternative per
+// name, each level anchored, as the testing package (and concbench-tokio)
+// split a pattern at top-level '|' and then at '/'. The names come from the
+// run's own results, so they are a subset of what its pattern selected.
+func cellsPattern(names []string) string {
+	alts := make([]string, len(names))
+	for i, n := range names {
+		levels := strings.Split("Benchmark"+n, "/")
+		for k, l := range levels {
+			levels[k] = "^" + regexp.QuoteMeta(l) + "$"
+		}
+		alts[i] = strings.Join(levels, "/")
+	}
+	return strings.Join(alts, "|")
+}
+
 // noisy returns, per process (cell and runtime, as "preempt=off
-// gomaxprocs=2 runtime=go"), the top-level benchmarks (sorted) that have a
-// noisy cell in s: a time per op, a latency or the starvation victim's
-// progress whose 95% interval is wider than ±[precision.Noisy], from fewer
-// than maxRounds samples.
+// gomaxprocs=2 runtime=go"), the names of the benchmarks (sorted, as
+// [results.Set.Name] gives them) with a noisy metric in s: a time per op, a
+// latency or the starvation victim's progress whose 95% interval is wider
+// than ±[precision.Noisy], from fewer than maxRounds samples.
 func noisy(s *results.Set, maxRounds int) map[string][]string {
 	out := map[string][]string{}
 	for _, m := range s.Metrics() {
@@ -164,8 +182,8 @@ func noisy(s *results.Set, maxRounds int) map[string][]string {
 			continue
 		}
 		k := cell{m.Preempt(), m.Procs()}.String() + " runtime=" + m.Runtime()
-		if !slices.Contains(out[k], m.Bench()) {
-			out[k] = append(out[k], m.Bench())
+		if name := s.Name(m.Cell); !slices.Contains(out[k], name) {
+			out[k] = append(out[k], name)
 			slices.Sort(out[k])
 		}
 	}
@@ -179,30 +197,40 @@ type budget struct {
 	reserve time.Duration // kept for what follows the rounds
 	start   time.Time
 	took    map[string]time.Duration // by process and pattern
-	full    map[string]time.Duration // by process, its longest run
+	full    map[string]time.Duration // by process, its longest full run
+	cells   map[string]int           // by process, the results of that run
 }
 
 // fits reports whether process r can still start at now: its last
-// duration with the same pattern (or the longest it took with any, for a
-// pattern not run yet) and the reserve fit in what is left.
+// duration with the same pattern or, for a pattern not run yet, the
+// process's longest full run scaled to r's share of its cells, doubled for
+// cells slower than the average (and never more than the full run); then
+// the reserve must still fit in what is left.
 func (b *budget) fits(now time.Time, r run) bool {
 	if b.limit == 0 {
 		return true
 	}
 	d, ok := b.took[r.String()]
 	if !ok {
-		d = b.full[r.cl.String()+" runtime="+r.p.runtime]
+		k := r.cl.String() + " runtime=" + r.p.runtime
+		d = b.full[k]
+		if n := b.cells[k]; r.cells > 0 && n > 0 && 2*r.cells < n {
+			d = d * time.Duration(2*r.cells) / time.Duration(n)
+		}
 	}
 	return now.Sub(b.start)+d+b.reserve <= b.limit
 }
 
-func (b *budget) record(r run, d time.Duration) {
+// record notes that process r took d and wrote n results.
+func (b *budget) record(r run, d time.Duration, n int) {
 	if b.took == nil {
-		b.took, b.full = map[string]time.Duration{}, map[string]time.Duration{}
+		b.took, b.full, b.cells = map[string]time.Duration{}, map[string]time.Duration{}, map[string]int{}
 	}
 	b.took[r.String()] = d
 	k := r.cl.String() + " runtime=" + r.p.runtime
-	b.full[k] = max(b.full[k], d)
+	if r.cells == 0 && d > b.full[k] {
+		b.full[k], b.cells[k] = d, n
+	}
 }
 
 // reserve is the time kept from the budget for what follows the rounds:
@@ -248,6 +276,6 @@ func bought(s *results.Set, limit, spent time.Duration, full, extra int) string 
 	within := func(r precision.Row) string {
 		return fmt.Sprintf("%.0f%% of %d", 100*r.Within(precision.Noisy), r.Cells)
 	}
-	return fmt.Sprintf("%s%s, measured for %s: %d full rounds and %d rounds of the noisy cells' benchmarks; within ±%.0f%%: %s sec/op cells, %s latency cells",
+	return fmt.Sprintf("%s%s, measured for %s: %d full rounds and %d rounds of the noisy cells; within ±%.0f%%: %s sec/op cells, %s latency cells",
 		results.BudgetPrefix, budgetString(limit), spent.Round(time.Second), full, extra, 100*precision.Noisy, within(op), within(lat))
 }

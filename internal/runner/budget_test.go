@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -48,20 +49,27 @@ func TestOffBench(t *testing.T) {
 func TestBudgetFits(t *testing.T) {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	go2 := proc{runtime: "go"}
-	all := run{cell{"async", 2}, go2, "."}
-	a := run{cell{"async", 2}, go2, "^Benchmark(A)$"}
+	all := run{cl: cell{"async", 2}, p: go2, bench: "."}
+	a := run{cl: cell{"async", 2}, p: go2, bench: "^BenchmarkA$", cells: 1}
 	b := &budget{limit: time.Minute, reserve: 10 * time.Second, start: start}
-	b.record(all, 20*time.Second)
-	b.record(a, 5*time.Second)
+	b.record(all, 20*time.Second, 100)
+	b.record(a, 5*time.Second, 1)
 	for _, tc := range []struct {
 		at   time.Duration
 		r    run
 		want bool
 	}{
-		{30 * time.Second, all, true},                                           // 30 + 20 + 10 = 60
-		{31 * time.Second, all, false},                                          // 61
-		{44 * time.Second, a, true},                                             // its own 5 s
-		{44 * time.Second, run{cell{"async", 2}, go2, "^Benchmark(B)$"}, false}, // not run yet: the longest, 20 s
+		{30 * time.Second, all, true}, // 30 + 20 + 10 = 60
+		{31 * time.Second, all, false},
+		{44 * time.Second, a, true}, // its own 5 s
+		{45 * time.Second, a, true},
+		{46 * time.Second, a, false},
+		// Not run yet: 10 of the 100 cells, twice their share of 20 s.
+		{46 * time.Second, run{cl: cell{"async", 2}, p: go2, bench: "^BenchmarkB$", cells: 10}, true},
+		{47 * time.Second, run{cl: cell{"async", 2}, p: go2, bench: "^BenchmarkB$", cells: 10}, false},
+		// 60 of 100: the full run's 20 s, no more.
+		{30 * time.Second, run{cl: cell{"async", 2}, p: go2, bench: "^BenchmarkC$", cells: 60}, true},
+		{31 * time.Second, run{cl: cell{"async", 2}, p: go2, bench: "^BenchmarkC$", cells: 60}, false},
 	} {
 		if got := b.fits(start.Add(tc.at), tc.r); got != tc.want {
 			t.Errorf("fits at %v for %v = %v; want %v", tc.at, tc.r, got, tc.want)
@@ -69,6 +77,38 @@ func TestBudgetFits(t *testing.T) {
 	}
 	if !(&budget{}).fits(start.Add(time.Hour), all) {
 		t.Errorf("a zero budget does not fit; want no limit")
+	}
+}
+
+// TestCellsPattern runs a test binary with the pattern of some of its
+// sub-benchmarks: exactly those run, not the other combinations of their
+// levels' values.
+func TestCellsPattern(t *testing.T) {
+	mod := tinyModule(t, `func BenchmarkA(b *testing.B) {
+	for _, impl := range []string{"a", "b.c"} {
+		for _, n := range []string{"1", "2"} {
+			b.Run("impl="+impl+"/n="+n, func(b *testing.B) { for b.Loop() {} })
+		}
+	}
+}
+func BenchmarkAB(b *testing.B) { for b.Loop() {} }
+func BenchmarkB(b *testing.B) { for b.Loop() {} }
+`)
+	want := []string{"A/impl=a/n=2", "A/impl=b.c/n=1", "B"}
+	cmd := exec.Command("go", "test", "-run", "^$", "-bench", cellsPattern(want), "-benchtime", "1x", "-cpu", "1", "./b")
+	cmd.Dir = mod
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go test: %v\n%s", err, out)
+	}
+	var got []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(l); len(f) > 0 && strings.HasPrefix(f[0], "Benchmark") {
+			got = append(got, strings.TrimPrefix(f[0], "Benchmark"))
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("pattern %q ran %q; want %q", cellsPattern(want), got, want)
 	}
 }
 
@@ -114,7 +154,7 @@ func TestNoisy(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := noisy(s, 20)
-	want := map[string][]string{"preempt=async gomaxprocs=2 runtime=go": {"Noisy"}, "preempt=async gomaxprocs=1 runtime=go": {"Few"}}
+	want := map[string][]string{"preempt=async gomaxprocs=2 runtime=go": {"Noisy/n=1"}, "preempt=async gomaxprocs=1 runtime=go": {"Few"}}
 	if !maps.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("noisy = %v; want %v", got, want)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // measure runs the rounds: c.Rounds full rounds, then rounds of the
-// noisy cells' benchmarks only, while the budget lasts and up to
+// noisy cells only, while the budget lasts and up to
 // c.MaxRounds, and notes what the budget bought. It stops at a cancelled
 // ctx with Result.Interrupted set; an error is one writing raw.txt.
 func (s *session) measure(ctx context.Context, bins binaries) error {
@@ -89,12 +89,13 @@ func (s *session) process(ctx context.Context, round, of int, r run) error {
 		Env:     r.p.env,
 		Timeout: c.Timeout,
 	}.Do(ctx)
-	s.bud.record(r, c.now().Sub(t0))
+	took := c.now().Sub(t0)
 	fmt.Fprintf(s.w, "preempt: %s\nruntime: %s\n", r.cl.preempt, r.p.runtime)
 	n, werr := results.Copy(s.w, out)
 	if werr != nil {
 		return werr
 	}
+	s.bud.record(r, took, n)
 	s.measured += n
 	if ctx.Err() != nil {
 		res.Interrupted = true

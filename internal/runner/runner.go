@@ -87,23 +87,27 @@ type Config struct {
 }
 
 const (
-	// DefaultRounds is benchstat's minimum for a 95% interval of the median.
-	DefaultRounds = 6
-	// DefaultBenchtime: one pass over the suite other than
-	// BenchmarkStarvation took about 10 s at 50ms on the reference machine
-	// (2 cores), 5 s at 20ms, where a whole run of 6 rounds took 2m24s but
-	// its intervals were ±20-50%. A full round of the command's default
-	// matrix is two such passes (async, GOMAXPROCS 1 and 2) and two of
-	// BenchmarkStarvation alone (off), about 25 s; six of them leave about
-	// two minutes of the budget for the noisy cells.
-	DefaultBenchtime = "50ms"
+	// DefaultRounds full rounds run in every default run: from 10 samples
+	// benchmath's 95% interval of the median leaves out the two extremes
+	// (up to 8 it spans them all), so one interrupted sample no longer
+	// widens a cell's interval.
+	DefaultRounds = 10
+	// DefaultBenchtime: the noise of this suite's cells is mostly between
+	// samples (processes, moments of a shared machine), not within one, so
+	// more short samples buy more precision than fewer long ones. Measured
+	// side by side, interleaved (docs/precision.md): 20 samples of 15ms had
+	// 33% of the sec/op cells within ±10% where 7 of 50ms, taking longer,
+	// had 9%; at 16 samples each, 10ms and 20ms did alike (25% and 28%).
+	// A full round of the default matrix takes about 20 s at 10ms (Go 14 s,
+	// tokio 5 s), against 40 s at 50ms.
+	DefaultBenchtime = "10ms"
 	// DefaultMaxRounds and DefaultBudget are the command's defaults for
-	// Config.MaxRounds and Config.Budget: benchmath's 95% interval of the
-	// median spans all samples up to 8 of them, and leaves out the two
-	// extremes from 9 and four from 12, so a noisy cell gains most from
-	// its first few extra samples; the budget keeps a default run within
-	// 6 minutes on the reference machine.
-	DefaultMaxRounds = 20
+	// Config.MaxRounds and Config.Budget: after the full rounds, the cells
+	// still wider than ±10% are sampled again, each process narrowed to
+	// exactly those cells, up to 30 samples (where the interval leaves out
+	// the nine most extreme on each side); the budget keeps a default run within 6
+	// minutes on the reference machine.
+	DefaultMaxRounds = 30
 	DefaultBudget    = 5*time.Minute + 30*time.Second
 	// DefaultTimeout is the watchdog per process: a process runs every
 	// selected benchmark once, about 12 s at the defaults.
