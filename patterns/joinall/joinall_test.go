@@ -231,3 +231,29 @@ func TestRunPanicWithBlockedTasks(t *testing.T) {
 		}
 	})
 }
+
+func TestRunOnce(t *testing.T) {
+	// Every task runs exactly once and its result lands at its index, also
+	// when idle workers take tasks out of busy workers' batches: tasks of
+	// uneven length keep some workers busy while others run out of work.
+	withProcs(t, func(t *testing.T) {
+		for _, n := range []int{1000, 50000} {
+			runs := make([]atomic.Int32, n)
+			got, err := within(t, tasksOf(n, func(i int) (int, error) {
+				runs[i].Add(1)
+				for k := 0; k < i%64*(i%7); k++ {
+					runs[i].Load()
+				}
+				return i * 3, nil
+			}))
+			if err != nil || len(got) != n {
+				t.Fatalf("n=%d: len(results), err = %d, %v; want %d, nil", n, len(got), err, n)
+			}
+			for i := range n {
+				if c := runs[i].Load(); c != 1 || got[i] != i*3 {
+					t.Fatalf("n=%d: task %d ran %d times, results[%d] = %d; want once, %d", n, i, c, i, got[i], i*3)
+				}
+			}
+		}
+	})
+}
