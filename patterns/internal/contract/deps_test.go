@@ -3,6 +3,7 @@ package contract
 import (
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -69,4 +70,37 @@ func TestDepSets(t *testing.T) {
 	if got := len(DepSets(3)); got != 6 {
 		t.Errorf("len(DepSets(3)) = %d; want 6 (n=2: 0 and 1 both ways; n=3: 0 and 1, 0 and 2, both ways)", got)
 	}
+}
+
+// TestWatchdogStallNotSlowness checks that the watchdog tells a deadlock
+// (no task starts or finishes for DepsDeadline) from a slow call that keeps
+// making progress, however long the call takes in all.
+func TestWatchdogStallNotSlowness(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Task 0 waits for the last task; a task starts every 0.6
+		// deadlines, so the call takes 2.4 deadlines and never stalls.
+		slow := &recorder{tb: t}
+		d := NewDeps("slow", 4, [2]int{}, [2]int{0, 3})
+		if !checkSet(slow, d, 0, func(d *Deps) {
+			var wg sync.WaitGroup
+			for i := range d.N {
+				time.Sleep(DepsDeadline * 6 / 10)
+				wg.Go(func() { d.Task(i) })
+			}
+			wg.Wait()
+		}) || slow.failed() {
+			t.Errorf("a slow call that keeps making progress was failed: %s", slow.summary())
+		}
+
+		// The same set run serially stalls at task 0 for good.
+		stuck := &recorder{tb: t}
+		d = NewDeps("stuck", 4, [2]int{}, [2]int{0, 3})
+		start := time.Now()
+		if checkSet(stuck, d, 0, func(d *Deps) { serial(d) }) || !stuck.failed() {
+			t.Errorf("a deadlocked call was not caught")
+		}
+		if took := time.Since(start); took > DepsDeadline+DepsDeadline/10 {
+			t.Errorf("the deadlock was caught after %v; want about %v", took, DepsDeadline)
+		}
+	})
 }
