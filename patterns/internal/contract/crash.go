@@ -21,7 +21,11 @@ func ExpectCrash(t T, f func(), want string) {
 	t.Helper()
 	if os.Getenv(crashEnv) == t.Name() {
 		f()
-		os.Exit(0) // f returned: the parent reports that nothing crashed.
+		// f returned, but a goroutine it left may be about to crash the
+		// process (a loser that panics once cancelled): give it the time
+		// to, then the parent reports that nothing crashed.
+		time.Sleep(lateCrash)
+		os.Exit(0)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -40,6 +44,11 @@ func ExpectCrash(t T, f func(), want string) {
 		t.Errorf("the process crashed (%v) without %q in its output:\n%s", err, want, out)
 	}
 }
+
+// lateCrash is how long the child waits after f returned for a crash in a
+// goroutine f left running: far beyond the microseconds such a goroutine
+// needs to be scheduled, even on a loaded machine.
+const lateCrash = 2 * time.Second
 
 // runPattern turns a test name into a -test.run pattern matching only it.
 func runPattern(name string) string {
