@@ -13,10 +13,13 @@ import (
 // default rounds: a family is one gate run of simFamily comparisons (the
 // quick set's size, rounded up), each sample 3% noise (log-normal, as
 // benchmark times are skewed upwards).
+// Under the race detector, which slows the U test's arithmetic tenfold and
+// has nothing to find in it, the runs are an eighth as many (simScale);
+// .ci/run also runs them at full strength without it.
 const (
 	simFamily   = 30
 	simNoise    = 0.03
-	simFamilies = 1000
+	simFamilies = 1000 / simScale
 )
 
 func simSample(rng *rand.Rand, n int, scale float64) []float64 {
@@ -65,8 +68,11 @@ func TestFamilyWiseErrorRate(t *testing.T) {
 	}
 	rate := float64(significant) / simFamilies
 	t.Logf("A/A: %d of %d families had a significant comparison (%.3f), %d failed", significant, simFamilies, rate, failed)
-	if rate > DefaultAlpha {
-		t.Errorf("family-wise false-positive rate = %.3f; want <= %v", rate, DefaultAlpha)
+	// The rate is an estimate from simFamilies runs: allow three standard
+	// errors of a binomial share at alpha (0.021 for 1000 runs at 0.05, 0.058
+	// for 125: a coarse check there).
+	if tol := 3 * math.Sqrt(DefaultAlpha*(1-DefaultAlpha)/simFamilies); rate > DefaultAlpha+tol {
+		t.Errorf("family-wise false-positive rate = %.3f; want <= %v (+%.3f for sampling)", rate, DefaultAlpha, tol)
 	}
 	if failed > significant {
 		t.Errorf("%d families failed but only %d had anything significant", failed, significant)
@@ -78,7 +84,7 @@ func TestFamilyWiseErrorRate(t *testing.T) {
 // more often than alpha allows.
 func TestPower(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
-	const runs = 300
+	const runs = 300 / simScale
 	found, others := 0, 0
 	for range runs {
 		res := simRun(rng, 0.10)

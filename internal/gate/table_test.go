@@ -96,5 +96,5 @@ func ExampleParseArgs() {
 		panic(err)
 	}
 	fmt.Println(o.Base, o.Head == "", o.Threshold, o.Rounds, o.Benchtime)
-	// Output: origin/main true 0.1 8 100ms
+	// Output: origin/main true 0.1 8 20ms
 }
