@@ -74,7 +74,7 @@ func newRunFlags(c *runner.Config, f *runFlags, stderr io.Writer) *flag.FlagSet 
 	fs.StringVar(&c.Bench, "bench", ".", "run only benchmarks matching `regexp` (as go test -bench: one pattern per /-level, unanchored, so n=10 also matches n=1000; write n=10$)")
 	fs.IntVar(&c.Rounds, "count", runner.DefaultRounds, "`rounds`: samples per cell (benchstat needs 6 for a 95% interval); given, every cell gets exactly this many")
 	fs.IntVar(&c.Rounds, "rounds", runner.DefaultRounds, "same as -count")
-	fs.IntVar(&c.MaxRounds, "maxrounds", runner.DefaultMaxRounds, "after -count full rounds, sample the benchmarks with a noisy cell (interval wider than ±10%) up to `n` rounds, within -budget")
+	fs.IntVar(&c.MaxRounds, "maxrounds", runner.DefaultMaxRounds, "after -count full rounds, sample the noisy cells (interval wider than ±10%) again, up to `n` samples, within -budget")
 	fs.DurationVar(&c.Budget, "budget", runner.DefaultBudget, "wall time the run should take (build and endless hogs included); the -count full rounds always run")
 	fs.StringVar(&f.offBench, "offbench", "", "-bench `regexp` of the preempt=off processes when both modes run (default: the -bench benchmarks whose results depend on preemption: "+strings.Join(runner.PreemptSensitive, ", ")+")")
 	fs.StringVar(&c.Benchtime, "benchtime", runner.DefaultBenchtime, "go test -benchtime per benchmark and process (`d` or Nx)")

@@ -53,9 +53,9 @@ type Config struct {
 	OffBench string
 	// MaxRounds, when above Rounds, lets a run sample noisy cells more:
 	// after Rounds full rounds, each further round runs, in each process,
-	// only the top-level benchmarks with a noisy cell (a sec/op, latency or
-	// progress interval wider than ±10%), until none is left, their cells
-	// have MaxRounds samples, or the Budget is spent.
+	// only the noisy cells (a sec/op, latency or progress interval wider
+	// than ±10%), until none is left, they have MaxRounds samples, or the
+	// Budget is spent.
 	MaxRounds int
 	// Budget, when not zero, is the wall time the run should take, build
 	// and endless hogs included: a further round's process starts only if
