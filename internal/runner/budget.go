@@ -103,7 +103,15 @@ type run struct {
 	cells int // the cells bench names one by one; 0: a full round's
 }
 
-func (r run) String() string { return r.cl.String() + " runtime=" + r.p.runtime + " " + r.bench }
+func (r run) String() string { return r.process() + " " + r.bench }
+
+// process names r's process whatever its pattern, as [procKey] does.
+func (r run) process() string { return procKey(r.cl, r.p.runtime) }
+
+// procKey names the process of a cell and runtime ("preempt=off
+// gomaxprocs=2 runtime=go"): the key that ties what [noisy] finds in the
+// results to the runs of a round, and the budget's records to a process.
+func procKey(cl cell, runtime string) string { return cl.String() + " runtime=" + runtime }
 
 // runs returns the processes of a full round, in order: every cell's Go
 // process, with OffBench in the preempt=off cells when it is set, and then
@@ -141,7 +149,7 @@ func (c *Config) noisyRuns(runs []run, rawPath string, w *bufio.Writer) ([]run, 
 	names := noisy(set, c.MaxRounds)
 	var out []run
 	for _, r := range runs {
-		if n := names[r.cl.String()+" runtime="+r.p.runtime]; len(n) > 0 {
+		if n := names[r.process()]; len(n) > 0 {
 			r.bench, r.cells = cellsPattern(n), len(n)
 			out = append(out, r)
 		}
@@ -181,7 +189,7 @@ func noisy(s *results.Set, maxRounds int) map[string][]string {
 		if !ok || len(s.Values(m)) >= maxRounds || precision.Width(sum) <= precision.Noisy {
 			continue
 		}
-		k := cell{m.Preempt(), m.Procs()}.String() + " runtime=" + m.Runtime()
+		k := procKey(cell{m.Preempt(), m.Procs()}, m.Runtime())
 		if name := s.Name(m.Cell); !slices.Contains(out[k], name) {
 			out[k] = append(out[k], name)
 			slices.Sort(out[k])
@@ -212,7 +220,7 @@ func (b *budget) fits(now time.Time, r run) bool {
 	}
 	d, ok := b.took[r.String()]
 	if !ok {
-		k := r.cl.String() + " runtime=" + r.p.runtime
+		k := r.process()
 		d = b.full[k]
 		if n := b.cells[k]; r.cells > 0 && n > 0 && 2*r.cells < n {
 			d = d * time.Duration(2*r.cells) / time.Duration(n)
@@ -227,7 +235,7 @@ func (b *budget) record(r run, d time.Duration, n int) {
 		b.took, b.full, b.cells = map[string]time.Duration{}, map[string]time.Duration{}, map[string]int{}
 	}
 	b.took[r.String()] = d
-	k := r.cl.String() + " runtime=" + r.p.runtime
+	k := r.process()
 	if r.cells == 0 && d > b.full[k] {
 		b.full[k], b.cells[k] = d, n
 	}
