@@ -229,7 +229,7 @@ func render(p *plot.Plot, legend plot.Legend, cats []string, withLegend bool) ([
 	}
 	col := vg.Length(0)
 	if withLegend {
-		col = 1.7 * vg.Inch
+		col = legendColumn(legend)
 	}
 	c := vgsvg.New(pad+w+col, h)
 	dc := draw.New(c)
@@ -242,6 +242,16 @@ func render(p *plot.Plot, legend plot.Legend, cats []string, withLegend bool) ([
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// legendColumn is the width of the legend's column: its widest entry as
+// measured here, with a third more for the text (viewers draw it in a font
+// of their own, often wider: a fixed 1.7-inch column clipped
+// "preempt=async" in a browser), and room on both sides.
+func legendColumn(legend plot.Legend) vg.Length {
+	r := legend.Rectangle(draw.Canvas{})
+	text := r.Size().X - legend.ThumbnailWidth
+	return legend.ThumbnailWidth + text*4/3 + 0.3*vg.Inch
 }
 
 // seriesColor is series k's colour: plotutil's default palette, then its
