@@ -15,7 +15,9 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		"Prints, per unit, how many cells (benchmark, GOMAXPROCS, preempt mode) have a 95% interval of\n"+
 		"the median within ±5%, ±10%, ±20% or wider (benchstat's ±x%), then the same for all latency\n"+
 		"units together (first-ns, cancel-ns, start-ns, stall-ns, ...). With -aa, also how many of the\n"+
-		"metrics differ between FILE... and OTHER (a run of the same commit: about 5% by chance).\n\nflags:\n", stderr)
+		"metrics differ between FILE... and OTHER (a run of the same commit: about 5% by chance).\n"+
+		"Below the table, how steady the machine was: the spread of JoinAll impl=serial n=1000\n"+
+		"task=tiny at GOMAXPROCS=1, a plain loop of CPU work, if the files have it.\n\nflags:\n", stderr)
 	aa := fs.String("aa", "", "compare with the run in `file`")
 	if err := cli.Parse(fs, args, 1, -1, "at least one benchmark file"); err != nil {
 		return err
@@ -26,6 +28,11 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	if err := precision.Write(stdout, precision.Rows(set)); err != nil {
 		return err
+	}
+	if st, ok := precision.Steadiness(set); ok {
+		if _, err := fmt.Fprintf(stdout, "\nMachine steadiness: %s.\n", st); err != nil {
+			return err
+		}
 	}
 	if *aa == "" {
 		return nil

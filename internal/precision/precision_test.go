@@ -1,6 +1,7 @@
 package precision_test
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -124,5 +125,49 @@ func TestAgreement(t *testing.T) {
 		if n != tc.compared || d != tc.differs {
 			t.Errorf("%s: Agreement = %d compared, %d differ; want %d, %d", tc.name, n, d, tc.compared, tc.differs)
 		}
+	}
+}
+
+func TestSteadiness(t *testing.T) {
+	s := results.New()
+	var in strings.Builder
+	in.WriteString("preempt: off\n")
+	for _, ns := range []int{900, 900, 900, 900, 900, 900} { // the off cell is not the probe when async ran
+		fmt.Fprintf(&in, "BenchmarkJoinAll/impl=serial/n=1000/task=tiny 100 %d ns/op\n", ns)
+	}
+	in.WriteString("preempt: async\n")
+	for _, ns := range []int{30000, 31000, 45000, 30500, 44000, 30200, 29800, 30100} {
+		fmt.Fprintf(&in, "BenchmarkJoinAll/impl=serial/n=1000/task=tiny 100 %d ns/op\n", ns)
+		fmt.Fprintf(&in, "BenchmarkJoinAll/impl=serial/n=1000/task=tiny-2 100 %d ns/op\n", ns/10) // GOMAXPROCS=2: not the probe
+		fmt.Fprintf(&in, "BenchmarkJoinAll/impl=own/n=1000/task=tiny 100 %d ns/op\n", ns/20)      // not serial
+	}
+	if _, err := s.Add("run.txt", []byte(in.String())); err != nil {
+		t.Fatal(err)
+	}
+	st, ok := precision.Steadiness(s)
+	if !ok {
+		t.Fatal("no probe found")
+	}
+	if st.Samples != 8 || math.Abs(st.Fastest-29.8e-6) > 1e-12 || math.Abs(st.Slowest-45e-6) > 1e-12 {
+		t.Errorf("got %d samples from %v to %v; want the 8 async GOMAXPROCS=1 serial samples, 29.8µs to 45µs", st.Samples, st.Fastest, st.Slowest)
+	}
+	if got := st.Spread(); math.Abs(got-45.0/29.8) > 1e-9 {
+		t.Errorf("Spread() = %v; want %v", got, 45.0/29.8)
+	}
+	if st.HalfWidth <= 0.01 {
+		t.Errorf("HalfWidth = %v; want the interval's width around the median %v", st.HalfWidth, st.Median)
+	}
+	for _, want := range []string{"JoinAll/impl=serial/n=1000/task=tiny", "29.80µs", "45.00µs", "×1.51", "of 8 samples"} {
+		if !strings.Contains(st.String(), want) {
+			t.Errorf("String() = %q; want it to hold %q", st, want)
+		}
+	}
+
+	none := results.New()
+	if _, err := none.Add("other.txt", []byte("BenchmarkJoinAll/impl=own/n=1000/task=tiny 100 1500 ns/op\n")); err != nil {
+		t.Fatal(err)
+	}
+	if st, ok := precision.Steadiness(none); ok {
+		t.Errorf("Steadiness of a run without the probe = %+v, true; want false", st)
 	}
 }

@@ -48,7 +48,7 @@ func (r *rep) find(bench, unit string, want ...suite.Part) []cell {
 	var out []cell
 	best := 0
 	for _, m := range r.metricsOf(bench, r.mode(bench), unit) {
-		if m.Procs() < best || !hasAll(m.Cell, want) || !isGo(m.Cell) {
+		if m.Procs() < best || !m.Has(want...) || !isGo(m.Cell) {
 			continue
 		}
 		if m.Procs() > best {
@@ -63,15 +63,6 @@ func (r *rep) find(bench, unit string, want ...suite.Part) []cell {
 // isGo reports whether c was measured in Go (runtime: go, or no runtime
 // line), not by xruntime/tokio: the answers and verdicts are about Go.
 func isGo(c results.Cell) bool { return c.Runtime() == "" || c.Runtime() == "go" }
-
-func hasAll(c results.Cell, want []suite.Part) bool {
-	for _, p := range want {
-		if c.Sub(p.Key) != p.Value {
-			return false
-		}
-	}
-	return true
-}
 
 // n returns a cell's n as a number, 0 if it has none.
 func nOf(c results.Cell) float64 {
@@ -226,7 +217,7 @@ func (r *rep) starveCell(mode string) (results.Cell, bool) {
 // every key=value of want.
 func (r *rep) lookup(bench, mode string, procs int, want ...suite.Part) (results.Cell, bool) {
 	for _, c := range r.cellsOf(bench, mode) {
-		if c.Procs() == procs && hasAll(c, want) && isGo(c) {
+		if c.Procs() == procs && c.Has(want...) && isGo(c) {
 			return c, true
 		}
 	}

@@ -217,6 +217,9 @@ func (r *rep) header(b *bytes.Buffer) {
 	}
 	fmt.Fprintf(b, "- Measured (a cell is a sub-benchmark at one GOMAXPROCS and preemption mode): %s\n", strings.Join(cells, "; "))
 	fmt.Fprintf(b, "- Precision: %s\n", r.precisionLine())
+	if st, ok := precision.Steadiness(r.Set); ok {
+		fmt.Fprintf(b, "- Machine steadiness: %s.\n", st)
+	}
 	for _, n := range r.Notes {
 		if text, ok := strings.CutPrefix(n.Text, results.BudgetPrefix); ok {
 			fmt.Fprintf(b, "- Time budget: %s\n", text)

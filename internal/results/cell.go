@@ -57,6 +57,16 @@ func (c Cell) Get(field string) string {
 // Sub returns the value of the suite key k: c.Sub(suite.Impl) is "own".
 func (c Cell) Sub(k suite.Key) string { return c.Get(k.Field()) }
 
+// Has reports whether c's name has every one of parts: c.Has(suite.Impl.Is("own")).
+func (c Cell) Has(parts ...suite.Part) bool {
+	for _, p := range parts {
+		if c.Sub(p.Key) != p.Value {
+			return false
+		}
+	}
+	return true
+}
+
 // Bench returns the top-level benchmark name without "Benchmark".
 func (c Cell) Bench() string { return c.Get(Bench) }
 
