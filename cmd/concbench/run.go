@@ -75,7 +75,7 @@ func newRunFlags(c *runner.Config, f *runFlags, stderr io.Writer) *flag.FlagSet 
 	fs.IntVar(&c.Rounds, "count", runner.DefaultRounds, "`rounds`: samples per cell (benchstat needs 6 for a 95% interval); given, every cell gets exactly this many")
 	fs.IntVar(&c.Rounds, "rounds", runner.DefaultRounds, "same as -count")
 	fs.IntVar(&c.MaxRounds, "maxrounds", runner.DefaultMaxRounds, "after -count full rounds, sample the noisy cells (interval wider than ±10%) again, up to `n` samples, within -budget")
-	fs.DurationVar(&c.Budget, "budget", runner.DefaultBudget, "wall time the run should take (build and endless hogs included); the -count full rounds always run")
+	fs.DurationVar(&c.Budget, "budget", runner.DefaultBudget, "wall time the run should take (build and endless hogs included); full rounds after the sixth run only while a whole one fits, unless -count fixes the rounds")
 	fs.StringVar(&f.offBench, "offbench", "", "-bench `regexp` of the preempt=off processes when both modes run (default: the -bench benchmarks whose results depend on preemption: "+strings.Join(runner.PreemptSensitive, ", ")+")")
 	fs.StringVar(&c.Benchtime, "benchtime", runner.DefaultBenchtime, "go test -benchtime per benchmark and process (`d` or Nx)")
 	fs.BoolVar(&f.quick, "quick", false, "smoke run of about a minute: -count 2 -benchtime 1x unless given (intervals are ±∞)")

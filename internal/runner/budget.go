@@ -229,6 +229,20 @@ func (b *budget) fits(now time.Time, r run) bool {
 	return now.Sub(b.start)+d+b.reserve <= b.limit
 }
 
+// fitsAll reports whether every one of runs, one after the other, can
+// still start at now, each by its last duration with the same pattern (0
+// for one not run yet), and the reserve after them.
+func (b *budget) fitsAll(now time.Time, runs []run) bool {
+	if b.limit == 0 {
+		return true
+	}
+	var d time.Duration
+	for _, r := range runs {
+		d += b.took[r.String()]
+	}
+	return now.Sub(b.start)+d+b.reserve <= b.limit
+}
+
 // record notes that process r took d and wrote n results.
 func (b *budget) record(r run, d time.Duration, n int) {
 	if b.took == nil {
@@ -256,7 +270,7 @@ func (c *Config) reserve(tokio bool) time.Duration {
 }
 
 // noteBought writes a note saying what the run's budget bought.
-func (c *Config) noteBought(w *bufio.Writer, rawPath string, full, extra int, start time.Time) error {
+func (c *Config) noteBought(w *bufio.Writer, rawPath string, r rounds, start time.Time) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
@@ -264,7 +278,7 @@ func (c *Config) noteBought(w *bufio.Writer, rawPath string, full, extra int, st
 	if err != nil {
 		return nil // nothing measured; Run says so
 	}
-	_, err = fmt.Fprintf(w, "%s%s\n", note, bought(set, c.Budget, c.now().Sub(start), full, extra))
+	_, err = fmt.Fprintf(w, "%s%s\n", note, bought(set, c.Budget, c.now().Sub(start), r))
 	return err
 }
 
@@ -277,13 +291,29 @@ func budgetString(d time.Duration) string {
 
 // bought summarises what a run measured with its budget, for a note in
 // raw.txt: its rounds, and how many cells came within ±10%.
-func bought(s *results.Set, limit, spent time.Duration, full, extra int) string {
+// rounds is what a run's rounds came to: full of the planned full rounds,
+// and extra rounds of the noisy cells; cut is set when the budget stopped
+// the full rounds before the planned ones.
+type rounds struct {
+	full, planned, extra int
+	cut                  bool
+}
+
+func (r rounds) String() string {
+	s := fmt.Sprintf("%d full rounds", r.full)
+	if r.cut {
+		s = fmt.Sprintf("%d of %d full rounds (a further one would not have fit in the budget)", r.full, r.planned)
+	}
+	return s + fmt.Sprintf(" and %d rounds of the noisy cells", r.extra)
+}
+
+func bought(s *results.Set, limit, spent time.Duration, r rounds) string {
 	rows := precision.Table(s)
 	op := precision.Sum("sec/op", rows, func(u string) bool { return u == "sec/op" })
 	lat := precision.Sum("latency", rows, precision.IsLatency)
 	within := func(r precision.Row) string {
 		return fmt.Sprintf("%.0f%% of %d", 100*r.Within(precision.Noisy), r.Cells)
 	}
-	return fmt.Sprintf("%s%s, measured for %s: %d full rounds and %d rounds of the noisy cells; within ±%.0f%%: %s sec/op cells, %s latency cells",
-		results.BudgetPrefix, budgetString(limit), spent.Round(time.Second), full, extra, 100*precision.Noisy, within(op), within(lat))
+	return fmt.Sprintf("%s%s, measured for %s: %s; within ±%.0f%%: %s sec/op cells, %s latency cells",
+		results.BudgetPrefix, budgetString(limit), spent.Round(time.Second), r, 100*precision.Noisy, within(op), within(lat))
 }

@@ -203,3 +203,77 @@ func TestRunSamplesNoisyMore(t *testing.T) {
 		t.Errorf("budget config = %q; want 1h0m0s", got)
 	}
 }
+
+func TestBudgetFitsAll(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	one := run{cl: cell{"async", 1}, p: proc{runtime: "go"}, bench: "."}
+	two := run{cl: cell{"async", 2}, p: proc{runtime: "go"}, bench: "."}
+	b := &budget{limit: time.Minute, reserve: 10 * time.Second, start: start}
+	b.record(one, 15*time.Second, 100)
+	b.record(two, 5*time.Second, 100)
+	for _, tc := range []struct {
+		at   time.Duration
+		runs []run
+		want bool
+	}{
+		{30 * time.Second, []run{one, two}, true}, // 30 + 15 + 5 + 10 = 60
+		{31 * time.Second, []run{one, two}, false},
+		{31 * time.Second, []run{two}, true},
+		{45 * time.Second, []run{two}, true},
+		{46 * time.Second, []run{two}, false},
+	} {
+		if got := b.fitsAll(start.Add(tc.at), tc.runs); got != tc.want {
+			t.Errorf("fitsAll at %v for %v = %v; want %v", tc.at, tc.runs, got, tc.want)
+		}
+	}
+	if !(&budget{}).fitsAll(start.Add(time.Hour), []run{one}) {
+		t.Errorf("a zero budget does not fit; want no limit")
+	}
+}
+
+// TestRunBudgetCutsFullRounds runs with a budget already spent: a run whose
+// rounds are not fixed stops after MinRounds full rounds and says so; one
+// with a fixed number of rounds runs them all.
+func TestRunBudgetCutsFullRounds(t *testing.T) {
+	mod := tinyModule(t, okBench)
+	for _, tc := range []struct {
+		name             string
+		rounds, max      int
+		samples          int
+		noteHas, noteNot string
+	}{
+		{"adaptive", 10, 30, MinRounds, fmt.Sprintf("%d of 10 full rounds", MinRounds), ""},
+		{"fixed", 8, 8, 8, "8 full rounds", "of 8 full rounds"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Run(context.Background(), Config{
+				Rounds: tc.rounds, MaxRounds: tc.max, Budget: time.Nanosecond, Benchtime: "1x", CPUs: []int{1},
+				Preempt: []string{"async"}, Out: t.TempDir(), Timeout: time.Minute, ModuleDir: mod, Pkg: "./b",
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Processes != tc.samples {
+				t.Errorf("ran %d processes; want %d", res.Processes, tc.samples)
+			}
+			s, err := results.Read(filepath.Join(res.Dir, "raw.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range s.Metrics() {
+				if m.Unit == "sec/op" && len(s.Values(m)) != tc.samples {
+					t.Errorf("%s has %d samples; want %d", s.Name(m.Cell), len(s.Values(m)), tc.samples)
+				}
+			}
+			var note string
+			for _, n := range s.Notes {
+				if strings.HasPrefix(n.Text, results.BudgetPrefix) {
+					note = n.Text
+				}
+			}
+			if !strings.Contains(note, tc.noteHas) || (tc.noteNot != "" && strings.Contains(note, tc.noteNot)) {
+				t.Errorf("budget note = %q; want %q in it, not %q", note, tc.noteHas, tc.noteNot)
+			}
+		})
+	}
+}

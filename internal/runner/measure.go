@@ -10,9 +10,10 @@ import (
 	"github.com/concbench/concbench/internal/results"
 )
 
-// measure runs the rounds: c.Rounds full rounds, then rounds of the
-// noisy cells only, while the budget lasts and up to
-// c.MaxRounds, and notes what the budget bought. It stops at a cancelled
+// measure runs the rounds: c.Rounds full rounds (fewer if the budget
+// cuts them, see [session.fullRoundFits]), then rounds of the noisy cells
+// only, while the budget lasts and up to c.MaxRounds, and notes what the
+// budget bought. It stops at a cancelled
 // ctx with Result.Interrupted set; an error is one writing raw.txt.
 func (s *session) measure(ctx context.Context, bins binaries) error {
 	c := s.c
@@ -20,9 +21,16 @@ func (s *session) measure(ctx context.Context, bins binaries) error {
 	s.res.Planned = c.Rounds * len(runs)
 	s.prog = &progress{w: c.Progress, term: c.Terminal, start: s.start, total: s.res.Planned, now: c.now}
 	s.bud = &budget{limit: c.Budget, reserve: c.reserve(bins.tokio != ""), start: s.start}
-	full, extra := 0, 0
+	full, extra, cut := 0, 0, false
 	for round := 1; round <= c.MaxRounds; round++ {
 		plan, of := runs, c.Rounds
+		if round <= c.Rounds && !s.fullRoundFits(round, runs) {
+			cut = true
+			s.res.Planned -= (c.Rounds - full) * len(runs)
+			s.prog.total = s.res.Planned
+			round = c.Rounds // on to the noisy cells, as far as the budget goes
+			continue
+		}
 		if round > c.Rounds {
 			var err error
 			if plan, err = c.noisyRuns(runs, s.rawPath, s.w); err != nil {
@@ -48,9 +56,24 @@ func (s *session) measure(ctx context.Context, bins binaries) error {
 	}
 	s.prog.done()
 	if c.MaxRounds > c.Rounds || c.Budget > 0 {
-		return c.noteBought(s.w, s.rawPath, full, extra, s.start)
+		return c.noteBought(s.w, s.rawPath, rounds{full, c.Rounds, extra, cut}, s.start)
 	}
 	return nil
+}
+
+// fullRoundFits reports whether full round round may start. Every round
+// may when the rounds are fixed (MaxRounds is Rounds: the user asked for
+// exactly that many) or there is no budget, and so may the first
+// [MinRounds] of a run whose rounds are not; a later one starts only if
+// all of its processes fit the budget, each by how long it took in the
+// round before. So a run on a loaded machine keeps to its budget with
+// fewer samples, and says so, instead of overrunning it.
+func (s *session) fullRoundFits(round int, runs []run) bool {
+	c := s.c
+	if c.MaxRounds == c.Rounds || c.Budget == 0 || round <= MinRounds {
+		return true
+	}
+	return s.bud.fitsAll(c.now(), runs)
 }
 
 // round runs the processes of round (of rounds) in plan's order and

@@ -59,8 +59,9 @@ type Config struct {
 	MaxRounds int
 	// Budget, when not zero, is the wall time the run should take, build
 	// and endless hogs included: a further round's process starts only if
-	// it fits, by how long that process took before. The Rounds full rounds
-	// always run.
+	// it fits, by how long that process took before. When MaxRounds is
+	// above Rounds, full rounds after the first [MinRounds] run only while
+	// a whole one fits; otherwise the Rounds full rounds always run.
 	Budget time.Duration
 
 	ModuleDir string // module root to build in; default "."
@@ -92,6 +93,10 @@ const (
 	// (up to 8 it spans them all), so one interrupted sample no longer
 	// widens a cell's interval.
 	DefaultRounds = 10
+	// MinRounds full rounds run in a run whose rounds are not fixed,
+	// whatever its budget: 6 samples, the fewest from which benchmath gives
+	// a 95% interval.
+	MinRounds = 6
 	// DefaultBenchtime: the noise of this suite's cells is mostly between
 	// samples (processes, moments of a shared machine), not within one, so
 	// more short samples buy more precision than fewer long ones. Measured
