@@ -253,8 +253,8 @@ func TestRunBudgetCutsFullRounds(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Processes != tc.samples {
-				t.Errorf("ran %d processes; want %d", res.Processes, tc.samples)
+			if res.Processes != tc.samples || res.Planned != tc.samples {
+				t.Errorf("ran %d of %d planned processes; want %d of %d", res.Processes, res.Planned, tc.samples, tc.samples)
 			}
 			s, err := results.Read(filepath.Join(res.Dir, "raw.txt"))
 			if err != nil {

@@ -83,6 +83,8 @@ func (s *session) fullRoundFits(round int, runs []run) bool {
 func (s *session) round(ctx context.Context, round, of int, plan []run) (ran int, err error) {
 	for _, r := range plan {
 		if round > s.c.Rounds && !s.bud.fits(s.c.now(), r) {
+			s.res.Planned-- // not run, so no longer planned
+			s.prog.total = s.res.Planned
 			continue
 		}
 		if err := s.process(ctx, round, of, r); err != nil {
