@@ -15,8 +15,10 @@ import (
 // a plain loop of tiny CPU tasks on the benchmark's goroutine, which neither
 // starts a goroutine nor waits. What varies between its samples is mostly
 // the machine's speed (a shared host's other work, its clock), which every
-// other cell of the run saw as well: on the 2-vCPU machine of
-// docs/precision.md, runs whose probe spread more had fewer precise cells.
+// other cell of the run saw as well. It tells a reader that the machine
+// moved during the run and by how much; on the 2-vCPU machine of
+// docs/precision.md it did not predict well how many cells came out
+// precise.
 var probe = []suite.Part{suite.Impl.Is(suite.Serial), suite.N.Is(1000), suite.Task.Is(suite.Tiny)}
 
 // Steady is what the probe measured.
