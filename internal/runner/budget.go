@@ -226,7 +226,7 @@ func (b *budget) fits(now time.Time, r run) bool {
 			d = d * time.Duration(2*r.cells) / time.Duration(n)
 		}
 	}
-	return now.Sub(b.start)+d+b.reserve <= b.limit
+	return b.left(now, d)
 }
 
 // fitsAll reports whether every one of runs, one after the other, can
@@ -240,6 +240,12 @@ func (b *budget) fitsAll(now time.Time, runs []run) bool {
 	for _, r := range runs {
 		d += b.took[r.String()]
 	}
+	return b.left(now, d)
+}
+
+// left reports whether d more, and the reserve after it, fit in what is
+// left of the budget at now.
+func (b *budget) left(now time.Time, d time.Duration) bool {
 	return now.Sub(b.start)+d+b.reserve <= b.limit
 }
 
@@ -289,8 +295,6 @@ func budgetString(d time.Duration) string {
 	return d.String()
 }
 
-// bought summarises what a run measured with its budget, for a note in
-// raw.txt: its rounds, and how many cells came within ±10%.
 // rounds is what a run's rounds came to: full of the planned full rounds,
 // and extra rounds of the noisy cells; cut is set when the budget stopped
 // the full rounds before the planned ones.
@@ -307,6 +311,8 @@ func (r rounds) String() string {
 	return s + fmt.Sprintf(" and %d rounds of the noisy cells", r.extra)
 }
 
+// bought summarises what a run measured with its budget, for a note in
+// raw.txt: its rounds, and how many cells came within ±10%.
 func bought(s *results.Set, limit, spent time.Duration, r rounds) string {
 	rows := precision.Table(s)
 	op := precision.Sum("sec/op", rows, func(u string) bool { return u == "sec/op" })

@@ -88,19 +88,25 @@ func (d *Deps) await(ch <-chan struct{}) error {
 // state says how many tasks started and finished, and the first task that
 // never started.
 func (d *Deps) state() string {
-	var s, f int
-	first := -1
+	s, f, first := d.counts()
+	return fmt.Sprintf("%d of %d tasks started (first never started: %d), %d finished", s, d.N, first, f)
+}
+
+// counts returns how many tasks started and finished so far, and the
+// first that never started (-1 if all did).
+func (d *Deps) counts() (started, finished, first int) {
+	first = -1
 	for i := range d.started {
 		if d.started[i].Load() {
-			s++
+			started++
 		} else if first < 0 {
 			first = i
 		}
 		if d.finished[i].Load() {
-			f++
+			finished++
 		}
 	}
-	return fmt.Sprintf("%d of %d tasks started (first never started: %d), %d finished", s, d.N, first, f)
+	return started, finished, first
 }
 
 // Finished reports whether every task finished.
@@ -123,16 +129,8 @@ var DepsDeadline = 15 * time.Second
 
 // progress counts the tasks started and finished so far.
 func (d *Deps) progress() int {
-	n := 0
-	for i := range d.started {
-		if d.started[i].Load() {
-			n++
-		}
-		if d.finished[i].Load() {
-			n++
-		}
-	}
-	return n
+	s, f, _ := d.counts()
+	return s + f
 }
 
 // DepSets returns the dependency sets every pattern's implementations are
