@@ -92,6 +92,17 @@ func TestWatchdogStallNotSlowness(t *testing.T) {
 			t.Errorf("a slow call that keeps making progress was failed: %s", slow.summary())
 		}
 
+		// Every task finishes at once, then the call takes 2 deadlines to
+		// return (draining results): no wait is left to deadlock.
+		drain := &recorder{tb: t}
+		d = NewDeps("drain", 4, [2]int{}, [2]int{0, 3})
+		if !checkSet(drain, d, 0, func(d *Deps) {
+			perTask(d)
+			time.Sleep(2 * DepsDeadline)
+		}) || drain.failed() {
+			t.Errorf("a call whose tasks had all finished was failed: %s", drain.summary())
+		}
+
 		// The same set run serially stalls at task 0 for good.
 		stuck := &recorder{tb: t}
 		d = NewDeps("stuck", 4, [2]int{}, [2]int{0, 3})
