@@ -134,15 +134,6 @@ func (d *Deps) progress() int {
 	return s + f
 }
 
-// AltMaxN caps the dependency sets [CheckDeps] gives the alternatives at
-// 1000 tasks: they start a goroutine per task, so the larger sets test
-// nothing their structure does not, and one of them costs a Select per
-// result over every task still running: reflect.Select's AsCompleted took
-// 58.6 s for the 10000-task set alone on an idle 2-vCPU machine, near the
-// case's 1m15s bound. The own
-// implementations, whose batching the large sets test, get every set.
-const AltMaxN = 1000
-
 // DepSets returns the dependency sets every pattern's implementations are
 // held to, with at most maxN tasks (0: no bound):
 //   - pairs: one task waits for another, earlier or later, near (adjacent)
@@ -196,14 +187,15 @@ var DepsProcs = []int{1, 2, 8}
 // named impl that takes at most maxN tasks (0: any number). Own
 // implementations (named own...) get every set, those of up to 1000 tasks
 // at each of [DepsProcs]; the alternatives (library code) get the sets up
-// to [AltMaxN] tasks. Each call runs under a watchdog: if, while some task
-// is unfinished, no task of the set has started or finished for
-// [DepsDeadline], the watchdog fails t, naming the set and
-// how far it got, and aborts the waits so that call can return; the sets
-// after a deadlocked one are not run. call gets the set, runs its tasks
-// through the implementation, and reports through t what the
-// implementation returned wrong. CheckDeps sets GOMAXPROCS, so cases that
-// use it must not run in parallel with others.
+// to [AltMaxN] tasks: every set, but 1000 tasks at most under the race
+// detector. Each call runs under a watchdog: if, while some task is
+// unfinished, no task of the set has started or finished for
+// [DepsDeadline], the watchdog fails t, naming the set and how far it got,
+// and aborts the waits so that call can return; the sets after a
+// deadlocked one are not run. call gets the set, runs its tasks through the
+// implementation, and reports through t what the implementation returned
+// wrong. CheckDeps sets GOMAXPROCS, so cases that use it must not run in
+// parallel with others.
 func CheckDeps(t T, impl string, maxN int, call func(d *Deps)) {
 	t.Helper()
 	if !strings.HasPrefix(impl, "own") {

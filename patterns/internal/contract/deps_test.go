@@ -55,6 +55,30 @@ func TestCheckDepsFull(t *testing.T) {
 	Run(t, []Impl[func(*Deps) []error]{{Name: "per-task", Fn: perTask}}, depsCase(0))
 }
 
+func TestCheckDepsSizes(t *testing.T) {
+	// The own implementations get every set; the alternatives every set
+	// but under the race detector (AltMaxN), and never beyond their own
+	// bound.
+	for _, c := range []struct {
+		impl       string
+		maxN, want int
+	}{
+		{"own", 0, 10000},
+		{"own", 1000, 1000},
+		{"lib", 0, altLargest},
+		{"lib", 20, 20},
+	} {
+		largest := 0
+		CheckDeps(t, c.impl, c.maxN, func(d *Deps) {
+			perTask(d)
+			largest = max(largest, d.N)
+		})
+		if largest != c.want {
+			t.Errorf("CheckDeps(%q, maxN %d): largest set %d tasks; want %d", c.impl, c.maxN, largest, c.want)
+		}
+	}
+}
+
 func TestDepSets(t *testing.T) {
 	// Every set is one a goroutine per task completes; the sizes the
 	// contract promises are there.
