@@ -19,6 +19,7 @@ import (
 	"cmp"
 	"errors"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -192,8 +193,16 @@ func (r *run[T]) goEach() {
 	r.wg.Add(int(r.n))
 	for i := range r.n {
 		go func() {
-			defer r.wg.Done()
-			r.runTask(i, nil)
+			w := workerState[T]{r: r}
+			defer func() {
+				if !w.done && w.nilAt > 0 {
+					r.fail(i, ErrGoexit)
+				}
+				r.wg.Done()
+			}()
+			r.runTask(i, &w)
+			w.settle()
+			w.done = true
 		}()
 	}
 }
@@ -205,6 +214,12 @@ func (r *run[T]) worker(own *slot) {
 	r.spares.Add(1<<32 - 1) // one more started, one fewer queued
 	w := workerState[T]{r: r, own: own}
 	defer w.exit()
+	if own != nil {
+		// The batch handed over may hold the task the others wait for,
+		// and this worker was counted as a queued spare: queue a real one
+		// before draining it, as every worker does before it runs a task.
+		r.topUp()
+	}
 	batch := int64(1)
 	for {
 		if w.own != nil && w.own.left() {
@@ -219,6 +234,7 @@ func (r *run[T]) worker(own *slot) {
 			r.topUp()
 			if size == 1 {
 				r.runTask(i, &w)
+				w.settle()
 			} else {
 				w.drain(w.own)
 			}
@@ -234,6 +250,7 @@ func (r *run[T]) worker(own *slot) {
 		}
 		s := r.withTasks()
 		if s == nil {
+			w.done = true
 			return
 		}
 		if w.own == nil {
@@ -248,12 +265,21 @@ func (r *run[T]) worker(own *slot) {
 	}
 }
 
-// workerState is what a worker hands over if a task ends its goroutine. It
-// lives on the worker's stack: a new worker gets own, not the state.
+// workerState is a worker's, or in goEach a task goroutine's, own state:
+// its slot, which it hands over if a task ends its goroutine, and what a
+// task that did not return left to settle. It lives on the goroutine's
+// stack: a new worker gets own, not the state.
 type workerState[T any] struct {
-	r    *run[T]
-	own  *slot // nil, or one of r.slots that this worker owns
-	gone bool  // own was handed to a new worker
+	r   *run[T]
+	own *slot // nil, or one of r.slots that this worker owns
+	// nilAt is 1 + the index of a task whose deferred call recovered nil,
+	// 0 if none: the task called runtime.Goexit, or, under
+	// GODEBUG=panicnil=1, panicked with nil, which recover cannot tell
+	// apart. Only what follows can: after a panic the goroutine goes on
+	// (settle), after Goexit it ends (exit). nilStack is that task's stack.
+	nilAt    int64
+	nilStack []byte
+	done     bool // the goroutine ends by returning, not by Goexit
 }
 
 // acquire takes a free slot if there is one; a free slot is empty, as its
@@ -269,11 +295,36 @@ func (w *workerState[T]) acquire() {
 	}
 }
 
+// exit ends a worker. If a task ended the goroutine with runtime.Goexit,
+// it fails that task with ErrGoexit (unless a deferred call of the task
+// panicked, as Goexit goes on after that panic is recovered: the task then
+// counts as panicked) and hands w's slot, with the tasks not yet started in
+// it, to a new worker, which also takes this one's place in looking for
+// tasks. Otherwise it lets the slot go, empty.
 func (w *workerState[T]) exit() {
-	if w.own != nil && !w.gone {
+	r := w.r
+	switch {
+	case !w.done:
+		if w.nilAt > 0 {
+			r.fail(w.nilAt-1, ErrGoexit)
+		}
+		r.spares.Add(1)
+		r.wg.Add(1)
+		go r.worker(w.own)
+	case w.own != nil:
 		w.own.owned.Store(false)
 	}
-	w.r.wg.Done()
+	r.wg.Done()
+}
+
+// settle runs when the goroutine goes on after a task did not return: if
+// the task's deferred call recovered nil, the task panicked with nil
+// (GODEBUG=panicnil=1), as one that called runtime.Goexit never gets here.
+func (w *workerState[T]) settle() {
+	if w.nilAt > 0 {
+		w.r.panics.RecordNil(int(w.nilAt-1), w.nilStack)
+		w.nilAt, w.nilStack = 0, nil
+	}
 }
 
 // drain runs the tasks it takes from s until s is empty, again after a
@@ -281,6 +332,7 @@ func (w *workerState[T]) exit() {
 // before this goroutine ends.
 func (w *workerState[T]) drain(s *slot) {
 	for !w.r.drainOr(s, w) {
+		w.settle()
 	}
 }
 
@@ -394,22 +446,19 @@ func (r *run[T]) topUp() {
 	}
 }
 
-// abort handles task i, which did not return: it panicked with v, or called
-// runtime.Goexit (v is nil), in which case this goroutine is ending and w's
-// slot goes to a new worker.
+// abort handles task i, which did not return, in its deferred call: it
+// panicked with v, or, if v is nil, called runtime.Goexit or panicked with
+// nil, which w.settle or w.exit tells apart once the goroutine goes on or
+// ends.
 func (r *run[T]) abort(i int64, v any, w *workerState[T]) {
 	if v != nil {
 		r.panics.Record(int(i), v) // keeps the first panic's value and stack
 		return
 	}
-	r.fail(i, ErrGoexit)
-	if w == nil { // goEach: the goroutine had this task only.
-		return
+	w.nilAt = i + 1
+	if r.panics.Load() == nil {
+		w.nilStack = debug.Stack()
 	}
-	w.gone = true
-	r.spares.Add(1)
-	r.wg.Add(1)
-	go r.worker(w.own)
 }
 
 func (r *run[T]) fail(i int64, err error) {

@@ -62,5 +62,21 @@ func (f *First) Record(task int, v any) (p *Error, first bool) {
 	return p, true
 }
 
+// RecordNil records a panic with the value nil, with the stack the task's
+// deferred call took: under GODEBUG=panicnil=1, recover returns nil for
+// panic(nil) as for runtime.Goexit, so the caller records it once it knows
+// the task panicked (its goroutine went on after recovering). It returns
+// what [First.Record] returns.
+func (f *First) RecordNil(task int, stack []byte) (p *Error, first bool) {
+	if f.p.Load() != nil {
+		return nil, false
+	}
+	p = &Error{Task: task, Stack: stack}
+	if !f.p.CompareAndSwap(nil, p) {
+		return nil, false
+	}
+	return p, true
+}
+
 // Load returns the first panic recorded, or nil.
 func (f *First) Load() *Error { return f.p.Load() }
