@@ -15,7 +15,9 @@
 //
 // It costs what errgroup costs: a context per group and a goroutine per
 // started task. The unlimited paths are errgroup's code plus two reads of
-// the context's done channel per task.
+// the context's done channel and one more deferred call per task (the one
+// that tells a task's runtime.Goexit from its panic(nil) under
+// GODEBUG=panicnil=1).
 //
 // The impls.Impls table (package patterns/failfast/impls) sets the alternatives beside it;
 // docs/failfast.md has how they differ, the measurements and the designs

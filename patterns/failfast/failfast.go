@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -86,16 +87,23 @@ func New(ctx context.Context, opts ...Option) (*Group, context.Context) {
 // that gets that slot is never called). A failure concurrent with that check
 // (another task failing while this one starts, common with Limit >= 2) can
 // leave f called with a context that is done already or at once: tasks
-// must still watch ctx. x/sync's errgroup promises nothing here; it starts
-// every queued task.
+// must still watch ctx. A parent's cancel reaches the group's context at
+// once if the parent is a cancellable context of the context package
+// (also beneath values); a parent of another type, with a Done channel of
+// its own, is watched by a goroutine (context.WithCancelCause's rule), so a
+// Go soon after such a parent's cancel may still call f. x/sync's errgroup
+// promises nothing here; it starts every queued task.
 //
 // Each task runs in a goroutine of its own that ends with it, so a task may
 // call runtime.LockOSThread without unlocking (the thread then ends with the
 // goroutine) or runtime.Goexit (the task fails with [ErrGoexit]).
 //
 // Go panics if f is nil, if the Group was not made by [New], or if Wait has
-// returned. Calls to Go may come from several goroutines, and from tasks, but
-// the first must happen before Wait is called.
+// returned. Calls to Go may come from several goroutines and from tasks,
+// also while Wait waits, which then waits for their tasks too, and for a Go
+// blocked on the Limit. As with sync.WaitGroup's Add, a call made while no
+// task of the group runs and no other Go is blocked on the Limit (the
+// first call, for one) must happen before Wait is called.
 func (g *Group) Go(f func(ctx context.Context) error) {
 	switch {
 	case g.cancel == nil:
@@ -105,11 +113,15 @@ func (g *Group) Go(f func(ctx context.Context) error) {
 	case g.waited.Load():
 		panic("failfast: Go after Wait returned")
 	}
+	// Counted before it may block on the limit: a Wait that runs meanwhile
+	// waits for this task too.
+	g.wg.Add(1)
 	if g.sem != nil {
 		select {
 		case g.sem <- struct{}{}:
 		case <-g.done:
 			g.skipped.Store(true)
+			g.wg.Done()
 			return
 		}
 	}
@@ -120,9 +132,9 @@ func (g *Group) Go(f func(ctx context.Context) error) {
 			<-g.sem
 		}
 		g.skipped.Store(true)
+		g.wg.Done()
 		return
 	}
-	g.wg.Add(1)
 	go g.run(f)
 }
 
@@ -139,10 +151,10 @@ func (g *Group) stopped() bool {
 // run calls f, unless the context was cancelled while its goroutine waited to
 // be scheduled, and records how f ended.
 func (g *Group) run(f func(context.Context) error) {
-	returned := false
+	var end ending
 	defer func() {
-		if !returned {
-			g.abort(recover())
+		if end == goexit {
+			g.fail(ErrGoexit)
 		}
 		if g.sem != nil {
 			<-g.sem // after the failure is recorded and ctx cancelled
@@ -151,11 +163,47 @@ func (g *Group) run(f func(context.Context) error) {
 	}()
 	if g.stopped() {
 		g.skipped.Store(true)
-		returned = true
 		return
 	}
+	end = goexit // until f returns or panics
+	var stack []byte
+	g.call(f, &end, &stack)
+	if end == goexit {
+		// recover returned nil and yet the goroutine goes on: not Goexit
+		// but panic(nil) under GODEBUG=panicnil=1.
+		end = panicked
+		g.abort(nil, stack)
+	}
+}
+
+// ending is how a task ended, as run sees it.
+type ending uint8
+
+const (
+	returned ending = iota // f returned, or was not called
+	goexit                 // f called runtime.Goexit, or recover returned nil
+	panicked               // f panicked, recorded
+)
+
+// call calls f and records its error or its panic. If f does not return
+// and recover returns nil, *end stays goexit and *stack is f's stack: f
+// called runtime.Goexit or, under GODEBUG=panicnil=1, panicked with nil,
+// which only call's returning tells apart (after Goexit it never returns).
+// A panic in a deferred call of a task that called Goexit is recorded,
+// and Goexit then goes on.
+func (g *Group) call(f func(context.Context) error, end *ending, stack *[]byte) {
+	defer func() {
+		if *end == goexit {
+			if v := recover(); v != nil {
+				*end = panicked
+				g.abort(v, nil)
+			} else if g.panics.Load() == nil {
+				*stack = debug.Stack()
+			}
+		}
+	}()
 	err := f(g.ctx)
-	returned = true
+	*end = returned
 	if err != nil {
 		g.fail(err)
 	}
@@ -187,14 +235,22 @@ func same(a, b error) (eq bool) {
 	return a == b
 }
 
-// abort records a task that did not return: it panicked with v, or called
-// runtime.Goexit (v is nil).
-func (g *Group) abort(v any) {
+// abort records a task's panic with value v (if v is nil, with the stack
+// its deferred call took) and cancels the context with it if it is the
+// first panic. It holds mu as fail does, so a task that gives back its
+// Limit slot after abort returns leaves the context cancelled, also when
+// another task's panic was recorded first.
+func (g *Group) abort(v any, stack []byte) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var p *PanicError
+	var first bool
 	if v == nil {
-		g.fail(ErrGoexit)
-		return
+		p, first = g.panics.RecordNil(-1, stack)
+	} else {
+		p, first = g.panics.Record(-1, v)
 	}
-	if p, first := g.panics.Record(-1, v); first {
+	if first {
 		g.cancel(p)
 	}
 }
