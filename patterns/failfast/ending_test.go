@@ -4,16 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"runtime"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/concbench/concbench/patterns/failfast"
+	"github.com/concbench/concbench/patterns/internal/contract"
 )
 
 func TestWaitWaitsForGoBlockedOnLimit(t *testing.T) {
@@ -106,19 +104,7 @@ func TestPanicNil(t *testing.T) {
 	// with a *PanicError whose Value is nil, and a task that calls Goexit
 	// still fails with ErrGoexit. In a child process, as the setting is the
 	// whole program's.
-	const env = "FAILFAST_PANICNIL_CHILD"
-	if os.Getenv(env) != "" {
-		fmt.Println(panicNilChild())
-		os.Exit(0)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestPanicNil$", "-test.count=1")
-	cmd.Env = append(os.Environ(), env+"=1", "GODEBUG=panicnil=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil || strings.TrimSpace(string(out)) != "ok" {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
+	contract.InChild(t, []string{"GODEBUG=panicnil=1"}, panicNilChild)
 }
 
 // panicNilChild is TestPanicNil in the child: it returns "ok" or what went

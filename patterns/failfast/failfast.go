@@ -96,7 +96,8 @@ func New(ctx context.Context, opts ...Option) (*Group, context.Context) {
 //
 // Each task runs in a goroutine of its own that ends with it, so a task may
 // call runtime.LockOSThread without unlocking (the thread then ends with the
-// goroutine) or runtime.Goexit (the task fails with [ErrGoexit]).
+// goroutine) or runtime.Goexit (the task fails with [ErrGoexit], or counts
+// as panicked if a deferred call of it panics).
 //
 // Go panics if f is nil, if the Group was not made by [New], or if Wait has
 // returned. Calls to Go may come from several goroutines and from tasks,
@@ -151,9 +152,9 @@ func (g *Group) stopped() bool {
 // run calls f, unless the context was cancelled while its goroutine waited to
 // be scheduled, and records how f ended.
 func (g *Group) run(f func(context.Context) error) {
-	var end ending
+	var end panics.Ending
 	defer func() {
-		if end == goexit {
+		if end == panics.Exited {
 			g.fail(ErrGoexit)
 		}
 		if g.sem != nil {
@@ -165,25 +166,16 @@ func (g *Group) run(f func(context.Context) error) {
 		g.skipped.Store(true)
 		return
 	}
-	end = goexit // until f returns or panics
+	end = panics.Exited // until f returns or panics
 	var stack []byte
 	g.call(f, &end, &stack)
-	if end == goexit {
+	if end == panics.Exited {
 		// recover returned nil and yet the goroutine goes on: not Goexit
 		// but panic(nil) under GODEBUG=panicnil=1.
-		end = panicked
+		end = panics.Panicked
 		g.abort(nil, stack)
 	}
 }
-
-// ending is how a task ended, as run sees it.
-type ending uint8
-
-const (
-	returned ending = iota // f returned, or was not called
-	goexit                 // f called runtime.Goexit, or recover returned nil
-	panicked               // f panicked, recorded
-)
 
 // call calls f and records its error or its panic. If f does not return
 // and recover returns nil, *end stays goexit and *stack is f's stack: f
@@ -191,11 +183,11 @@ const (
 // which only call's returning tells apart (after Goexit it never returns).
 // A panic in a deferred call of a task that called Goexit is recorded,
 // and Goexit then goes on.
-func (g *Group) call(f func(context.Context) error, end *ending, stack *[]byte) {
+func (g *Group) call(f func(context.Context) error, end *panics.Ending, stack *[]byte) {
 	defer func() {
-		if *end == goexit {
+		if *end == panics.Exited {
 			if v := recover(); v != nil {
-				*end = panicked
+				*end = panics.Panicked
 				g.abort(v, nil)
 			} else if g.panics.Load() == nil {
 				*stack = debug.Stack()
@@ -203,7 +195,7 @@ func (g *Group) call(f func(context.Context) error, end *ending, stack *[]byte) 
 		}
 	}()
 	err := f(g.ctx)
-	*end = returned
+	*end = panics.Returned
 	if err != nil {
 		g.fail(err)
 	}

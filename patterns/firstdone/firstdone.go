@@ -27,6 +27,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,7 +62,8 @@ var (
 // the *[PanicError] as cause, and once all have returned First panics in the
 // caller's goroutine with that *PanicError (value and the task's stack). A
 // panic after another task had won is not dropped either: First panics with
-// it. A task calling runtime.Goexit completes with [ErrGoexit].
+// it. A task calling runtime.Goexit completes with [ErrGoexit] (or counts as
+// panicked if a deferred call of it panics).
 //
 // Every task runs exactly once, in a goroutine of its own that ends with it
 // (so runtime.LockOSThread without an unlock only ends that thread, and
@@ -205,24 +207,46 @@ func isDone(ctx context.Context) bool {
 }
 
 func (r *racer[T]) run(i int) {
-	returned := false
+	end := panics.Exited // until task i returns or panics
 	defer func() {
-		if !returned {
-			if v := recover(); v == nil { // runtime.Goexit
-				if r.Add(i, *new(T), ErrGoexit) {
-					r.cancel(ErrLost)
-				}
-			} else if p, first := r.panics.Record(i, v); first {
-				r.cancel(p)
+		if end == panics.Exited { // runtime.Goexit ended the goroutine
+			if r.Add(i, *new(T), ErrGoexit) {
+				r.cancel(ErrLost)
 			}
 		}
 		r.wg.Done()
 	}()
+	if stack := r.call(i, &end); end == panics.Exited {
+		// recover returned nil and yet the goroutine goes on: not Goexit
+		// but panic(nil) under GODEBUG=panicnil=1.
+		end = panics.Panicked
+		if p, first := r.panics.RecordNil(i, stack); first {
+			r.cancel(p)
+		}
+	}
+}
+
+// call runs task i and records its outcome; see [panics.Ending] for end
+// and for the stack it returns if recover returned nil.
+func (r *racer[T]) call(i int, end *panics.Ending) (stack []byte) {
+	defer func() {
+		if *end == panics.Exited {
+			if v := recover(); v == nil {
+				stack = debug.Stack()
+			} else {
+				*end = panics.Panicked
+				if p, first := r.panics.Record(i, v); first {
+					r.cancel(p)
+				}
+			}
+		}
+	}()
 	v, err := r.tasks[i](r.ctx)
-	returned = true
+	*end = panics.Returned
 	if r.Add(i, v, err) {
 		r.cancel(ErrLost)
 	}
+	return nil
 }
 
 // completion is one task's outcome as AsCompleted receives it.
@@ -249,22 +273,45 @@ func (s *completer[T]) settled() bool { return s.completed.Load() || isDone(s.ct
 // run runs task i and sends its completion.
 func (s *completer[T]) run(i int) {
 	var c completion[T]
-	returned := false
+	end := panics.Exited // until task i returns or panics
 	defer func() {
-		if !returned {
-			if v := recover(); v == nil { // runtime.Goexit
-				c.err = ErrGoexit
-			} else if p, first := s.panics.Record(i, v); first {
-				s.cancel(p) // now, not when the consumer reaches this completion
-			}
+		if end == panics.Exited { // runtime.Goexit ended the goroutine
+			c.err = ErrGoexit
 		}
 		if !s.completed.Load() { // Load first: no write to a shared line
 			s.completed.Store(true)
 		}
 		s.done <- c
 	}()
+	if stack := s.call(i, &c, &end); end == panics.Exited {
+		// recover returned nil and yet the goroutine goes on: not Goexit
+		// but panic(nil) under GODEBUG=panicnil=1.
+		end = panics.Panicked
+		if p, first := s.panics.RecordNil(i, stack); first {
+			s.cancel(p)
+		}
+	}
+}
+
+// call runs task i into c and records a panic, cancelling the others at
+// once, not when the consumer reaches this completion; see [panics.Ending]
+// for end and for the stack it returns if recover returned nil.
+func (s *completer[T]) call(i int, c *completion[T], end *panics.Ending) (stack []byte) {
+	defer func() {
+		if *end == panics.Exited {
+			if v := recover(); v == nil {
+				stack = debug.Stack()
+			} else {
+				*end = panics.Panicked
+				if p, first := s.panics.Record(i, v); first {
+					s.cancel(p)
+				}
+			}
+		}
+	}()
 	c.v, c.err = s.tasks[i](s.ctx)
-	returned = true
+	*end = panics.Returned
+	return nil
 }
 
 // starter is what start needs of a racer or a completer.

@@ -1,16 +1,14 @@
 package joinall_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/concbench/concbench/patterns/internal/contract"
 	"github.com/concbench/concbench/patterns/joinall"
 )
 
@@ -81,24 +79,12 @@ func TestRunPanicNil(t *testing.T) {
 	// once, the panicking ones are not taken for Goexit, and Run panics
 	// with a *PanicError whose Value is nil. Run in a child process, as the
 	// setting is the whole program's.
-	const env = "JOINALL_PANICNIL_CHILD"
-	if os.Getenv(env) != "" {
-		panicNilChild()
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*deadline)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestRunPanicNil$", "-test.count=1")
-	cmd.Env = append(os.Environ(), env+"=1", "GODEBUG=panicnil=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "panicnil: ok") {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
+	contract.InChild(t, []string{"GODEBUG=panicnil=1"}, panicNilChild)
 }
 
-// panicNilChild is TestRunPanicNil in the child: it prints "panicnil: ok"
-// or what went wrong, and exits.
-func panicNilChild() {
+// panicNilChild is TestRunPanicNil in the child: it returns "ok" or what
+// went wrong.
+func panicNilChild() string {
 	var failures []string
 	for _, p := range procsCases {
 		runtime.GOMAXPROCS(p)
@@ -128,9 +114,7 @@ func panicNilChild() {
 		}
 	}
 	if len(failures) > 0 {
-		fmt.Println(strings.Join(failures, "\n"))
-		os.Exit(1)
+		return strings.Join(failures, "\n")
 	}
-	fmt.Println("panicnil: ok")
-	os.Exit(0)
+	return "ok"
 }

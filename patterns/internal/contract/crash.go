@@ -3,6 +3,7 @@ package contract
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
@@ -49,6 +50,30 @@ func ExpectCrash(t T, f func(), want string) {
 // goroutine f left running: far beyond the microseconds such a goroutine
 // needs to be scheduled, even on a loaded machine.
 const lateCrash = 2 * time.Second
+
+// childEnv names the test a child process [InChild] starts runs.
+const childEnv = "CONCBENCH_CONTRACT_CHILD"
+
+// InChild runs the test t again in a child process of the test binary, with
+// env added to its environment (a setting that is the whole program's, like
+// GODEBUG=panicnil=1), and fails t unless the child prints "ok". In the
+// child, InChild calls child instead, prints what it returns (what went
+// wrong, or "ok") and exits. The parent waits at most a minute.
+func InChild(t T, env []string, child func() string) {
+	t.Helper()
+	if os.Getenv(childEnv) == t.Name() {
+		fmt.Println(child())
+		os.Exit(0)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run="+runPattern(t.Name()), "-test.count=1", "-test.v=false")
+	cmd.Env = append(append(os.Environ(), childEnv+"="+t.Name()), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "ok" {
+		t.Errorf("child process with %s: %v\n%s", strings.Join(env, " "), err, out)
+	}
+}
 
 // runPattern turns a test name into a -test.run pattern matching only it.
 func runPattern(name string) string {

@@ -78,5 +78,23 @@ func (f *First) RecordNil(task int, stack []byte) (p *Error, first bool) {
 	return p, true
 }
 
+// Ending is how a task ended, as the goroutine that called it tells: a
+// deferred call that recovers nil cannot tell runtime.Goexit from
+// panic(nil) under GODEBUG=panicnil=1, but only after a panic does the
+// goroutine go on. So the caller sets Exited before it calls the task, a
+// function whose deferred call recovers; that function sets Returned once
+// the task returns, or Panicked once recover returns a value. If it
+// returns with Exited still set, the task panicked with nil; if its
+// goroutine ends with Exited set, the task called runtime.Goexit. A panic
+// in a deferred call of a task that called Goexit is recovered there, and
+// Goexit then goes on: the task ends Panicked.
+type Ending uint8
+
+const (
+	Returned Ending = iota // the task returned
+	Exited                 // the task called runtime.Goexit, or panicked with nil
+	Panicked               // the task panicked, recorded
+)
+
 // Load returns the first panic recorded, or nil.
 func (f *First) Load() *Error { return f.p.Load() }
