@@ -32,6 +32,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	_ "unsafe" // for go:linkname
 )
 
 // Measure starts victim and waits for its first wake-up, then runs n hogs
@@ -39,11 +40,20 @@ import (
 // return and for the victim to wake up once more, stops the victim, and
 // returns the [Window] the hogs held: from their start until the first of
 // them returned, with the delays of the wake-ups that fell due in it. The
-// window ends at the first hog's return because from then on a P is free:
-// on a busy machine the hogs' lengths differ by tens of milliseconds.
+// window ends at the first hog's return because from then on a P is free
+// when n <= GOMAXPROCS, as in the benchmarks: on a busy machine the hogs'
+// lengths differ by tens of milliseconds. A victim that is starved for the
+// hogs' whole run so shows one wake-up with a delay of about the window's
+// length.
 //
-// A victim that is starved for the hogs' whole run so shows one wake-up
-// with a delay of about the window's length. It panics if n < 1 or
+// With more hogs than Ps the window still ends at the first hog's return,
+// but the P that return frees may go to a hog still waiting for one, so a
+// wake-up due in the window may wait on past its end: its delay, and the
+// window's Stall, can be longer than Length (GOMAXPROCS=2, asynchronous
+// preemption off, 3 tight hogs of about 70 ms, on a shared 2-core machine:
+// Length 80 ms, Stall 155 ms in one run of three).
+//
+// It panics if n < 1 or
 // iters < 0, and if the victim makes no wake-up within 10 s once the hogs are
 // done (a broken victim, since the CPU is free then).
 func Measure(h Hog, v Victim, n, iters int) Window {
@@ -60,27 +70,34 @@ func Measure(h Hog, v Victim, n, iters int) Window {
 	}()
 
 	r.waitWake(time.Time{}) // the victim is running and waiting again
-	start := r.start()
+	start, startNano := r.start()
 	var hogs sync.WaitGroup
-	// end is when the first hog returned, and the cut is made by due time:
-	// a hog that could not be preempted still has sysmon's preemption
-	// request pending when Run returns and serves it at its first call
-	// (time.Now), so the victim's held-back wake-up may run before end is
-	// read, and Measure's goroutine gets to run later still.
+	// end is when the first hog returned. A hog that could not be preempted
+	// still has sysmon's preemption request pending when Run returns, and
+	// serves it at its goroutine's first preemption point: the stack check
+	// of the first function it calls that has one. time.Now and time.Since
+	// are such functions (neither is inlined), so a hog that read the clock
+	// with them could wait there for the other hogs: at GOMAXPROCS=1 with
+	// asynchronous preemption off, three tight hogs of 66 ms each made a
+	// window of 202 ms. nanotime has no stack check, so each hog reads the
+	// clock before anything can take its P (checked with -gcflags=-S,
+	// go1.26 amd64, with and without -race: its call follows Run's with
+	// nothing between). The cut is then made by due time: the victim's
+	// held-back wake-up may run before Measure's goroutine does.
 	var mu sync.Mutex
-	var end time.Time
+	endNano := int64(math.MaxInt64)
 	for range n {
 		hogs.Go(func() {
-			sink.Add(h.Run(iters))
-			now := time.Now()
+			x := h.Run(iters)
+			now := nanotime() // before any preemption point: see above
+			sink.Add(x)
 			mu.Lock()
-			if end.IsZero() || now.Before(end) {
-				end = now
-			}
+			endNano = min(endNano, now)
 			mu.Unlock()
 		})
 	}
 	hogs.Wait()
+	end := start.Add(time.Duration(endNano - startNano))
 	// Once the victim has woken after the last hog returned, every wake-up
 	// due before end has happened: it wakes one at a time.
 	r.waitWake(time.Now())
@@ -119,13 +136,23 @@ func (r *recorder) wake(delay time.Duration) {
 	}
 }
 
-// start starts the recording and returns when.
-func (r *recorder) start() time.Time {
+// start starts the recording and returns when, as a time.Time and as a
+// [nanotime] reading.
+func (r *recorder) start() (time.Time, int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.recording = true
-	return time.Now()
+	return time.Now(), nanotime()
 }
+
+// nanotime returns the runtime's monotonic clock in nanoseconds: the clock
+// of time.Now's monotonic reading, from another origin. The runtime marks
+// it nosplit, so calling it is no preemption point, and keeps it for
+// linkname (go.dev/issue/67401: "Do not remove or change the type
+// signature").
+//
+//go:linkname nanotime runtime.nanotime
+func nanotime() int64
 
 // stop ends the recording and returns the window from start to end: the
 // delays of the wake-ups that were due in it, and its longest stall, which
@@ -178,14 +205,16 @@ func (r *recorder) waitWake(after time.Time) {
 // Window is what a victim went through while the hogs of one [Measure] ran.
 type Window struct {
 	// Length is the window's length: from the hogs' start until the first
-	// of them returned.
+	// of them returned from Run, whatever ran on its P next.
 	Length time.Duration
 	// Delays are the delays of the victim's wake-ups that fell due in the
 	// window, in order: each from when it was due until the victim ran.
 	Delays []time.Duration
-	// Stall is the longest time in the window that the victim waited to
-	// run after a wake-up fell due: the largest delay, where a wake-up due
-	// just before the window counts from the window's start.
+	// Stall is the longest time the victim waited to run after a wake-up
+	// that fell due in the window: the largest delay, where a wake-up due
+	// just before the window counts from the window's start. It can be
+	// longer than Length when the victim ran only after the window's end:
+	// by much with more hogs than Ps (see [Measure]).
 	Stall time.Duration
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -81,34 +82,48 @@ func TestMeasureWithoutAsyncPreemption(t *testing.T) {
 	// it waited for meanwhile) and stalls for most of the hog's run; the
 	// cooperative ones are preempted every 10 ms or so, and a hog of
 	// about 60 ms of CPU lets it wake more than once, with shorter stalls.
-	const env = "STARVATION_TEST_CHILD"
+	//
+	// With 3 hogs on the one P the window still ends at the first hog's
+	// return, so the starved sleeper shows the same one wake-up. It did not
+	// when Measure read the clock with time.Now after Run: the hog, which
+	// still had sysmon's preemption request pending, was preempted in
+	// time.Now's prologue, and the window took in the other two hogs and
+	// the sleeper's wake-ups between them (3 wake-ups, Length 202 ms, Stall
+	// 67 ms).
+	const env, hogsEnv = "STARVATION_TEST_CHILD", "STARVATION_TEST_HOGS"
 	if name := os.Getenv(env); name != "" {
 		h := starvation.Hogs[slices.IndexFunc(starvation.Hogs, func(h starvation.Hog) bool { return h.Name == name })]
-		w := starvation.Measure(h, starvation.Victims[0], 1, 2_000_000)
+		n, err := strconv.Atoi(os.Getenv(hogsEnv))
+		if err != nil {
+			panic(err)
+		}
+		w := starvation.Measure(h, starvation.Victims[0], n, 2_000_000)
 		fmt.Println(len(w.Delays), int64(w.Stall), int64(w.Length))
 		os.Exit(0)
 	}
-	for _, h := range starvation.Hogs {
-		t.Run(h.Name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestMeasureWithoutAsyncPreemption$")
-			cmd.Env = append(os.Environ(), env+"="+h.Name, "GOMAXPROCS=1", "GODEBUG=asyncpreemptoff=1")
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("child: %v\n%s", err, out)
-			}
-			var wakes int
-			var stall, length time.Duration
-			if _, err := fmt.Sscan(strings.TrimSpace(string(out)), &wakes, &stall, &length); err != nil {
-				t.Fatalf("child printed %q: %v", out, err)
-			}
-			starved := wakes <= 1 && stall >= length/2
-			if starved != !h.Cooperative {
-				t.Errorf("%d wake-ups, longest stall %v in %v; want %s", wakes, stall, length,
-					map[bool]string{false: "at most 1 and a stall of at least half the window (starved)", true: "2 or more or a shorter stall (preempted)"}[h.Cooperative])
-			}
-		})
+	for _, n := range []int{1, 3} {
+		for _, h := range starvation.Hogs {
+			t.Run(fmt.Sprintf("%s/n=%d", h.Name, n), func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestMeasureWithoutAsyncPreemption$")
+				cmd.Env = append(os.Environ(), env+"="+h.Name, hogsEnv+"="+strconv.Itoa(n), "GOMAXPROCS=1", "GODEBUG=asyncpreemptoff=1")
+				out, err := cmd.Output()
+				if err != nil {
+					t.Fatalf("child: %v\n%s", err, out)
+				}
+				var wakes int
+				var stall, length time.Duration
+				if _, err := fmt.Sscan(strings.TrimSpace(string(out)), &wakes, &stall, &length); err != nil {
+					t.Fatalf("child printed %q: %v", out, err)
+				}
+				starved := wakes <= 1 && stall >= length/2
+				if starved != !h.Cooperative {
+					t.Errorf("%d wake-ups, longest stall %v in %v; want %s", wakes, stall, length,
+						map[bool]string{false: "at most 1 and a stall of at least half the window (starved)", true: "2 or more or a shorter stall (preempted)"}[h.Cooperative])
+				}
+			})
+		}
 	}
 }
 
