@@ -53,9 +53,9 @@ import (
 // preemption off, 3 tight hogs of about 70 ms, on a shared 2-core machine:
 // Length 80 ms, Stall 155 ms in one run of three).
 //
-// It panics if n < 1 or
-// iters < 0, and if the victim makes no wake-up within 10 s once the hogs are
-// done (a broken victim, since the CPU is free then).
+// It panics if n < 1 or iters < 0, and if the victim makes no wake-up
+// within 10 s of its start (before any hog has started) or within 10 s once
+// the hogs are done: a broken victim, since no hog holds the CPU then.
 func Measure(h Hog, v Victim, n, iters int) Window {
 	if n < 1 || iters < 0 {
 		panic(fmt.Sprintf("starvation: Measure with %d hogs of %d iterations; want n >= 1, iters >= 0", n, iters))
@@ -69,7 +69,7 @@ func Measure(h Hog, v Victim, n, iters int) Window {
 		victim.Wait()
 	}()
 
-	r.waitWake(time.Time{}) // the victim is running and waiting again
+	r.waitWake(time.Time{}, "of its start, before the hogs ran") // the victim is running and waiting again
 	start, startNano := r.start()
 	var hogs sync.WaitGroup
 	// end is when the first hog returned. A hog that could not be preempted
@@ -100,9 +100,14 @@ func Measure(h Hog, v Victim, n, iters int) Window {
 	end := start.Add(time.Duration(endNano - startNano))
 	// Once the victim has woken after the last hog returned, every wake-up
 	// due before end has happened: it wakes one at a time.
-	r.waitWake(time.Now())
+	r.waitWake(time.Now(), "once the hogs were done")
 	return r.stop(start, end)
 }
+
+// victimLimit is how long [Measure] waits for a wake-up of the victim while
+// no hog runs before it calls the victim broken and panics: ten thousand of
+// its periods.
+const victimLimit = 10 * time.Second
 
 // sink keeps the hogs' results alive.
 var sink atomic.Uint64
@@ -183,9 +188,10 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-// waitWake waits for a wake-up later than after.
-func (r *recorder) waitWake(after time.Time) {
-	limit := time.NewTimer(10 * time.Second)
+// waitWake waits for a wake-up later than after, for at most victimLimit,
+// and panics if none comes, saying in the message when it waited.
+func (r *recorder) waitWake(after time.Time, when string) {
+	limit := time.NewTimer(victimLimit)
 	defer limit.Stop()
 	for {
 		r.mu.Lock()
@@ -197,7 +203,7 @@ func (r *recorder) waitWake(after time.Time) {
 		select {
 		case <-r.woke:
 		case <-limit.C:
-			panic("starvation: the victim made no wake-up within 10s with the CPU free")
+			panic(fmt.Sprintf("starvation: the victim made no wake-up within %v %s", victimLimit, when))
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -129,15 +130,60 @@ func TestMeasureWithoutAsyncPreemption(t *testing.T) {
 
 func TestMeasureMisuse(t *testing.T) {
 	for _, tc := range []struct{ n, iters int }{{0, 10}, {1, -1}} {
-		func() {
-			defer func() {
-				if r := recover(); r == nil {
-					t.Errorf("Measure(n=%d, iters=%d) did not panic; want a starvation: panic", tc.n, tc.iters)
-				}
-			}()
-			starvation.Measure(starvation.Hogs[0], starvation.Victims[0], tc.n, tc.iters)
-		}()
+		if r := measurePanic(starvation.Hogs[0], starvation.Victims[0], tc.n, tc.iters); r == nil {
+			t.Errorf("Measure(n=%d, iters=%d) did not panic; want a starvation: panic", tc.n, tc.iters)
+		}
 	}
+}
+
+func TestMeasureVictimSlowToStart(t *testing.T) {
+	// Measure gives the victim 10 s for its first wake-up, before any hog
+	// has started: one that first wakes after 11 s is broken, and the panic
+	// says it was the first wait; one that wakes after 9 s is measured. In a
+	// synctest bubble the seconds pass at once.
+	for _, tc := range []struct {
+		first time.Duration
+		want  string // in the panic; "" for none
+	}{
+		{9 * time.Second, ""},
+		{11 * time.Second, "no wake-up within 10s of its start, before the hogs ran"},
+	} {
+		t.Run(tc.first.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var hogRan atomic.Bool
+				h := starvation.Hog{Name: "noted", Run: func(iters int) uint64 {
+					hogRan.Store(true)
+					return starvation.Tight(iters)
+				}}
+				v := starvation.Victim{Name: "slow start", Run: func(ctx context.Context, wake func(time.Duration)) {
+					select {
+					case <-ctx.Done():
+						return
+					case <-time.After(tc.first):
+					}
+					starvation.Sleep(ctx, wake)
+				}}
+				r := measurePanic(h, v, 1, 1000)
+				msg, _ := r.(string)
+				switch {
+				case tc.want == "" && r != nil:
+					t.Errorf("Measure panicked: %v; want a window", r)
+				case tc.want != "" && !strings.Contains(msg, tc.want):
+					t.Errorf("Measure panicked with %#v; want a message with %q", r, tc.want)
+				}
+				if hogRan.Load() != (tc.want == "") {
+					t.Errorf("a hog ran: %v; want %v", hogRan.Load(), tc.want == "")
+				}
+			})
+		})
+	}
+}
+
+// measurePanic calls Measure and returns what it panicked with, or nil.
+func measurePanic(h starvation.Hog, v starvation.Victim, n, iters int) (r any) {
+	defer func() { r = recover() }()
+	starvation.Measure(h, v, n, iters)
+	return nil
 }
 
 func TestSummarize(t *testing.T) {
