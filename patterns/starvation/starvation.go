@@ -53,20 +53,24 @@ import (
 // preemption off, 3 tight hogs of about 70 ms, on a shared 2-core machine:
 // Length 80 ms, Stall 155 ms in one run of three).
 //
-// It panics if n < 1 or iters < 0, and if the victim makes no wake-up
+// It panics if n < 1 or iters < 0, and if the victim is broken, which it
+// judges only while no hog holds the CPU: if the victim makes no wake-up
 // within 10 s of its start (before any hog has started) or within 10 s once
-// the hogs are done: a broken victim, since no hog holds the CPU then.
+// the hogs are done, or if its Run does not return within 10 s of its
+// context's end. In each case Measure has ended the victim's context and
+// panics without waiting for Run any longer: the victim's goroutine, and any
+// it started, are left running, or blocked, for as long as Run takes.
 func Measure(h Hog, v Victim, n, iters int) Window {
 	if n < 1 || iters < 0 {
 		panic(fmt.Sprintf("starvation: Measure with %d hogs of %d iterations; want n >= 1, iters >= 0", n, iters))
 	}
 	r := &recorder{woke: make(chan struct{}, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
-	var victim sync.WaitGroup
-	victim.Go(func() { v.Run(ctx, r.wake) })
-	defer func() {
-		cancel()
-		victim.Wait()
+	defer cancel()
+	returned := make(chan struct{})
+	go func() {
+		defer close(returned)
+		v.Run(ctx, r.wake)
 	}()
 
 	r.waitWake(time.Time{}, "of its start, before the hogs ran") // the victim is running and waiting again
@@ -101,12 +105,21 @@ func Measure(h Hog, v Victim, n, iters int) Window {
 	// Once the victim has woken after the last hog returned, every wake-up
 	// due before end has happened: it wakes one at a time.
 	r.waitWake(time.Now(), "once the hogs were done")
-	return r.stop(start, end)
+	win := r.stop(start, end)
+	cancel()
+	limit := time.NewTimer(victimLimit)
+	defer limit.Stop()
+	select {
+	case <-returned:
+	case <-limit.C:
+		panic(fmt.Sprintf("starvation: the victim's Run did not return within %v of its context's end", victimLimit))
+	}
+	return win
 }
 
-// victimLimit is how long [Measure] waits for a wake-up of the victim while
-// no hog runs before it calls the victim broken and panics: ten thousand of
-// its periods.
+// victimLimit is how long [Measure] waits for the victim while no hog runs,
+// for a wake-up or for its Run to return, before it calls the victim broken
+// and panics: ten thousand of its periods.
 const victimLimit = 10 * time.Second
 
 // sink keeps the hogs' results alive.

@@ -179,6 +179,51 @@ func TestMeasureVictimSlowToStart(t *testing.T) {
 	}
 }
 
+func TestMeasureBrokenVictim(t *testing.T) {
+	// A broken victim gets Measure's panic, not a Measure that waits for it:
+	// one that wakes once and then blocks, ignoring ctx, makes no wake-up
+	// once the hogs are done; one that wakes on but ignores ctx does not
+	// return when its context ends. Measure waited for Run in a deferred
+	// call, so it hung until Run returned (here, at 30 s, released by
+	// then: the first panic arrived after Run returned, the second case did
+	// not panic at all). The test releases the victim once Measure is done;
+	// synctest.Test waits for its goroutine, and in a bubble the seconds
+	// pass at once.
+	for _, tc := range []struct {
+		name string
+		run  func(ctx, release context.Context, wake func(time.Duration))
+		want string // in the panic
+	}{
+		{"blocked", func(ctx, release context.Context, wake func(time.Duration)) {
+			time.Sleep(starvation.Period)
+			wake(0)
+			<-release.Done()
+		}, "no wake-up within 10s once the hogs were done"},
+		{"deaf", func(ctx, release context.Context, wake func(time.Duration)) {
+			starvation.Sleep(release, wake)
+		}, "Run did not return within 10s of its context's end"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				release, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				var returned atomic.Bool
+				v := starvation.Victim{Name: tc.name, Run: func(ctx context.Context, wake func(time.Duration)) {
+					defer returned.Store(true)
+					tc.run(ctx, release, wake)
+				}}
+				r := measurePanic(starvation.Hogs[0], v, 1, 1000)
+				if msg, _ := r.(string); !strings.Contains(msg, tc.want) {
+					t.Errorf("Measure panicked with %#v; want a message with %q", r, tc.want)
+				}
+				if returned.Load() {
+					t.Errorf("Measure came back after the victim's Run returned; want it back without waiting for Run")
+				}
+			})
+		})
+	}
+}
+
 // measurePanic calls Measure and returns what it panicked with, or nil.
 func measurePanic(h starvation.Hog, v starvation.Victim, n, iters int) (r any) {
 	defer func() { r = recover() }()
