@@ -42,9 +42,9 @@ func Limit(n int) Option {
 	return func(g *Group) { g.sem = make(chan struct{}, n) }
 }
 
-// AllErrors makes [Group.Wait] return every task's error, joined with
-// [errors.Join] in the order the tasks returned them, instead of only the
-// first. The first error still cancels the context. An error identical (==)
+// AllErrors makes [Group.Wait] return every task's error instead of only
+// the first: the error itself if there is one, or all of them joined with
+// [errors.Join] in the order the tasks returned them. The first error still cancels the context. An error identical (==)
 // to the first one, which is what a sibling returns when it reports
 // context.Cause(ctx), is listed once. Errors of a type that is not
 // comparable (a map or a slice of errors) are never identical: each is
@@ -87,17 +87,21 @@ func New(ctx context.Context, opts ...Option) (*Group, context.Context) {
 // that gets that slot is never called). A failure concurrent with that check
 // (another task failing while this one starts, common with Limit >= 2) can
 // leave f called with a context that is done already or at once: tasks
-// must still watch ctx. A parent's cancel reaches the group's context at
-// once if the parent is a cancellable context of the context package
-// (also beneath values); a parent of another type, with a Done channel of
-// its own, is watched by a goroutine (context.WithCancelCause's rule), so a
-// Go soon after such a parent's cancel may still call f. x/sync's errgroup
+// must still watch ctx. A parent's cancel reaches the group's context
+// before that cancel returns if the parent is a cancellable context of the
+// context package (also beneath values), so a Go after it returned never
+// calls f; but the parent's Done and Err change first, so a Go made by
+// another goroutine that saw them may still call f, while that cancel runs.
+// A parent of another type, with a Done channel of its own, is watched by
+// a goroutine (context.WithCancelCause's rule), so a Go soon after such a
+// parent's cancel may still call f. x/sync's errgroup
 // promises nothing here; it starts every queued task.
 //
 // Each task runs in a goroutine of its own that ends with it, so a task may
 // call runtime.LockOSThread without unlocking (the thread then ends with the
 // goroutine) or runtime.Goexit (the task fails with [ErrGoexit], or counts
-// as panicked if a deferred call of it panics).
+// as panicked if a deferred call of it panics, except with nil under
+// GODEBUG=panicnil=1: recover cannot tell that from no panic).
 //
 // Go panics if f is nil, if the Group was not made by [New], or if Wait has
 // returned. Calls to Go may come from several goroutines and from tasks,

@@ -63,7 +63,8 @@ var (
 // caller's goroutine with that *PanicError (value and the task's stack). A
 // panic after another task had won is not dropped either: First panics with
 // it. A task calling runtime.Goexit completes with [ErrGoexit] (or counts as
-// panicked if a deferred call of it panics).
+// panicked if a deferred call of it panics, except with nil under
+// GODEBUG=panicnil=1: recover cannot tell that from no panic).
 //
 // Every task runs exactly once, in a goroutine of its own that ends with it
 // (so runtime.LockOSThread without an unlock only ends that thread, and

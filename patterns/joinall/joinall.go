@@ -42,7 +42,9 @@ import (
 // goroutine with a *[PanicError] holding the first panic's value and the
 // panicking task's stack. A task that calls runtime.Goexit ends the worker
 // goroutine running it, not the caller; it counts as failed with [ErrGoexit]
-// (as panicked, if a deferred call of it panics), and the others still run. A task that calls runtime.LockOSThread without
+// (as panicked, if a deferred call of it panics, except with nil under
+// GODEBUG=panicnil=1: recover cannot tell that from no panic), and the
+// others still run. A task that calls runtime.LockOSThread without
 // unlocking locks the worker, not the caller: later tasks run by that worker
 // run on the locked thread, and the thread ends when the worker does, as
 // with any goroutine that exits locked.

@@ -87,7 +87,9 @@ func (f *First) RecordNil(task int, stack []byte) (p *Error, first bool) {
 // returns with Exited still set, the task panicked with nil; if its
 // goroutine ends with Exited set, the task called runtime.Goexit. A panic
 // in a deferred call of a task that called Goexit is recovered there, and
-// Goexit then goes on: the task ends Panicked.
+// Goexit then goes on: the task ends Panicked, unless that panic is
+// panic(nil) under GODEBUG=panicnil=1, which recover cannot tell from no
+// panic: the task then ends Exited.
 type Ending uint8
 
 const (
