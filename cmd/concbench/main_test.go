@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/concbench/concbench/internal/cli"
+	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/starve"
 )
 
@@ -32,6 +33,12 @@ func TestMain(m *testing.M) {
 // what was wrong, before doing any work.
 func TestBadUsage(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing.txt")
+	good, nan := filepath.Join(t.TempDir(), "good.txt"), filepath.Join(t.TempDir(), "nan.txt")
+	for path, body := range map[string]string{good: "BenchmarkA-2 1 5 ns/op\n", nan: "BenchmarkA-2 1 NaN ns/op\n"} {
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tc := range []struct {
 		args []string
 		want string // in the error or stderr
@@ -55,6 +62,11 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"report", missing}, "missing.txt"},
 		{[]string{"compare", missing}, ""},
 		{[]string{"gate", "-threshold", "lots"}, "lots"},
+		{[]string{"track", "-threshold", "NaN"}, "-threshold NaN"},
+		{[]string{"track", "-alpha", "NaN"}, "-alpha NaN"},
+		{[]string{"precision", "-aa", missing, good}, "missing.txt"},
+		{[]string{"precision", good, good}, "given twice"},
+		{[]string{"compare", good, nan}, "nan.txt:1: BenchmarkA-2: NaN ns/op"},
 		{[]string{"starve", "-hog", "spin"}, `-hog "spin"`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -70,6 +82,9 @@ func TestBadUsage(t *testing.T) {
 			}
 			if code := cli.ExitCode(err); code != 2 {
 				t.Fatalf("exit status %d (err %v); want 2", code, err)
+			}
+			if stdout.Len() > 0 {
+				t.Errorf("printed before failing:\n%s", stdout.String())
 			}
 			if msg := stderr.String() + err.Error(); !strings.Contains(msg, tc.want) {
 				t.Errorf("message %q does not name %q", msg, tc.want)
@@ -144,6 +159,27 @@ func TestReportForce(t *testing.T) {
 				}
 			}
 		})
+	}
+	// A run's directory, with its marker: its raw.txt cannot be written
+	// again, so -force must not replace it.
+	runDir := filepath.Join(t.TempDir(), "run")
+	d, err := outdir.New(runDir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{outdir.Raw, "report.md"} {
+		if err := os.WriteFile(filepath.Join(d.Path(), f), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := report("-force", "-o", runDir, in); cli.ExitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), "measurements") {
+		t.Errorf("report -force over a run's directory: %v; want exit 2 saying it holds measurements", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(runDir, outdir.Raw)); err != nil || !bytes.Equal(b, data) {
+		t.Errorf("the run's raw.txt after report -force: %q, %v; want it untouched", b, err)
 	}
 	out := filepath.Join(t.TempDir(), "out")
 	if err := report("-o", out, in); err != nil {

@@ -26,6 +26,12 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return cli.Usage(err)
 	}
+	var other *results.Set
+	if *aa != "" { // read before anything is printed
+		if other, err = results.Read(*aa); err != nil {
+			return cli.Usage(err)
+		}
+	}
 	if err := precision.Write(stdout, precision.Rows(set)); err != nil {
 		return err
 	}
@@ -34,12 +40,8 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return err
 		}
 	}
-	if *aa == "" {
+	if other == nil {
 		return nil
-	}
-	other, err := results.Read(*aa)
-	if err != nil {
-		return cli.Usage(err)
 	}
 	n, differ := precision.Agreement(set, other)
 	_, err = fmt.Fprintf(stdout, "\n%d of %d comparisons with %s differ at p < 0.05 (%.1f%%)\n", differ, n, *aa, 100*float64(differ)/float64(max(n, 1)))

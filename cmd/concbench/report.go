@@ -19,7 +19,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"(name, package, GOMAXPROCS, preempt mode) in two of them is refused, not merged: compare two\n"+
 		"runs with concbench compare.\n\nflags:\n", stderr)
 	out := fs.String("o", "", "output `dir` (default: FILE's name without extension + \"-report\", next to the first FILE)")
-	force := fs.Bool("force", false, "replace the output directory if it is a previous concbench output (holding only the files concbench wrote there, none of the inputs)")
+	force := fs.Bool("force", false, "replace the output directory if it is a previous concbench report (holding only the files concbench wrote there, none of the inputs, and never a run's raw.txt)")
 	if err := cli.Parse(fs, args, 1, -1, "at least one benchmark FILE"); err != nil {
 		return err
 	}

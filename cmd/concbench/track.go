@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,7 +47,7 @@ func changepointFlags(fs *flag.FlagSet) *changepoint.Config {
 }
 
 func checkConfig(cfg *changepoint.Config) error {
-	if cfg.Alpha <= 0 || cfg.Alpha >= 1 || cfg.Alpha*float64(cfg.Permutations+1) < 1 {
+	if !(cfg.Alpha > 0 && cfg.Alpha < 1) || cfg.Alpha*float64(cfg.Permutations+1) < 1 { // NaN fails too
 		return cli.Usagef("-alpha %g with -permutations %d: want 0 < alpha < 1 and alpha*(permutations+1) >= 1", cfg.Alpha, cfg.Permutations)
 	}
 	return nil
@@ -61,7 +62,7 @@ func runTrackRead(args []string, stdout, stderr io.Writer) error {
 		"Exits 1 if a series' newest change point is a regression larger than -threshold. Never writes the history.\n\nflags:\n", stderr)
 	dir := fs.String("dir", history.DefaultDir, "the history `dir`")
 	out := fs.String("o", "", "also write history.md and the charts into the new `dir`")
-	force := fs.Bool("force", false, "replace the -o directory if it exists")
+	force := fs.Bool("force", false, "replace the -o directory if it is a previous concbench output (holding only the files concbench wrote there, none of the inputs, and never a run's raw.txt)")
 	threshold := fs.Float64("threshold", track.DefaultThreshold, "smallest regression (fraction) that exits 1")
 	cfg := changepointFlags(fs)
 	if err := cli.Parse(fs, args, 0, 0, "no arguments, or the verb add, sim or quickset"); err != nil {
@@ -69,6 +70,9 @@ func runTrackRead(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := checkConfig(cfg); err != nil {
 		return err
+	}
+	if !(*threshold >= 0) || math.IsInf(*threshold, 0) { // NaN would turn the exit status off
+		return cli.Usagef("-threshold %g: want a fraction of 0 or more (0.05 is 5%%)", *threshold)
 	}
 	h, err := history.Read(*dir)
 	if err != nil {

@@ -9,8 +9,9 @@
 //
 // A committed directory holds a marker file, [Marker], that lists the files
 // outdir wrote. Replacing (concbench report -force) is allowed only for such
-// a directory, holding nothing but what its marker lists, and holding none
-// of the inputs: nothing else is ever deleted or overwritten.
+// a directory, holding nothing but what its marker lists, holding none of
+// the inputs, and holding no measurements ([Raw]): nothing else is ever
+// deleted or overwritten.
 package outdir
 
 import (
@@ -29,6 +30,11 @@ var ErrExists = errors.New("exists already; choose another name or remove it")
 // ErrNotOutput is returned (wrapped) when replacing was asked for but the
 // existing path is not a concbench output directory that may be replaced.
 var ErrNotOutput = errors.New("not replaced: -force replaces only a directory concbench wrote")
+
+// Raw is the name of a run's measurements, the one file of a run directory
+// that cannot be written again from the others: a directory holding it is
+// never replaced, whatever its marker lists.
+const Raw = "raw.txt"
 
 // Marker is the name of the file that marks a directory written by outdir
 // and lists its files, one per line after a header line.
@@ -140,7 +146,7 @@ func (d *Dir) check() error {
 }
 
 // replaceable returns nil if dir is an output directory whose files are
-// all listed in its marker, and holds none of inputs.
+// all listed in its marker, and holds none of inputs and no [Raw].
 func replaceable(dir string, inputs []string) error {
 	notOurs := func(why string) error { return fmt.Errorf("%s: %s: %w", dir, why, ErrNotOutput) }
 	fi, err := os.Lstat(dir)
@@ -163,6 +169,9 @@ func replaceable(dir string, inputs []string) error {
 		return err
 	}
 	for _, e := range entries {
+		if e.Name() == Raw {
+			return notOurs("holds a run's measurements, " + Raw + ", which nothing could write again")
+		}
 		if e.Name() != Marker && !slices.Contains(listed[1:], e.Name()) {
 			return notOurs(fmt.Sprintf("holds %s, which concbench did not write", e.Name()))
 		}

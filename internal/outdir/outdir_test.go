@@ -116,14 +116,18 @@ func TestReplaceRefused(t *testing.T) {
 			write(t, filepath.Join(final, "notes.txt"))
 			return nil
 		}, "holds notes.txt"},
+		{"a run's directory, with its measurements", func(t *testing.T, final string) []string {
+			commit(t, final, Raw, "report.md")
+			return nil
+		}, "holds a run's measurements"},
 		{"an output holding the input", func(t *testing.T, final string) []string {
-			commit(t, final, "raw.txt", "report.md")
-			return []string{filepath.Join(final, "raw.txt")}
+			commit(t, final, "data.txt", "report.md")
+			return []string{filepath.Join(final, "data.txt")}
 		}, "holds the input"},
 		{"an output holding the input through a link", func(t *testing.T, final string) []string {
-			commit(t, final, "raw.txt")
+			commit(t, final, "data.txt")
 			link := filepath.Join(t.TempDir(), "in.txt")
-			if err := os.Symlink(filepath.Join(final, "raw.txt"), link); err != nil {
+			if err := os.Symlink(filepath.Join(final, "data.txt"), link); err != nil {
 				t.Skip(err)
 			}
 			return []string{link}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -22,7 +23,10 @@ func Read(paths ...string) (*Set, error) {
 	}
 	s := New()
 	s.oneFile = true
-	for _, path := range paths {
+	for i, path := range paths {
+		if err := givenOnce(path, paths[:i]); err != nil {
+			return nil, err
+		}
 		data, err := readFile(path)
 		if err != nil {
 			return nil, err
@@ -90,6 +94,9 @@ func (s *Set) addResult(name string, rec *benchfmt.Result) error {
 		if err := s.checkUnit(v, rec); err != nil {
 			return err
 		}
+		if err := checkValue(v, rec); err != nil {
+			return err
+		}
 		m := Metric{c, v.Unit}
 		if _, ok := s.values[m]; !ok {
 			s.units[c] = append(s.units[c], v.Unit)
@@ -121,6 +128,39 @@ func (s *Set) Warnings() []string {
 		}
 	}
 	return out
+}
+
+// givenOnce returns an error if path names the same file as one of earlier,
+// which would double its samples.
+func givenOnce(path string, earlier []string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil // readFile reports it
+	}
+	for _, e := range earlier {
+		if fe, err := os.Stat(e); err == nil && os.SameFile(fi, fe) {
+			return fmt.Errorf("%s: given twice (as %s too): its samples would count twice", path, e)
+		}
+	}
+	return nil
+}
+
+// checkValue rejects a value that no statistic can take: NaN or an
+// infinity (the rank tests of x/perf loop without end on NaN), or a
+// negative time, size or count.
+func checkValue(v benchfmt.Value, rec *benchfmt.Result) error {
+	file, line := rec.Pos()
+	written := v.Value
+	if v.OrigUnit != "" {
+		written = v.OrigValue
+	}
+	switch {
+	case math.IsNaN(v.Value) || math.IsInf(v.Value, 0):
+		return fmt.Errorf("%s:%d: Benchmark%s: %v %s is not a number concbench can compare", file, line, rec.Name, written, orig(v))
+	case v.Value < 0 && nonNegative(v.Unit):
+		return fmt.Errorf("%s:%d: Benchmark%s: %v %s is negative", file, line, rec.Name, written, orig(v))
+	}
+	return nil
 }
 
 // readFile reads path and rejects what cannot be benchmark output.

@@ -251,6 +251,13 @@ func TestReadBadInput(t *testing.T) {
 		{"malformed.txt", ptr("goos: linux\nBenchmarkX-2 100 200 ns/op\nBenchmarkY-2 100 fast ns/op\n"), "malformed.txt:3: parsing measurement"},
 		{"nobench.txt", ptr("goos: linux\nPASS\nok  pkg 1.0s\n"), "nobench.txt: no benchmark results"},
 		{"mixed.txt", ptr("BenchmarkS 1 5 ns/op 30000 wake-ns\nBenchmarkS 1 5 ns/op 3 wake-ms\n"), "mixed.txt:2: unit wake-ms mixes with wake-ns ("},
+		// NaN sent x/perf's rank test into an endless loop that took all
+		// memory; infinities and negative times made nonsense.
+		{"nan.txt", ptr("BenchmarkA-2 100 5 ns/op\nBenchmarkA-2 100 NaN ns/op\n"), "nan.txt:2: BenchmarkA-2: NaN ns/op is not a number"},
+		{"nanmetric.txt", ptr("BenchmarkA-2 100 5 ns/op NaN hitrate\n"), "nanmetric.txt:1: BenchmarkA-2: NaN hitrate is not a number"},
+		{"inf.txt", ptr("BenchmarkA-2 100 +Inf ns/op\n"), "inf.txt:1: BenchmarkA-2: +Inf ns/op is not a number"},
+		{"neg.txt", ptr("BenchmarkA-2 100 -5 ns/op\n"), "neg.txt:1: BenchmarkA-2: -5 ns/op is negative"},
+		{"negalloc.txt", ptr("BenchmarkA-2 100 5 ns/op -1 allocs/op\n"), "negalloc.txt:1: BenchmarkA-2: -1 allocs/op is negative"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, tc.name)
@@ -267,6 +274,25 @@ func TestReadBadInput(t *testing.T) {
 	}
 	if _, err := Read(); err == nil {
 		t.Errorf("Read() with no files: want an error")
+	}
+	// A file given twice, under the same or another name, would count its
+	// samples twice; a negative value of a metric that may be negative is
+	// read.
+	six := filepath.Join(dir, "six.txt")
+	if err := os.WriteFile(six, []byte("BenchmarkA-2 100 5 ns/op -3 delta\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(six); err != nil {
+		t.Errorf("Read(%s): %v; want no error", six, err)
+	}
+	link := filepath.Join(t.TempDir(), "link.txt")
+	if err := os.Symlink(six, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, again := range []string{six, link} {
+		if _, err := Read(six, again); err == nil || !strings.Contains(err.Error(), "given twice") {
+			t.Errorf("Read(six.txt, %s) = %v; want an error saying it is given twice", again, err)
+		}
 	}
 }
 

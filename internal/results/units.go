@@ -105,3 +105,10 @@ func BetterByName(unit string) int {
 	}
 	return 0
 }
+
+// nonNegative reports whether unit measures what cannot be below zero: a
+// time or a size (in its numerator or denominator), or allocations.
+func nonNegative(unit string) bool {
+	shape := unitShape(unit)
+	return strings.Contains(shape, "<time>") || strings.Contains(shape, "<bytes>") || strings.HasPrefix(unit, "allocs/")
+}

@@ -333,7 +333,7 @@ func (c *Config) build(ctx context.Context, dir string) (binaries, error) {
 // config lines that say what was measured where, and why tokio was
 // skipped if it was.
 func (s *session) create(tokioSkipped string) error {
-	s.rawPath = filepath.Join(s.dir.Path(), "raw.txt")
+	s.rawPath = filepath.Join(s.dir.Path(), outdir.Raw)
 	raw, err := os.Create(s.rawPath)
 	if err != nil {
 		return err
@@ -386,7 +386,7 @@ func (s *session) write() (*Result, error) {
 	if err != nil {
 		return s.res, err
 	}
-	if err := report.Write(s.dir.Path(), set, report.Options{Charts: true, Files: []string{"raw.txt"}}); err != nil {
+	if err := report.Write(s.dir.Path(), set, report.Options{Charts: true, Files: []string{outdir.Raw}}); err != nil {
 		return s.res, fmt.Errorf("writing the report: %w", err)
 	}
 	if err := s.dir.Commit(); err != nil {
