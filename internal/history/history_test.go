@@ -93,7 +93,8 @@ func TestAppendRefuses(t *testing.T) {
 		m    Meta
 		want string
 	}{
-		{"same run again", string(run(100)), m, "exists already"},
+		{"same run again", string(run(100)), m, "already in the history"},
+		{"same run added later", string(run(100)), func() Meta { m := meta(0, "go1.26.0"); m.Date = m.Date.Add(time.Hour); return m }(), "already in the history"},
 		{"malformed", "BenchmarkX 1 100 ns/op\nBenchmarkY 1 x ns/op\n", meta(1, "go1.26.0"), "in.txt:2"},
 		{"no results", "goos: linux\n", meta(1, "go1.26.0"), "no benchmark results"},
 		{"other commit", "commit: 1234567\n" + string(run(1)), meta(1, "go1.26.0"), "measured at commit"},
@@ -118,6 +119,16 @@ func TestAppendAcceptsShortCommit(t *testing.T) {
 	m := meta(0, "go1.26.0")
 	if _, err := Append(t.TempDir(), "in.txt", []byte("commit: "+m.Commit[:7]+"\ngo: go1.26.0\n"+string(run(1))), m); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestReadNotADirectory(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "00.txt")
+	if err := os.WriteFile(file, run(100), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(file); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("Read(a file) = %v; want an error saying it is not a directory", err)
 	}
 }
 

@@ -44,8 +44,11 @@ func Read(dir string) (*History, error) {
 		return nil, err
 	}
 	if len(paths) == 0 {
-		if _, err := os.Stat(dir); err != nil {
+		switch fi, err := os.Stat(dir); {
+		case err != nil:
 			return nil, err
+		case !fi.IsDir():
+			return nil, fmt.Errorf("%s: not a directory: the history is a directory of runs (*.txt)", dir)
 		}
 		return nil, fmt.Errorf("%s: no runs (*.txt) in the history", dir)
 	}

@@ -116,10 +116,30 @@ func Append(dir, name string, data []byte, m Meta) (string, error) {
 	if _, err := readRun(final, []byte(b.String())); err != nil {
 		return "", err
 	}
+	body := string(data)
+	if !strings.HasSuffix(body, "\n") {
+		body += "\n"
+	}
+	if err := notIn(dir, name, body); err != nil {
+		return "", err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
 	return final, writeNew(final, []byte(b.String()))
+}
+
+// notIn returns an error if a run of the history in dir ends with body (a
+// run's results as Append stores them, after its config lines): the same
+// run added twice would count as two.
+func notIn(dir, name, body string) error {
+	paths, _ := filepath.Glob(filepath.Join(dir, "[^.]*.txt"))
+	for _, p := range paths {
+		if old, err := os.ReadFile(p); err == nil && strings.HasSuffix(string(old), body) {
+			return fmt.Errorf("%s: already in the history, as %s", name, p)
+		}
+	}
+	return nil
 }
 
 // agrees checks that data parses, holds results, and that its own commit
