@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"strings"
 
 	"github.com/concbench/concbench/internal/cli"
 	"github.com/concbench/concbench/internal/report"
@@ -25,8 +27,19 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return cli.Usage(err)
 	}
+	warnMixed(stderr, old)
+	warnMixed(stderr, new)
 	if err := report.Compare(stdout, old, new, fs.Arg(0), fs.Arg(1)); err != nil {
 		return cli.Usage(err)
 	}
 	return nil
+}
+
+// warnMixed warns on stderr of each cell of s whose results differ in a
+// config key that is not a field of the cell (two commits in one file, say),
+// as benchstat does and the report's "Problems" section says.
+func warnMixed(stderr io.Writer, s *results.Set) {
+	for _, w := range s.Warnings() {
+		fmt.Fprintf(stderr, "concbench: warning: %s: mixed inputs: %s\n", strings.Join(s.Files, ", "), w)
+	}
 }

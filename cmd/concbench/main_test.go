@@ -215,3 +215,27 @@ func names(entries []os.DirEntry) []string {
 	}
 	return s
 }
+
+// TestWarnsOnMixedInputs checks that compare and precision warn, as report
+// does, of a file whose results of one cell come from two commits.
+func TestWarnsOnMixedInputs(t *testing.T) {
+	dir := t.TempDir()
+	mixed, other := filepath.Join(dir, "mixed.txt"), filepath.Join(dir, "other.txt")
+	for path, body := range map[string]string{
+		mixed: "commit: aaa\nBenchmarkA-2 1 5 ns/op\ncommit: bbb\nBenchmarkA-2 1 6 ns/op\n",
+		other: "BenchmarkA-2 1 5 ns/op\n",
+	} {
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"compare", mixed, other}, {"precision", mixed}, {"precision", "-aa", mixed, other}} {
+		var stderr bytes.Buffer
+		if err := run(context.Background(), args, new(bytes.Buffer), &stderr); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		if !strings.Contains(stderr.String(), "mixed inputs: A-2: results vary in commit") {
+			t.Errorf("%v: stderr %q; want a warning of mixed inputs", args, stderr.String())
+		}
+	}
+}

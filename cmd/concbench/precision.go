@@ -32,6 +32,10 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return cli.Usage(err)
 		}
 	}
+	warnMixed(stderr, set)
+	if other != nil {
+		warnMixed(stderr, other)
+	}
 	if err := precision.Write(stdout, precision.Rows(set)); err != nil {
 		return err
 	}
