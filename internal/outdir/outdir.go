@@ -7,6 +7,11 @@
 // Rejected: writing in place and deleting on failure, which leaves a
 // half-written directory behind when the process is killed.
 //
+// A directory whose exact name does not matter, as a run's, is claimed
+// with [Reserve] before any work: two processes started at the same moment
+// then write under different names, instead of one of them finding the
+// name taken only when it commits.
+//
 // A committed directory holds a marker file, [Marker], that lists the files
 // outdir wrote. Replacing (concbench report -force) is allowed only for such
 // a directory, holding nothing but what its marker lists, holding none of
@@ -79,6 +84,58 @@ func New(final string, replace bool, inputs ...string) (*Dir, error) {
 	return d, nil
 }
 
+// maxReserve bounds the names [Reserve] tries.
+const maxReserve = 1000
+
+// Reserve is [New] for a directory whose exact name does not matter (a
+// run's, named after its start second): it claims final, or else final-2,
+// final-3 and so on, the first name that neither exists nor is claimed by
+// another process. The claim is the temporary directory itself, named
+// .NAME.tmp after the final one and created with os.Mkdir, which fails if
+// it exists, so two processes can never claim one name; a name whose final
+// directory exists once claimed is released and the next tried. [Dir.Final]
+// says which name was claimed.
+//
+// A claim outlives a process killed with SIGKILL (the temporary directory
+// stays, with what it holds); the name is then skipped, never reused.
+func Reserve(final string) (*Dir, error) {
+	parent := filepath.Dir(final)
+	d := &Dir{parents: missing(parent)}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create output directory: %w", err)
+	}
+	for i := 1; i <= maxReserve; i++ {
+		name := final
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d", final, i)
+		}
+		tmp := filepath.Join(parent, "."+filepath.Base(name)+".tmp")
+		err := os.Mkdir(tmp, 0o755)
+		if errors.Is(err, fs.ErrExist) {
+			continue // claimed by another process, or left by a killed one
+		}
+		if err != nil {
+			d.Abort()
+			return nil, fmt.Errorf("cannot write in %s: %w", parent, err)
+		}
+		// Claimed. Another process commits to name only with the claim,
+		// and the claim goes when its final directory appears (a rename),
+		// so a final directory that exists now stays.
+		if _, err := os.Lstat(name); !errors.Is(err, fs.ErrNotExist) {
+			os.Remove(tmp)
+			if err != nil {
+				d.Abort()
+				return nil, err
+			}
+			continue
+		}
+		d.final, d.tmp = name, tmp
+		return d, nil
+	}
+	d.Abort()
+	return nil, fmt.Errorf("%s: %w (and so do the %d names after it)", final, ErrExists, maxReserve-1)
+}
+
 // Path returns the temporary directory to write into.
 func (d *Dir) Path() string { return d.tmp }
 
@@ -87,15 +144,28 @@ func (d *Dir) Final() string { return d.final }
 
 // Commit writes the marker and renames the temporary directory to the
 // final name. If the final directory appeared meanwhile, or changed so
-// that it may no longer be replaced, Commit fails and leaves both alone;
-// with replace, the old directory is removed only after the new one is in
-// place.
+// that it may no longer be replaced, Commit fails with [ErrExists] or
+// [ErrNotOutput] and leaves both alone; with replace, the old directory is
+// removed only after the new one is in place.
+//
+// Without replace, Commit never replaces anything, whatever appears at the
+// final name meanwhile: see [renameNew].
 func (d *Dir) Commit() error {
 	if err := d.writeMarker(); err != nil {
 		return err
 	}
 	if err := d.check(); err != nil {
 		return err
+	}
+	if !d.replace {
+		testHookCommit()
+		if err := renameNew(d.tmp, d.final); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("%s: %w", d.final, ErrExists)
+			}
+			return err
+		}
+		return nil
 	}
 	old := d.tmp + ".old"
 	if err := os.Rename(d.final, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -106,6 +176,10 @@ func (d *Dir) Commit() error {
 	}
 	return os.RemoveAll(old)
 }
+
+// testHookCommit runs in Commit between the check and the rename, for
+// tests that make a directory appear there.
+var testHookCommit = func() {}
 
 // Abort removes the temporary directory and everything in it, and the
 // parent directories New created if they are empty, so that a failed run

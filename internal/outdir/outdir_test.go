@@ -3,10 +3,12 @@ package outdir
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -214,4 +216,121 @@ func TestAbort(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Dir(keep)); len(entries) != 1 {
 		t.Errorf("after Abort results/ holds %v; want only keep", entries)
 	}
+}
+
+// TestCommitNoReplace makes a directory appear at the final name after
+// Commit's check, an empty one and one with a file: Commit fails with
+// ErrExists and leaves both directories as they were.
+func TestCommitNoReplace(t *testing.T) {
+	for _, name := range []string{"empty", "nonempty"} {
+		t.Run(name, func(t *testing.T) {
+			final := filepath.Join(t.TempDir(), "run")
+			d, err := New(final, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, filepath.Join(d.Path(), "raw.txt"))
+			testHookCommit = func() {
+				if err := os.Mkdir(final, 0o755); err != nil {
+					t.Error(err)
+				}
+				if name == "nonempty" {
+					write(t, filepath.Join(final, "theirs"))
+				}
+			}
+			defer func() { testHookCommit = func() {} }()
+			if err := d.Commit(); !errors.Is(err, ErrExists) {
+				t.Errorf("Commit over a directory that appeared: %v; want ErrExists", err)
+			}
+			if b, err := os.ReadFile(filepath.Join(d.Path(), "raw.txt")); err != nil || string(b) != "keep me" {
+				t.Errorf("the temporary directory's raw.txt: %q, %v; want it kept", b, err)
+			}
+			if entries, err := os.ReadDir(final); err != nil || (name == "empty") != (len(entries) == 0) {
+				t.Errorf("the directory that appeared holds %v, %v; want it untouched", names(entries), err)
+			}
+		})
+	}
+}
+
+// TestRenameNew renames onto an empty directory, which rename(2) would
+// replace: renameNew refuses and leaves both.
+func TestRenameNew(t *testing.T) {
+	dir := t.TempDir()
+	tmp, final := filepath.Join(dir, "tmp"), filepath.Join(dir, "final")
+	write(t, filepath.Join(tmp, "raw.txt"))
+	if err := os.Mkdir(final, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := renameNew(tmp, final); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("renameNew onto an empty directory: %v; want fs.ErrExist", err)
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "raw.txt")); err != nil {
+		t.Errorf("the renamed directory: %v; want it kept", err)
+	}
+	if err := os.Remove(final); err != nil {
+		t.Fatal(err)
+	}
+	if err := renameNew(tmp, final); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(final, "raw.txt")); err != nil {
+		t.Errorf("after renameNew: %v", err)
+	}
+}
+
+// TestReserve claims one name from many goroutines at once: each gets its
+// own, the first free one in order, and all commit. A name that exists, or
+// is claimed by a temporary directory a killed process left, is skipped.
+func TestReserve(t *testing.T) {
+	parent := filepath.Join(t.TempDir(), "results")
+	final := filepath.Join(parent, "run")
+	write(t, filepath.Join(final, "raw.txt"))                // an earlier run
+	write(t, filepath.Join(parent, ".run-2.tmp", "raw.txt")) // a killed run's claim
+	const n = 8
+	dirs := make([]*Dir, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { dirs[i], errs[i] = Reserve(final) })
+	}
+	wg.Wait()
+	var got []string
+	for i, d := range dirs {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		got = append(got, filepath.Base(d.Final()))
+		if want := filepath.Join(parent, "."+filepath.Base(d.Final())+".tmp"); d.Path() != want {
+			t.Errorf("Path() = %s; want %s", d.Path(), want)
+		}
+	}
+	slices.Sort(got)
+	var want []string
+	for i := 3; i < 3+n; i++ {
+		want = append(want, fmt.Sprintf("run-%d", i))
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("reserved %v; want %v", got, want)
+	}
+	for _, d := range dirs {
+		write(t, filepath.Join(d.Path(), "raw.txt"))
+		if err := d.Commit(); err != nil {
+			t.Error(err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(final, "raw.txt")); err != nil || string(b) != "keep me" {
+		t.Errorf("the earlier run: %q, %v; want it untouched", b, err)
+	}
+	if entries, _ := os.ReadDir(parent); len(entries) != n+2 {
+		t.Errorf("results/ holds %v; want the earlier run, the killed one's claim and %d runs", names(entries), n)
+	}
+}
+
+func names(entries []os.DirEntry) []string {
+	var s []string
+	for _, e := range entries {
+		s = append(s, e.Name())
+	}
+	return s
 }
