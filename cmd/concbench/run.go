@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/internal/cli"
-	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/runner"
 )
 
@@ -25,9 +23,6 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	res, err := runner.Run(ctx, c)
-	if errors.Is(err, outdir.ErrExists) {
-		return cli.Usage(err)
-	}
 	if err != nil {
 		return err
 	}
@@ -70,7 +65,8 @@ func runConfig(args []string, stderr io.Writer) (runner.Config, error) {
 func newRunFlags(c *runner.Config, f *runFlags, stderr io.Writer) *flag.FlagSet {
 	fs := cli.NewFlagSet("run", "usage: concbench [run] [flags]\n\n"+
 		"Builds the bench binary once, runs preempt {async,off} x GOMAXPROCS {1,all cores} round-robin,\n"+
-		"and writes OUT/<UTC time>-<commit>/ with raw.txt, report.md and SVG charts.\n\nflags:\n", stderr)
+		"and writes OUT/<UTC time>-<commit>/ with raw.txt, report.md and SVG charts (the name gets -2, -3...\n"+
+		"if another run started in the same second has it).\n\nflags:\n", stderr)
 	fs.StringVar(&c.Bench, "bench", ".", "run only benchmarks matching `regexp` (as go test -bench: one pattern per /-level, unanchored, so n=10 also matches n=1000; write n=10$)")
 	fs.IntVar(&c.Rounds, "count", runner.DefaultRounds, "`rounds`: samples per cell (benchstat needs 6 for a 95% interval); given, every cell gets exactly this many")
 	fs.IntVar(&c.Rounds, "rounds", runner.DefaultRounds, "same as -count")

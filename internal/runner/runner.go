@@ -228,16 +228,19 @@ func (c *Config) defaultMatrix() error {
 var ErrNothingMeasured = errors.New("nothing was measured; no results written")
 
 // Run runs the matrix and writes the run directory. The run directory's
-// name is the start time in UTC and the short commit; an existing directory
-// of that name is an error before anything runs ([outdir.ErrExists]).
-// Cancelling ctx stops the run; Run then still writes what was measured and
-// returns it with Result.Interrupted set and a nil error.
-func Run(ctx context.Context, c Config) (*Result, error) {
+// name is the start time in UTC and the short commit, claimed before
+// anything runs ([outdir.Reserve]): if a directory of that name exists, or
+// another run started in the same second claimed it, the name gets a
+// suffix, -2, -3 and so on. Cancelling ctx stops the run; Run then still
+// writes what was measured and returns it with Result.Interrupted set and
+// a nil error. A run that fails after it measured something keeps its
+// temporary directory and names it in the error.
+func Run(ctx context.Context, c Config) (_ *Result, err error) {
 	s, err := c.plan(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer s.abort()
+	defer s.abort(&err)
 	binDir, err := os.MkdirTemp("", "concbench-bin-")
 	if err != nil {
 		return nil, err
@@ -286,18 +289,27 @@ func (c *Config) plan(ctx context.Context) (*session, error) {
 	}
 	s := &session{c: c, start: c.now(), res: &Result{}}
 	s.info = describe(ctx, c.ModuleDir)
-	s.name = s.start.UTC().Format("20060102T150405Z") + "-" + s.info.commit
-	dir, err := outdir.New(filepath.Join(c.Out, s.name), false)
+	want := filepath.Join(c.Out, s.start.UTC().Format("20060102T150405Z")+"-"+s.info.commit)
+	dir, err := outdir.Reserve(want)
 	if err != nil {
 		return nil, err
 	}
-	s.dir = dir
+	s.dir, s.name = dir, filepath.Base(dir.Final())
+	if dir.Final() != want {
+		c.progressf("%s exists or another run is writing it: this run is %s\n", want, dir.Final())
+	}
 	return s, nil
 }
 
-// abort removes the run directory unless it was committed.
-func (s *session) abort() {
-	if !s.committed {
+// abort removes the run directory unless it was committed, or unless the
+// run failed after measuring something: then it keeps the temporary
+// directory, which holds raw.txt, and says so in *err.
+func (s *session) abort(err *error) {
+	switch {
+	case s.committed:
+	case s.measured > 0 && *err != nil:
+		*err = fmt.Errorf("%w; what was measured is kept in %s", *err, s.dir.Path())
+	default:
 		s.dir.Abort()
 	}
 }

@@ -152,6 +152,8 @@ func BenchmarkHang(b *testing.B) {
 	}
 }
 
+// TestRunExistingDir starts a run whose name is taken: it writes under the
+// next free name, says so, and leaves the existing directory alone.
 func TestRunExistingDir(t *testing.T) {
 	mod := tinyModule(t, okBench)
 	out := t.TempDir()
@@ -160,13 +162,111 @@ func TestRunExistingDir(t *testing.T) {
 	if err := os.MkdirAll(existing, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Run(context.Background(), Config{Out: out, ModuleDir: mod, Pkg: "./b", now: func() time.Time { return at }})
-	if !errors.Is(err, outdir.ErrExists) {
-		t.Errorf("Run into an existing run directory: %v; want ErrExists", err)
+	var progress bytes.Buffer
+	res, err := Run(context.Background(), Config{Rounds: 1, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"},
+		Out: out, ModuleDir: mod, Pkg: "./b", Progress: &progress, now: func() time.Time { return at }})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if entries, _ := os.ReadDir(out); len(entries) != 1 {
-		t.Errorf("results/ holds %v; want only the existing run", entries)
+	if want := existing + "-2"; res.Dir != want || !strings.Contains(progress.String(), "this run is "+want) {
+		t.Errorf("Run into an existing run directory wrote %s; want %s, and said so:\n%s", res.Dir, want, progress.String())
 	}
+	if raw, err := os.ReadFile(filepath.Join(res.Dir, "raw.txt")); err != nil || !bytes.Contains(raw, []byte("runid: 20260102T030405Z-unknown-2\n")) {
+		t.Errorf("raw.txt: %v; want the runid the directory's name:\n%s", err, raw)
+	}
+	if entries, _ := os.ReadDir(existing); len(entries) != 0 {
+		t.Errorf("the existing directory holds %v; want it untouched", names(entries))
+	}
+}
+
+// TestRunSameSecond runs two runs of the same commit at once, started in
+// the same second into the same -out, as two shells would: both write
+// their run directory, under different names. (Before the name was
+// claimed at the start, the second to finish failed with ErrExists and
+// deleted what it had measured.)
+func TestRunSameSecond(t *testing.T) {
+	mod := tinyModule(t, okBench)
+	out := filepath.Join(t.TempDir(), "results")
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var wg sync.WaitGroup
+	var res [2]*Result
+	var errs [2]error
+	for i := range res {
+		wg.Go(func() {
+			res[i], errs[i] = Run(context.Background(), Config{Rounds: 1, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"},
+				Out: out, ModuleDir: mod, Pkg: "./b", now: func() time.Time { return at }})
+		})
+	}
+	wg.Wait()
+	for i := range res {
+		if errs[i] != nil {
+			t.Fatalf("run %d: %v", i, errs[i])
+		}
+		if _, err := os.Stat(filepath.Join(res[i].Dir, "raw.txt")); err != nil {
+			t.Errorf("run %d: %v", i, err)
+		}
+	}
+	if res[0].Dir == res[1].Dir {
+		t.Errorf("both runs wrote %s", res[0].Dir)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 2 {
+		t.Errorf("%s holds %v; want the two runs", out, names(entries))
+	}
+}
+
+// TestRunCommitFails makes a directory appear under the run's name while it
+// measures, so that the commit fails: the run keeps what it measured in its
+// temporary directory and says where.
+func TestRunCommitFails(t *testing.T) {
+	mod := tinyModule(t, okBench)
+	out := t.TempDir()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	final := filepath.Join(out, "20260102T030405Z-unknown")
+	w := &doOn{substr: "building", do: func() {
+		if err := os.Mkdir(final, 0o755); err != nil {
+			t.Error(err)
+		}
+	}}
+	_, err := Run(context.Background(), Config{Rounds: 1, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"},
+		Out: out, ModuleDir: mod, Pkg: "./b", Progress: w, now: func() time.Time { return at }})
+	tmp := filepath.Join(out, ".20260102T030405Z-unknown.tmp")
+	if !errors.Is(err, outdir.ErrExists) || !strings.Contains(err.Error(), "kept in "+tmp) {
+		t.Errorf("Run whose name was taken meanwhile: %v; want ErrExists naming %s", err, tmp)
+	}
+	if raw, err := os.ReadFile(filepath.Join(tmp, "raw.txt")); err != nil || !bytes.Contains(raw, []byte("BenchmarkOK")) {
+		t.Errorf("the measurements: %v; want them kept:\n%s", err, raw)
+	}
+	if entries, _ := os.ReadDir(final); len(entries) != 0 {
+		t.Errorf("the directory that appeared holds %v; want it untouched", names(entries))
+	}
+}
+
+// doOn calls do once, when a progress line contains substr.
+type doOn struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	substr string
+	do     func()
+	done   bool
+}
+
+func (d *doOn) Write(p []byte) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.buf.Write(p)
+	if !d.done && strings.Contains(d.buf.String(), d.substr) {
+		d.done = true
+		d.do()
+	}
+	return len(p), nil
+}
+
+func names(entries []os.DirEntry) []string {
+	var s []string
+	for _, e := range entries {
+		s = append(s, e.Name())
+	}
+	return s
 }
 
 func TestRunUnwritable(t *testing.T) {
