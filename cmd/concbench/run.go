@@ -137,6 +137,9 @@ func summarize(res *runner.Result, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, ", %d crashed or hung (see the report)", len(res.Failed))
 	}
 	fmt.Fprintln(stderr)
+	if res.Interrupted && res.EndlessPlanned > 0 {
+		return fmt.Errorf("interrupted in the endless hogs: kept the %d processes and %d of %d endless verdicts in %s", res.Processes, res.Endless, res.EndlessPlanned, res.Dir)
+	}
 	if res.Interrupted {
 		return fmt.Errorf("interrupted: kept the %d of %d processes that finished in %s", res.Processes, res.Planned, res.Dir)
 	}

@@ -185,6 +185,63 @@ func keptRun(t *testing.T, out, stdout, stderr string) {
 	}
 }
 
+// TestRunInterruptedEndless sends SIGINT to concbench run right after its
+// first endless hog's verdict: it exits 130 and its run directory, raw.txt
+// and report, and its error say that the endless hogs were interrupted.
+func TestRunInterruptedEndless(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts concbench and builds a module")
+	}
+	mod, out := hangModule(t), filepath.Join(t.TempDir(), "results")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*bound)
+	defer cancel()
+	c := exec.CommandContext(ctx, os.Args[0], "run", "-bench", "^BenchmarkA$", "-count", "1", "-cpu", "1", "-preempt", "async",
+		"-benchtime", "1x", "-endless", "100ms", "-tokio", "", "-out", out)
+	c.Dir = mod
+	c.Env = append(os.Environ(), mainEnv+"=1", "GOFLAGS=-mod=mod")
+	stderr := filepath.Join(t.TempDir(), "stderr")
+	f, err := os.Create(stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	c.Stderr = f
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(bound); ; time.Sleep(10 * time.Millisecond) {
+		if b, _ := os.ReadFile(stderr); bytes.Contains(b, []byte("concbench: endless: hog=")) {
+			break
+		}
+		if time.Now().After(deadline) {
+			c.Process.Kill()
+			c.Wait()
+			b, _ := os.ReadFile(stderr)
+			t.Fatalf("no endless verdict\nstderr:\n%s", b)
+		}
+	}
+	if err := c.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err = c.Wait()
+	errOut, _ := os.ReadFile(stderr)
+	if ee := (*exec.ExitError)(nil); !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Errorf("after SIGINT: %v; want exit status 130\nstderr:\n%s", err, errOut)
+	}
+	if !bytes.Contains(errOut, []byte("interrupted in the endless hogs: kept the 1 processes and 1 of 4 endless verdicts")) {
+		t.Errorf("stderr does not say what the interrupt left out:\n%s", errOut)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(out, "2*"))
+	if len(dirs) != 1 {
+		t.Fatalf("run directories %v; want one", dirs)
+	}
+	for _, name := range []string{"raw.txt", "report.md"} {
+		if b, err := os.ReadFile(filepath.Join(dirs[0], name)); err != nil || !bytes.Contains(b, []byte("interrupted in the endless hogs")) {
+			t.Errorf("%s: %v; want a note that the endless hogs were interrupted:\n%s", name, err, b)
+		}
+	}
+}
+
 // TestStarveParentKilled kills concbench starve with SIGKILL, which it
 // cannot handle: its child, which spins in its own process group, dies too.
 func TestStarveParentKilled(t *testing.T) {

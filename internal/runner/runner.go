@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/concbench/concbench/internal/benchbin"
@@ -126,12 +127,15 @@ func Quick() (rounds int, benchtime string) { return 2, "1x" }
 
 // Result says what a run did.
 type Result struct {
-	Dir         string        // the run directory written
-	Processes   int           // processes run
-	Planned     int           // processes planned
-	Failed      []string      // processes that crashed or hung
-	Interrupted bool          // the context was cancelled before the end
-	Elapsed     time.Duration // wall time, build included
+	Dir         string   // the run directory written
+	Processes   int      // processes run
+	Planned     int      // processes planned
+	Failed      []string // processes that crashed or hung
+	Interrupted bool     // the context was cancelled before the end
+	// Endless and EndlessPlanned are the endless hogs' verdicts written and
+	// planned when the run was interrupted during them; zero otherwise.
+	Endless, EndlessPlanned int
+	Elapsed                 time.Duration // wall time, build included
 }
 
 // Preempt modes and the environment each sets.
@@ -367,15 +371,70 @@ func (s *session) create(tokioSkipped string) error {
 }
 
 // endless runs the endless hogs after the rounds, Go's and then tokio's,
-// unless c.Endless is 0 or the run was interrupted.
+// unless c.Endless is 0 or the rounds were interrupted. Interrupted, it
+// notes which verdicts are missing and sets Result.Interrupted: a problem
+// note, and an [results.EndlessPrefix] note, which the report quotes with
+// the verdicts, so that a partial set reads as one.
 func (s *session) endless(ctx context.Context, tokioBin string) {
-	if s.c.Endless <= 0 || s.res.Interrupted || ctx.Err() != nil {
+	if s.c.Endless <= 0 || s.res.Interrupted {
 		return
 	}
-	s.c.endlessGo(ctx, s.w)
-	if tokioBin != "" {
-		s.c.endlessTokio(ctx, s.w, tokioBin)
+	hogs := s.c.endlessHogs(tokioBin)
+	for i, h := range hogs {
+		if ctx.Err() != nil {
+			s.endlessInterrupted(hogs, i)
+			return
+		}
+		v, err := starve.Watch(ctx, h)
+		if err != nil && ctx.Err() != nil {
+			s.endlessInterrupted(hogs, i)
+			return
+		}
+		s.c.writeVerdict(s.w, v, err)
 	}
+}
+
+// endlessHogs returns the endless hogs a run watches, in order: Go's of
+// every kind in every preempt mode at GOMAXPROCS=1, then tokio's on a
+// current_thread runtime (procs 1) if tokioBin is set.
+func (c *Config) endlessHogs(tokioBin string) []starve.Config {
+	var hogs []starve.Config
+	for _, mode := range c.Preempt {
+		for _, h := range starvation.Hogs {
+			hogs = append(hogs, starve.Config{Hog: h.Name, Victim: "sleep", Preempt: mode, Procs: 1, Timeout: c.Endless})
+		}
+	}
+	if tokioBin != "" {
+		for _, h := range tokioHogs {
+			hogs = append(hogs, starve.Config{Hog: h, Victim: "sleep", Preempt: "async", Procs: 1,
+				Timeout: c.Endless, Bin: tokioBin, Runtime: "tokio"})
+		}
+	}
+	return hogs
+}
+
+// endlessInterrupted notes that the run was interrupted before the verdict
+// of hogs[done], so that the verdicts of hogs[done:] are missing, and sets
+// Result.Interrupted.
+func (s *session) endlessInterrupted(hogs []starve.Config, done int) {
+	s.res.Interrupted = true
+	s.res.Endless, s.res.EndlessPlanned = done, len(hogs)
+	var missing []string
+	for _, h := range hogs[done:] {
+		missing = append(missing, hogLabel(h))
+	}
+	fmt.Fprintf(s.w, "%sinterrupted in the endless hogs at %s; kept the verdicts of %d of %d, missing: %s\n",
+		note, missing[0], done, len(hogs), strings.Join(missing, ", "))
+	fmt.Fprintf(s.w, "%s%sinterrupted: verdicts for %d of the %d endless hogs only, the rest missing (see Problems during the run)\n",
+		note, results.EndlessPrefix, done, len(hogs))
+}
+
+// hogLabel names an endless hog in a note.
+func hogLabel(h starve.Config) string {
+	if h.Runtime != "" {
+		return "runtime=" + h.Runtime + " hog=" + h.Hog
+	}
+	return "hog=" + h.Hog + " preempt=" + h.Preempt
 }
 
 // write finishes raw.txt, reads it back, writes the report and the charts
@@ -410,32 +469,11 @@ func (s *session) write() (*Result, error) {
 	return s.res, nil
 }
 
-// endlessGo runs the endless hog of every kind in every selected preempt mode
-// and writes the verdicts as notes, which the report's answer to "what if I
-// write an endless loop?" quotes.
-func (c *Config) endlessGo(ctx context.Context, w io.Writer) {
-	for _, mode := range c.Preempt {
-		for _, h := range starvation.Hogs {
-			v, err := starve.Watch(ctx, starve.Config{Hog: h.Name, Victim: "sleep", Preempt: mode, Procs: 1, Timeout: c.Endless})
-			c.writeVerdict(ctx, w, v, err)
-			if ctx.Err() != nil {
-				return
-			}
-		}
-	}
-}
-
-// writeVerdict writes an endless hog's verdict, or its failure, as a note;
-// nothing if ctx was cancelled.
-func (c *Config) writeVerdict(ctx context.Context, w io.Writer, v starve.Verdict, err error) {
+// writeVerdict writes an endless hog's verdict, or its failure, as a note,
+// which the report's answer to "what if I write an endless loop?" quotes.
+func (c *Config) writeVerdict(w io.Writer, v starve.Verdict, err error) {
 	if err != nil {
-		if ctx.Err() == nil {
-			label := "hog=" + v.Hog + " preempt=" + v.Preempt
-			if v.Runtime != "" {
-				label = "runtime=" + v.Runtime + " hog=" + v.Hog
-			}
-			fmt.Fprintf(w, "%sfailed: endless %s: %v\n", note, label, err)
-		}
+		fmt.Fprintf(w, "%sfailed: endless %s: %v\n", note, hogLabel(v.Config), err)
 		return
 	}
 	c.progressf("endless: %v\n", v)

@@ -152,6 +152,63 @@ func BenchmarkHang(b *testing.B) {
 	}
 }
 
+// TestRunInterruptedEndless interrupts a run after the first endless
+// hog's verdict, as Ctrl-C right after its progress line: the run is
+// interrupted, raw.txt and the report's problems say which verdicts are
+// missing, and the report's answer on endless loops, which quotes the
+// verdicts, says they are a partial set.
+func TestRunInterruptedEndless(t *testing.T) {
+	// A Starvation cell with preemption off, for the report's answer.
+	mod := tinyModule(t, `func BenchmarkStarvation(b *testing.B) {
+	b.Run("n=1/hog=tight/victim=sleep", func(b *testing.B) {
+		for b.Loop() {}
+		b.ReportMetric(0.5, "progress")
+		b.ReportMetric(1e6, "stall-ns")
+	})
+}
+`)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	w := &cancelOn{substr: "concbench: endless: hog=", cancel: cancel}
+	res, err := Run(ctx, Config{
+		Rounds: 1, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"off"}, Endless: 100 * time.Millisecond,
+		Out: t.TempDir(), Timeout: time.Minute, ModuleDir: mod, Pkg: "./b", Progress: w,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hogs := len(starvation.Hogs)
+	if !res.Interrupted || res.Processes != 1 || res.Endless != 1 || res.EndlessPlanned != hogs {
+		t.Errorf("Result = %+v; want interrupted after 1 process and 1 of %d endless verdicts", res, hogs)
+	}
+	raw, err := os.ReadFile(filepath.Join(res.Dir, "raw.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	for _, h := range starvation.Hogs[1:] {
+		missing = append(missing, "hog="+h.Name+" preempt=off")
+	}
+	problem := fmt.Sprintf("interrupted in the endless hogs at %s; kept the verdicts of 1 of %d, missing: %s",
+		missing[0], hogs, strings.Join(missing, ", "))
+	if !bytes.Contains(raw, []byte(results.NotePrefix+problem+"\n")) {
+		t.Errorf("raw.txt lacks the note %q:\n%s", problem, raw)
+	}
+	if n := bytes.Count(raw, []byte(results.NotePrefix+results.EndlessPrefix+"hog=")); n != 1 {
+		t.Errorf("raw.txt has %d endless verdicts; want 1:\n%s", n, raw)
+	}
+	md, err := os.ReadFile(filepath.Join(res.Dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	partial := fmt.Sprintf("`interrupted: verdicts for 1 of the %d endless hogs only, the rest missing", hogs)
+	for _, want := range []string{"raw.txt:", problem, "The endless hog itself", partial} {
+		if !bytes.Contains(md, []byte(want)) {
+			t.Errorf("report.md lacks %q:\n%s", want, md)
+		}
+	}
+}
+
 // TestRunExistingDir starts a run whose name is taken: it writes under the
 // next free name, says so, and leaves the existing directory alone.
 func TestRunExistingDir(t *testing.T) {

@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 
 	"github.com/concbench/concbench/internal/childproc"
-	"github.com/concbench/concbench/internal/starve"
 )
 
 // The tokio half of a run (Config.Tokio): the crate in xruntime/tokio
@@ -97,17 +95,4 @@ func firstError(out string) string {
 		}
 	}
 	return strings.TrimSpace(out)
-}
-
-// endlessTokio runs the tokio binary's endless hogs under the watchdog, on
-// a current_thread runtime (procs 1), and writes the verdicts as notes.
-func (c *Config) endlessTokio(ctx context.Context, w io.Writer, bin string) {
-	for _, h := range tokioHogs {
-		v, err := starve.Watch(ctx, starve.Config{Hog: h, Victim: "sleep", Preempt: "async", Procs: 1,
-			Timeout: c.Endless, Bin: bin, Runtime: "tokio"})
-		c.writeVerdict(ctx, w, v, err)
-		if ctx.Err() != nil {
-			return
-		}
-	}
 }
