@@ -136,6 +136,26 @@ func Reserve(final string) (*Dir, error) {
 	return nil, fmt.Errorf("%s: %w (and so do the %d names after it)", final, ErrExists, maxReserve-1)
 }
 
+// Temporaries returns the temporary directories in parent that [New] and
+// [Reserve] make, but not skip: those of processes still writing, and
+// those that processes killed with SIGKILL left, which nothing can tell
+// apart here. Nothing is removed: a run's holds what it measured.
+func Temporaries(parent, skip string) []string {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return nil
+	}
+	var dirs []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() && strings.HasPrefix(n, ".") && (strings.HasSuffix(n, ".tmp") || strings.Contains(n, ".tmp-")) &&
+			!strings.HasSuffix(n, ".old") && filepath.Join(parent, n) != skip {
+			dirs = append(dirs, filepath.Join(parent, n))
+		}
+	}
+	return dirs
+}
+
 // Path returns the temporary directory to write into.
 func (d *Dir) Path() string { return d.tmp }
 

@@ -334,3 +334,28 @@ func names(entries []os.DirEntry) []string {
 	}
 	return s
 }
+
+// TestTemporaries lists the temporary directories of New and Reserve, and
+// nothing else.
+func TestTemporaries(t *testing.T) {
+	parent := t.TempDir()
+	d, err := New(filepath.Join(parent, "report"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Reserve(filepath.Join(parent, "run"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := Reserve(filepath.Join(parent, "other"))
+	for _, p := range []string{"run2/raw.txt", ".hidden/x", ".x.tmp.old/x", "file.tmp"} {
+		write(t, filepath.Join(parent, p))
+	}
+	got := Temporaries(parent, other.Path())
+	want := []string{d.Path(), r.Path()}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("Temporaries = %v; want %v", got, want)
+	}
+}

@@ -302,6 +302,10 @@ func (c *Config) plan(ctx context.Context) (*session, error) {
 	if dir.Final() != want {
 		c.progressf("%s exists or another run is writing it: this run is %s\n", want, dir.Final())
 	}
+	if tmps := outdir.Temporaries(c.Out, dir.Path()); len(tmps) > 0 {
+		c.progressf("temporary run directories in %s, of runs still going or killed (they hold what those measured; not removed): %s\n",
+			c.Out, strings.Join(tmps, ", "))
+	}
 	return s, nil
 }
 

@@ -210,13 +210,22 @@ func TestRunInterruptedEndless(t *testing.T) {
 }
 
 // TestRunExistingDir starts a run whose name is taken: it writes under the
-// next free name, says so, and leaves the existing directory alone.
+// next free name, says so, and leaves the existing directory alone. It
+// names, and keeps, the temporary directory of a run killed earlier.
 func TestRunExistingDir(t *testing.T) {
 	mod := tinyModule(t, okBench)
 	out := t.TempDir()
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	existing := filepath.Join(out, "20260102T030405Z-unknown")
 	if err := os.MkdirAll(existing, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A killed run's temporary directory, which the run names and keeps.
+	killed := filepath.Join(out, ".20260101T000000Z-unknown.tmp")
+	if err := os.MkdirAll(killed, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(killed, "raw.txt"), []byte("BenchmarkX 1 1 ns/op\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var progress bytes.Buffer
@@ -233,6 +242,12 @@ func TestRunExistingDir(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(existing); len(entries) != 0 {
 		t.Errorf("the existing directory holds %v; want it untouched", names(entries))
+	}
+	if want := "killed (they hold what those measured; not removed): " + killed + "\n"; !strings.Contains(progress.String(), want) {
+		t.Errorf("progress does not name the killed run's temporary directory, %q:\n%s", want, progress.String())
+	}
+	if _, err := os.Stat(filepath.Join(killed, "raw.txt")); err != nil {
+		t.Errorf("the killed run's raw.txt: %v; want it kept", err)
 	}
 }
 
