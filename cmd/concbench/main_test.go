@@ -55,6 +55,7 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"run", "-cpu", "2147483647"}, "-cpu 2147483647"},
 		{[]string{"run", "-timeout", "-1s"}, "-timeout -1s"},
 		{[]string{"run", "-endless", "1ms"}, "-endless 1ms"},
+		{[]string{"run", "-tokio", missing}, "-tokio"},
 		{[]string{"starve", "-timeout", "500us"}, "-timeout 500µs: want at least 100ms"},
 		{[]string{"starve", "-procs", "2147483647"}, "-procs 2147483647"},
 		{[]string{"starve", "-hogs", "100000"}, "-hogs 100000"},

@@ -42,6 +42,13 @@ func (c *Config) check(ctx context.Context) error {
 	if c.Endless > 0 && c.Endless < starve.MinTimeout {
 		return cli.Usagef("-endless %v: want 0 (skip) or at least %v: %s", c.Endless, starve.MinTimeout, starve.WhyMinTimeout)
 	}
+	// Without cargo or its crates the default crate is skipped with a
+	// note; a crate or binary the user named must be there.
+	if c.Tokio != "" && c.Tokio != DefaultTokio {
+		if _, err := os.Stat(c.Tokio); err != nil {
+			return cli.Usagef("-tokio %q: %v: want the tokio crate's directory or a binary built from it (empty: Go only)", c.Tokio, err)
+		}
+	}
 	return checkModule(ctx, c.ModuleDir)
 }
 
