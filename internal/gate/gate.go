@@ -39,13 +39,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/concbench/concbench/internal/cli"
 	"github.com/concbench/concbench/internal/gate/verdict"
+	"github.com/concbench/concbench/internal/runner"
 )
 
 // QuickSet is the default -bench in concbench's own module (ModulePath):
@@ -212,7 +212,7 @@ func (o Options) check() error {
 	if err := checkBenchtime(o.Benchtime); err != nil {
 		return err
 	}
-	if _, err := regexp.Compile(o.Bench); err != nil {
+	if err := runner.CheckBench(o.Bench); err != nil { // level by level, as the test binary will
 		return cli.Usagef("-bench %q: not a regular expression: %v", o.Bench, err)
 	}
 	for _, p := range o.Pkgs {

@@ -256,6 +256,8 @@ func TestBadInput(t *testing.T) {
 		{"positional", dir, []string{"HEAD~1"}, `unexpected argument "HEAD~1"`, false},
 		{"bad benchtime", dir, []string{"-base", "HEAD", "-benchtime", "fast"}, `-benchtime "fast"`, false},
 		{"bad regexp", dir, []string{"-base", "HEAD", "-bench", "("}, "not a regular expression", false},
+		// Valid as a whole, but the test binary compiles each /-level alone.
+		{"bad regexp level", dir, []string{"-aa", "-base", "HEAD", "-bench", `Work\Q/\E`}, "invalid escape sequence", false},
 		{"bad threshold", dir, []string{"-base", "HEAD", "-threshold", "-3"}, "percentage", false},
 		{"bad alpha", dir, []string{"-base", "HEAD", "-alpha", "1.5"}, "-alpha 1.5", false},
 		{"bad timeout", dir, []string{"-base", "HEAD", "-timeout", "0s"}, "-timeout 0s", false},

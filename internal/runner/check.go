@@ -19,7 +19,7 @@ import (
 // before it builds or measures anything, not after.
 func (c *Config) check(ctx context.Context) error {
 	for _, b := range []struct{ flag, re string }{{"-bench", c.Bench}, {"-offbench", c.OffBench}} {
-		if err := checkBench(b.re); err != nil {
+		if err := CheckBench(b.re); err != nil {
 			return cli.Usagef("%s %q: %v", b.flag, b.re, err)
 		}
 	}
@@ -52,9 +52,10 @@ func (c *Config) check(ctx context.Context) error {
 	return checkModule(ctx, c.ModuleDir)
 }
 
-// checkBench compiles every element of a -test.bench pattern as the
-// testing package does: each level between slashes, each alternative.
-func checkBench(re string) error {
+// CheckBench compiles every element of a -test.bench pattern as the
+// testing package does: each level between slashes, each alternative. The
+// gate checks its -bench with it too.
+func CheckBench(re string) error {
 	for _, level := range splitRegexp(re) {
 		if _, err := regexp.Compile(level); err != nil {
 			return err
