@@ -108,8 +108,10 @@ type Options struct {
 // and marked cli.Usage for bad options and bad input: an unknown revision,
 // a dirty tree under Clean, a -bench that matches nothing, or too few rounds
 // for the test to ever reach significance. Every such error but the last
-// two comes before anything is built. Any error other than a finding is
-// appended to Summary too. Temporary worktrees and binaries are removed
+// two comes before anything is built. No benchmark at both sides (the
+// change adds the module's first) is none of these: the verdict says that
+// nothing was compared, and the error is nil. Any error other than a
+// finding is appended to Summary too. Temporary worktrees and binaries are removed
 // before Run returns, also when ctx is cancelled: by a signal through
 // cli.NotifyContext, the error is then a cli.InterruptedError (exit status
 // 128 plus the signal's number).
@@ -148,21 +150,18 @@ func runSteps(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 func (p *plan) decide(m *measured, baseLabel, headLabel string, stdout, stderr io.Writer) error {
 	o := p.o
 	inputs, onlyBase, onlyHead := m.samples.inputs()
-	if len(inputs) == 0 {
-		return cli.Usagef("-bench %q: no benchmark ran at both base and head (only at base: %s; only at head: %s)",
-			o.Bench, strings.Join(onlyBase, ", "), strings.Join(onlyHead, ", "))
+	var results []verdict.Result
+	tests := 0
+	if len(inputs) > 0 {
+		results, tests = verdict.Decide(inputs, verdict.Config{Alpha: o.Alpha, Threshold: o.Threshold})
 	}
-	results, tests := verdict.Decide(inputs, verdict.Config{Alpha: o.Alpha, Threshold: o.Threshold})
 	out := table{o: o, rounds: m.rounds, pkgs: m.pkgs, base: baseLabel, head: headLabel,
 		results: results, tests: tests, onlyBase: onlyBase, onlyHead: onlyHead}
-	md := out.markdown()
-	if _, err := io.WriteString(stdout, md); err != nil {
+	if err := p.writeVerdict(out.markdown(), stdout, stderr); err != nil {
 		return err
 	}
-	if o.Summary != "" {
-		if err := appendFile(o.Summary, md); err != nil {
-			fmt.Fprintf(stderr, "gate: warning: step summary: %v\n", err)
-		}
+	if tests == 0 {
+		return nil // every benchmark is at one side only: nothing to judge, nothing regressed
 	}
 	if need := verdict.MinSamples(o.Alpha, max(tests, 1)); 2*m.rounds < need {
 		return cli.Usagef("%d rounds give %d samples a side; %d comparisons at alpha %v need %d, so nothing could be significant: use -rounds %d or more (and a -budget that allows them)",
@@ -174,6 +173,20 @@ func (p *plan) decide(m *measured, baseLabel, headLabel string, stdout, stderr i
 			what = "false regression in an A/A check"
 		}
 		return cli.Finding(fmt.Errorf("%d %s(s) beyond %s: %s", len(regs), what, pct(o.Threshold), strings.Join(regs, "; ")))
+	}
+	return nil
+}
+
+// writeVerdict writes md to stdout and appends it to the step summary, and
+// returns an error only if stdout failed.
+func (p *plan) writeVerdict(md string, stdout, stderr io.Writer) error {
+	if _, err := io.WriteString(stdout, md); err != nil {
+		return err
+	}
+	if p.o.Summary != "" {
+		if err := appendFile(p.o.Summary, md); err != nil {
+			fmt.Fprintf(stderr, "gate: warning: step summary: %v\n", err)
+		}
 	}
 	return nil
 }

@@ -94,11 +94,7 @@ func tinyRepo(t *testing.T, sub string) (top, mod string) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the test benchmarks read the thread's CPU time the Linux way")
 	}
-	for _, tool := range []string{"git", "go"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed", tool)
-		}
-	}
+	needTools(t)
 	top = t.TempDir()
 	mod = filepath.Join(top, sub)
 	run(t, top, "git", "init", "--quiet")
@@ -113,6 +109,16 @@ func tinyRepo(t *testing.T, sub string) (top, mod string) {
 	writeFile(t, bench, workIn("b", 60000))
 	run(t, top, "git", "commit", "--quiet", "-am", "3x slower")
 	return top, mod
+}
+
+// needTools skips the test if git or go is missing.
+func needTools(t *testing.T) {
+	t.Helper()
+	for _, tool := range []string{"git", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
 }
 
 // gate runs concbench gate's parse and run in dir and returns its output and
@@ -279,6 +285,9 @@ func TestBadInput(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.msg) {
 				t.Errorf("error = %q; want it to contain %q", err, tt.msg)
+			}
+			if strings.Contains(err.Error(), "concbench-gate-") {
+				t.Errorf("error = %q; names a temporary path, gone by now", err)
 			}
 			if built := strings.Contains(stderr, "gate: building"); built != tt.late {
 				t.Errorf("built anything = %v; want %v\n%s", built, tt.late, stderr)

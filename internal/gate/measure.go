@@ -26,6 +26,9 @@ type measured struct {
 // every process running every selected benchmark of its package once.
 // After the first round, packages where -bench matched nothing on either
 // side are left out; if that is every package, -bench is a usage error.
+// If no benchmark ran at both sides (the change adds the first, say), the
+// first round is the only one: it lists the benchmarks, and more rounds
+// could compare nothing.
 func (p *plan) measure(ctx context.Context, base, head side, stderr io.Writer) (*measured, error) {
 	m := &measured{samples: newSampleSet()}
 	pkgs := slices.Sorted(maps.Keys(base.bins))
@@ -44,13 +47,17 @@ func (p *plan) measure(ctx context.Context, base, head side, stderr io.Writer) (
 		if err != nil {
 			return nil, err
 		}
+		m.rounds++
 		if round == 0 {
 			if len(matched) == 0 {
 				return nil, cli.Usagef("-bench %q matched no benchmark in %s", p.o.Bench, listOf(pkgs))
 			}
 			pkgs, m.pkgs = matched, matched
+			if in, _, _ := m.samples.inputs(); len(in) == 0 {
+				fmt.Fprintf(stderr, "gate: no benchmark ran at both base and head: nothing to compare, no more rounds\n")
+				break
+			}
 		}
-		m.rounds++
 	}
 	return m, nil
 }
@@ -74,7 +81,7 @@ func (p *plan) round(ctx context.Context, m *measured, round int, pkgs []string,
 			fmt.Fprintf(&m.raw, "side: %s\nround: %d\n", s.which, round+1)
 			m.raw.Write(out)
 			if err != nil {
-				return nil, fmt.Errorf("%s %s: %s: %w", s.which, s.label, pkg, err)
+				return nil, s.hide(fmt.Errorf("%s: %w", pkg, err), s.which.String())
 			}
 			n, err := m.samples.add(s.which, out, fmt.Sprintf("%s %s round %d", s.which, pkg, round+1))
 			if err != nil {

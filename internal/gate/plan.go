@@ -32,6 +32,7 @@ type rev struct {
 	name  string // "base" or "head": the flag that named it
 	sha   string
 	label string // for the table: "`main` (1a2b3c4d)"
+	at    string // for paths in it: "main" or "1a2b3c4d", as in git's main:sub/dir
 }
 
 // newPlan checks o, the module, the repository and the revisions. The
@@ -116,11 +117,12 @@ func (r repo) rev(ctx context.Context, flag, ref string, clean bool) (rev, error
 	if err != nil {
 		return rev{}, err
 	}
-	label := fmt.Sprintf("`%s` (%.8s)", ref, sha)
+	label, at := fmt.Sprintf("`%s` (%.8s)", ref, sha), ref
 	if strings.HasPrefix(sha, ref) { // given as a hash: say it once
-		label = fmt.Sprintf("`%.8s`", sha)
+		at = fmt.Sprintf("%.8s", sha)
+		label = "`" + at + "`"
 	}
-	return rev{name: flag, sha: sha, label: label}, nil
+	return rev{name: flag, sha: sha, label: label, at: at}, nil
 }
 
 // moduleRoot returns the nearest directory at or above dir with a go.mod.

@@ -39,6 +39,11 @@ func (t table) header(b *strings.Builder) {
 	} else {
 		fmt.Fprintf(b, "base %s · head %s\n", t.base, t.head)
 	}
+	if t.tests == 0 {
+		fmt.Fprintf(b, "\n%s: no benchmark ran at both base and head, so nothing was compared; one round (benchtime %s) listed the benchmarks.\n\n",
+			packagesOf(t.pkgs), o.Benchtime)
+		return
+	}
 	fmt.Fprintf(b, "\n%s: %d rounds of A B B A (%d samples a side), benchtime %s, Mann-Whitney U with Holm–Bonferroni over %d comparisons at alpha %v, threshold %s.\n",
 		packagesOf(t.pkgs), t.rounds, 2*t.rounds, o.Benchtime, t.tests, o.Alpha, pct(o.Threshold))
 	if t.rounds < o.Rounds {
@@ -48,6 +53,9 @@ func (t table) header(b *strings.Builder) {
 }
 
 func (t table) rows(b *strings.Builder) {
+	if len(t.results) == 0 {
+		return
+	}
 	b.WriteString("| benchmark | unit | base | head | delta | p (Holm) | verdict |\n")
 	b.WriteString("|---|---|--:|--:|--:|--:|---|\n")
 	for _, r := range t.results {
@@ -104,6 +112,8 @@ func (t table) conclusion(b *strings.Builder) {
 		}
 		fmt.Fprintf(b, "**A/A: %d comparisons, %d significant after correction, %d flagged (%d as regression, %d as improvement, %d as change); every one flagged is a false positive.**\n",
 			t.tests, sig, regs+imps+other, regs, imps, other)
+	case t.tests == 0:
+		b.WriteString("**Nothing to compare**, so no regression: every benchmark is at one side only.\n")
 	case regs > 0:
 		fmt.Fprintf(b, "**%d regression(s)** beyond %s; %d improvement(s).\n", regs, pct(o.Threshold), imps)
 	default:

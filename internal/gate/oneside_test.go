@@ -1,0 +1,103 @@
+package gate
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// oneSideRepo returns a repository whose module, in sub/mod, comes and
+// gets benchmarks commit by commit, each commit tagged: "empty" (no
+// module), "module" (a package without benchmarks), "bench" (its first
+// benchmark) and "panic" (the benchmark panics). The working tree is at
+// "bench"; the gate runs in the returned module directory. The benchmark
+// does next to nothing: these tests check which benchmarks run and the
+// exit status, not timings.
+func oneSideRepo(t *testing.T) (top, mod string) {
+	t.Helper()
+	needTools(t)
+	top = t.TempDir()
+	mod = filepath.Join(top, "sub", "mod")
+	commit := func(tag string) {
+		run(t, top, "git", "add", ".")
+		run(t, top, "git", "commit", "--quiet", "-m", tag)
+		run(t, top, "git", "tag", tag)
+	}
+	run(t, top, "git", "init", "--quiet")
+	writeFile(t, filepath.Join(top, "README"), "hi\n")
+	commit("empty")
+	writeFile(t, filepath.Join(mod, "go.mod"), "module example.com/one\n\ngo 1.25\n")
+	writeFile(t, filepath.Join(mod, "m.go"), "package m\n")
+	commit("module")
+	bench := filepath.Join(mod, "m_test.go")
+	const src = "package m\n\nimport \"testing\"\n\nfunc BenchmarkNew(b *testing.B) {\n\tfor b.Loop() {\n\t\tBODY\n\t}\n}\n"
+	writeFile(t, bench, strings.Replace(src, "BODY", "_ = 1", 1))
+	commit("bench")
+	writeFile(t, bench, strings.Replace(src, "BODY", `panic("boom")`, 1))
+	commit("panic")
+	run(t, top, "git", "checkout", "--quiet", "bench")
+	return top, mod
+}
+
+// TestOneSide gates changes that add or remove a module's benchmarks, or
+// the module, and benchmarks that panic at one side.
+func TestOneSide(t *testing.T) {
+	t.Parallel()
+	top, mod := oneSideRepo(t)
+	tests := []struct {
+		name, base, head string
+		code             int
+		out              []string // parts of stdout, the verdict
+		summary          []string // parts of the step summary
+	}{
+		// Nothing compared, and nothing more run than round 1 (checked below).
+		{"first benchmark", "module", "bench", 0,
+			[]string{"Only at head, not compared: BenchmarkNew", "**Nothing to compare**"}, nil},
+		{"new module", "empty", "bench", 0,
+			[]string{"Only at head, not compared: BenchmarkNew", "**Nothing to compare**"}, nil},
+		{"benchmark removed", "bench", "module", 0,
+			[]string{"Only at base, not compared: BenchmarkNew", "**Nothing to compare**"}, nil},
+		// A benchmark that panics is named at its revision, not in a
+		// worktree gone since.
+		{"base panics", "panic", "bench", 2,
+			nil, []string{"could not judge (exit 2)", "panic: boom", "panic:sub/mod/m_test.go:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			summary := filepath.Join(t.TempDir(), "summary.md")
+			out, stderr, code, err := gate(t, context.Background(), mod, summary,
+				"-base", tt.base, "-head", tt.head, "-benchtime", "1ms")
+			if code != tt.code {
+				t.Fatalf("exit = %d (%v); want %d\n%s%s", code, err, tt.code, out, stderr)
+			}
+			b, _ := os.ReadFile(summary)
+			for _, want := range tt.out {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+			if tt.out != nil && string(b) != out {
+				t.Errorf("step summary = %q; want the verdict", b)
+			}
+			for _, want := range tt.summary {
+				if !strings.Contains(string(b), want) {
+					t.Errorf("step summary lacks %q:\n%s", want, b)
+				}
+			}
+			if tt.code == 0 && strings.Contains(stderr, "round 2/") {
+				t.Errorf("ran a second round with nothing to compare:\n%s", stderr)
+			}
+			if err != nil && strings.Contains(err.Error(), "concbench-gate-") {
+				t.Errorf("error names a temporary path: %v", err)
+			}
+		})
+	}
+	t.Cleanup(func() {
+		if n := worktrees(t, top); n != 1 {
+			t.Errorf("%d worktrees left; want only the main one", n)
+		}
+	})
+}
