@@ -17,7 +17,7 @@ import (
 func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	o := Options{Dir: ".", Summary: os.Getenv("GITHUB_STEP_SUMMARY")}
 	fs := cli.NewFlagSet("gate", "usage: concbench gate --base REF [--head REF] [flags]\n       concbench gate --aa [--base REF] [flags]\n\n"+
-		"Exit status: 0 no regression, 1 regression, 2 bad usage or input.\n\nflags:\n", stderr)
+		"Exit status: 0 no regression, 1 regression (or a benchmark that fails at the head only), 2 bad usage or input.\n\nflags:\n", stderr)
 	fs.StringVar(&o.Base, "base", "", "`REF` to compare against (a commit, branch or tag); required unless -aa")
 	fs.StringVar(&o.Head, "head", "", "`REF` to measure (default: the working tree, uncommitted changes included)")
 	fs.BoolVar(&o.AA, "aa", false, "A/A check: compare -base (default: the working tree) with itself and count the false positives")

@@ -104,7 +104,8 @@ type Options struct {
 
 // Run runs the gate and writes the Markdown verdict to stdout and progress
 // to stderr. The error is nil when nothing regressed, marked cli.Finding when
-// something did (or when an A/A check flagged anything as a regression),
+// something did (or when an A/A check flagged anything as a regression, or
+// when a benchmark process of the head failed: see headFailure),
 // and marked cli.Usage for bad options and bad input: an unknown revision,
 // a dirty tree under Clean, a -bench that matches nothing, or too few rounds
 // for the test to ever reach significance. Every such error but the last
@@ -134,6 +135,13 @@ func runSteps(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		return err
 	}
 	m, err := p.measure(ctx, base, head, stderr)
+	var hf headFailure
+	if errors.As(err, &hf) {
+		if werr := p.writeVerdict(failure{hf, base.label, head.label}.markdown(), stdout, stderr); werr != nil {
+			return werr
+		}
+		return cli.Finding(err)
+	}
 	if err != nil {
 		return err
 	}

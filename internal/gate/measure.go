@@ -81,7 +81,11 @@ func (p *plan) round(ctx context.Context, m *measured, round int, pkgs []string,
 			fmt.Fprintf(&m.raw, "side: %s\nround: %d\n", s.which, round+1)
 			m.raw.Write(out)
 			if err != nil {
-				return nil, s.hide(fmt.Errorf("%s: %w", pkg, err), s.which.String())
+				err = s.hide(fmt.Errorf("%s: %w", pkg, err), s.which.String())
+				if s.which == sideHead && !p.o.AA && ctx.Err() == nil {
+					return nil, headFailure{err: err, pkg: pkg, round: round + 1}
+				}
+				return nil, err
 			}
 			n, err := m.samples.add(s.which, out, fmt.Sprintf("%s %s round %d", s.which, pkg, round+1))
 			if err != nil {
@@ -117,3 +121,17 @@ func listOf(pkgs []string) string {
 	}
 	return fmt.Sprintf("packages %v", pkgs)
 }
+
+// headFailure is a benchmark process of the head that failed (a panic, a
+// b.Fatal, a non-zero exit, the -timeout watchdog) where the base's did not
+// (it runs first in every round, if the base has the package): a finding
+// against the change, not a gate that could not judge. A base that fails
+// is not the change's fault: the gate could not judge (exit 2).
+type headFailure struct {
+	err   error
+	pkg   string
+	round int
+}
+
+func (h headFailure) Error() string { return h.err.Error() }
+func (h headFailure) Unwrap() error { return h.err }

@@ -47,7 +47,7 @@ func TestOneSide(t *testing.T) {
 	t.Parallel()
 	top, mod := oneSideRepo(t)
 	tests := []struct {
-		name, base, head string
+		name, base, head string // head "": an A/A check of base
 		code             int
 		out              []string // parts of stdout, the verdict
 		summary          []string // parts of the step summary
@@ -59,17 +59,27 @@ func TestOneSide(t *testing.T) {
 			[]string{"Only at head, not compared: BenchmarkNew", "**Nothing to compare**"}, nil},
 		{"benchmark removed", "bench", "module", 0,
 			[]string{"Only at base, not compared: BenchmarkNew", "**Nothing to compare**"}, nil},
-		// A benchmark that panics is named at its revision, not in a
-		// worktree gone since.
+		// A head that panics is the change's fault; a base that does is not.
+		// Either names the file at its revision, not in a worktree gone since.
+		{"head panics", "bench", "panic", 1,
+			[]string{"**The head's benchmark failed**", "panic: boom", "panic:sub/mod/m_test.go:"}, nil},
+		{"new benchmark panics", "module", "panic", 1,
+			[]string{"**The head's benchmark failed**", "panic: boom"}, nil},
 		{"base panics", "panic", "bench", 2,
 			nil, []string{"could not judge (exit 2)", "panic: boom", "panic:sub/mod/m_test.go:"}},
+		// In an A/A check, no head is under review: a failure is not a finding.
+		{"A/A panics", "panic", "", 2,
+			nil, []string{"could not judge (exit 2)", "panic: boom"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			summary := filepath.Join(t.TempDir(), "summary.md")
-			out, stderr, code, err := gate(t, context.Background(), mod, summary,
-				"-base", tt.base, "-head", tt.head, "-benchtime", "1ms")
+			args := []string{"-base", tt.base, "-benchtime", "1ms", "-aa"}
+			if tt.head != "" {
+				args = append(args[:4], "-head", tt.head)
+			}
+			out, stderr, code, err := gate(t, context.Background(), mod, summary, args...)
 			if code != tt.code {
 				t.Fatalf("exit = %d (%v); want %d\n%s%s", code, err, tt.code, out, stderr)
 			}

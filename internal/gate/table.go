@@ -121,6 +121,17 @@ func (t table) conclusion(b *strings.Builder) {
 	}
 }
 
+// failure is the verdict on a head whose benchmark failed.
+type failure struct {
+	headFailure
+	base, head string
+}
+
+func (f failure) markdown() string {
+	return fmt.Sprintf("### concbench gate\n\nbase %s · head %s\n\n**The head's benchmark failed** in package `%s`, round %d, where the base's ran without failing (or the base has no such package): the change broke it.\n\n```\n%s\n```\n",
+		f.base, f.head, f.pkg, f.round, strings.TrimSpace(f.err.Error()))
+}
+
 // names lists "benchmark unit" for the results of kind k.
 func (t table) names(k verdict.Kind) []string {
 	var s []string
