@@ -2,12 +2,14 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/internal/cli"
 	"github.com/concbench/concbench/internal/results"
 )
 
@@ -66,31 +68,42 @@ func TestRunTokio(t *testing.T) {
 }
 
 func TestRunTokioSkipped(t *testing.T) {
-	// No crate there (or, for an empty directory, no Cargo.toml for cargo,
-	// or no cargo at all): the run says so once and measures Go.
-	for _, dir := range []string{filepath.Join(t.TempDir(), "missing"), t.TempDir()} {
-		res, err := Run(context.Background(), Config{
-			Rounds: 2, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"}, Out: t.TempDir(),
-			Timeout: time.Minute, ModuleDir: tinyModule(t, okBench), Pkg: "./b", Tokio: dir,
-		})
-		if err != nil {
-			t.Fatal(err)
+	// A crate directory without a Cargo.toml for cargo (or no cargo at
+	// all): the run says so once and measures Go. A path that is not there
+	// at all is a mistyped flag: a usage error before anything runs.
+	out := t.TempDir()
+	_, err := Run(context.Background(), Config{
+		Rounds: 2, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"}, Out: out,
+		Timeout: time.Minute, ModuleDir: tinyModule(t, okBench), Pkg: "./b", Tokio: filepath.Join(t.TempDir(), "missing"),
+	})
+	if cli.ExitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), "-tokio") {
+		t.Errorf("Tokio missing: %v; want a usage error naming -tokio", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) > 0 {
+		t.Errorf("Tokio missing: the run wrote %v in -out", entries)
+	}
+	dir := t.TempDir()
+	res, err := Run(context.Background(), Config{
+		Rounds: 2, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"}, Out: t.TempDir(),
+		Timeout: time.Minute, ModuleDir: tinyModule(t, okBench), Pkg: "./b", Tokio: dir,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Processes != 2 || len(res.Failed) != 0 {
+		t.Errorf("Tokio %s: Processes = %d, Failed = %q; want 2 Go processes, none failed", dir, res.Processes, res.Failed)
+	}
+	s, err := results.Read(filepath.Join(res.Dir, "raw.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	skipped := 0
+	for _, n := range s.Notes {
+		if strings.HasPrefix(n.Text, "tokio skipped") {
+			skipped++
 		}
-		if res.Processes != 2 || len(res.Failed) != 0 {
-			t.Errorf("Tokio %s: Processes = %d, Failed = %q; want 2 Go processes, none failed", dir, res.Processes, res.Failed)
-		}
-		s, err := results.Read(filepath.Join(res.Dir, "raw.txt"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		skipped := 0
-		for _, n := range s.Notes {
-			if strings.HasPrefix(n.Text, "tokio skipped") {
-				skipped++
-			}
-		}
-		if skipped != 1 {
-			t.Errorf("Tokio %s: %d 'tokio skipped' notes in %q; want 1", dir, skipped, s.Notes)
-		}
+	}
+	if skipped != 1 {
+		t.Errorf("Tokio %s: %d 'tokio skipped' notes in %q; want 1", dir, skipped, s.Notes)
 	}
 }
