@@ -89,6 +89,12 @@ func (p *plan) round(ctx context.Context, m *measured, round int, pkgs []string,
 			}
 			n, err := m.samples.add(s.which, out, fmt.Sprintf("%s %s round %d", s.which, pkg, round+1))
 			if err != nil {
+				// A value no statistic takes (NaN, say: a benchmark that
+				// panicked in its goroutine can still exit 0 with "0 NaN
+				// ns/op") is the head's failure, as a crash would be.
+				if s.which == sideHead && !p.o.AA {
+					return nil, headFailure{err: err, pkg: pkg, round: round + 1}
+				}
 				return nil, err
 			}
 			ran += n

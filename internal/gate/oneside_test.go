@@ -11,7 +11,8 @@ import (
 // oneSideRepo returns a repository whose module, in sub/mod, comes and
 // gets benchmarks commit by commit, each commit tagged: "empty" (no
 // module), "module" (a package without benchmarks), "bench" (its first
-// benchmark) and "panic" (the benchmark panics). The working tree is at
+// benchmark), "panic" (the benchmark panics) and "nan" (it reports a NaN
+// metric). The working tree is at
 // "bench"; the gate runs in the returned module directory. The benchmark
 // does next to nothing: these tests check which benchmarks run and the
 // exit status, not timings.
@@ -35,8 +36,13 @@ func oneSideRepo(t *testing.T) (top, mod string) {
 	const src = "package m\n\nimport \"testing\"\n\nfunc BenchmarkNew(b *testing.B) {\n\tfor b.Loop() {\n\t\tBODY\n\t}\n}\n"
 	writeFile(t, bench, strings.Replace(src, "BODY", "_ = 1", 1))
 	commit("bench")
-	writeFile(t, bench, strings.Replace(src, "BODY", `panic("boom")`, 1))
+	// The panic is in a goroutine the benchmark starts, which crashes the
+	// process for sure: one in the benchmark's own goroutine races with
+	// the testing package, which may print "0 NaN ns/op" and exit 0 first.
+	writeFile(t, bench, strings.Replace(src, "BODY", `go panic("boom"); select {}`, 1))
 	commit("panic")
+	writeFile(t, bench, strings.Replace(strings.Replace(src, "BODY", `b.ReportMetric(math.NaN(), "hitrate")`, 1), `import "testing"`, "import (\n\t\"math\"\n\t\"testing\"\n)", 1))
+	commit("nan")
 	run(t, top, "git", "checkout", "--quiet", "bench")
 	return top, mod
 }
@@ -65,6 +71,8 @@ func TestOneSide(t *testing.T) {
 			[]string{"**The head's benchmark failed**", "panic: boom", "panic:sub/mod/m_test.go:"}, nil},
 		{"new benchmark panics", "module", "panic", 1,
 			[]string{"**The head's benchmark failed**", "panic: boom"}, nil},
+		{"head reports NaN", "bench", "nan", 1,
+			[]string{"**The head's benchmark failed**", "NaN hitrate"}, nil},
 		{"base panics", "panic", "bench", 2,
 			nil, []string{"could not judge (exit 2)", "panic: boom", "panic:sub/mod/m_test.go:"}},
 		// In an A/A check, no head is under review: a failure is not a finding.

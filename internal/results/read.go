@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchproc"
+	"golang.org/x/perf/benchunit"
 )
 
 // Read reads the benchmark files at paths into one Set. Any problem with
@@ -91,6 +92,7 @@ func (s *Set) addResult(name string, rec *benchfmt.Result) error {
 	s.residues[c][s.residue.Project(rec)] = true
 	s.addConfig(rec)
 	for _, v := range rec.Values {
+		v = tidy(v)
 		if err := s.checkUnit(v, rec); err != nil {
 			return err
 		}
@@ -130,6 +132,21 @@ func (s *Set) Warnings() []string {
 	return out
 }
 
+// tidy returns v with its unit tidied as benchfmt tidies it ("ns/op"
+// becomes "sec/op", "MB/s" becomes "B/s") also where benchfmt did not: it
+// leaves a value that tidying does not change as written, so "0 ns/op" or
+// "0.00 MB/s" kept the unit of the line while every other sample of the
+// metric had the tidy one, and one metric became two.
+func tidy(v benchfmt.Value) benchfmt.Value {
+	if v.OrigUnit != "" {
+		return v
+	}
+	if val, unit := benchunit.Tidy(v.Value, v.Unit); unit != v.Unit {
+		return benchfmt.Value{Value: val, Unit: unit, OrigValue: v.Value, OrigUnit: v.Unit}
+	}
+	return v
+}
+
 // givenOnce returns an error if path names the same file as one of earlier,
 // which would double its samples.
 func givenOnce(path string, earlier []string) error {
@@ -155,6 +172,9 @@ func checkValue(v benchfmt.Value, rec *benchfmt.Result) error {
 		written = v.OrigValue
 	}
 	switch {
+	case rec.Iters == 0 && math.IsNaN(v.Value):
+		return fmt.Errorf("%s:%d: Benchmark%s ran 0 iterations (%v %s): it failed before its first one "+
+			"(a panic in a benchmark can still let its process exit 0)", file, line, rec.Name, written, orig(v))
 	case math.IsNaN(v.Value) || math.IsInf(v.Value, 0):
 		return fmt.Errorf("%s:%d: Benchmark%s: %v %s is not a number concbench can compare", file, line, rec.Name, written, orig(v))
 	case v.Value < 0 && nonNegative(v.Unit):

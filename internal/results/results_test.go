@@ -236,6 +236,28 @@ func TestCopy(t *testing.T) {
 	}
 }
 
+func TestReadZeroes(t *testing.T) {
+	// benchfmt tidies "1 ns/op" into sec/op but leaves "0 ns/op" (and
+	// "0.00 MB/s") as written: the reader tidies those too, so the zeros
+	// are samples of the same metric, not a second unit or an error.
+	path := filepath.Join(t.TempDir(), "zeros.txt")
+	data := "BenchmarkA-2 1 1 ns/op 0.01 MB/s 7 gc-ns/op\nBenchmarkA-2 1 0 ns/op 0.00 MB/s 0 gc-ns/op\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var units []string
+	for _, m := range s.Metrics() {
+		units = append(units, fmt.Sprintf("%s:%d", m.Unit, len(s.Values(m))))
+	}
+	if want := []string{"sec/op:2", "B/s:2", "gc-sec/op:2"}; !slices.Equal(units, want) {
+		t.Errorf("metrics %v; want %v", units, want)
+	}
+}
+
 func TestReadBadInput(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct {
@@ -255,6 +277,7 @@ func TestReadBadInput(t *testing.T) {
 		// memory; infinities and negative times made nonsense.
 		{"nan.txt", ptr("BenchmarkA-2 100 5 ns/op\nBenchmarkA-2 100 NaN ns/op\n"), "nan.txt:2: BenchmarkA-2: NaN ns/op is not a number"},
 		{"nanmetric.txt", ptr("BenchmarkA-2 100 5 ns/op NaN hitrate\n"), "nanmetric.txt:1: BenchmarkA-2: NaN hitrate is not a number"},
+		{"zero.txt", ptr("BenchmarkA-2 0 NaN ns/op\n"), "zero.txt:1: BenchmarkA-2 ran 0 iterations"},
 		{"inf.txt", ptr("BenchmarkA-2 100 +Inf ns/op\n"), "inf.txt:1: BenchmarkA-2: +Inf ns/op is not a number"},
 		{"neg.txt", ptr("BenchmarkA-2 100 -5 ns/op\n"), "neg.txt:1: BenchmarkA-2: -5 ns/op is negative"},
 		{"negalloc.txt", ptr("BenchmarkA-2 100 5 ns/op -1 allocs/op\n"), "negalloc.txt:1: BenchmarkA-2: -1 allocs/op is negative"},
@@ -279,7 +302,7 @@ func TestReadBadInput(t *testing.T) {
 	// samples twice; a negative value of a metric that may be negative is
 	// read.
 	six := filepath.Join(dir, "six.txt")
-	if err := os.WriteFile(six, []byte("BenchmarkA-2 100 5 ns/op -3 delta\n"), 0o644); err != nil {
+	if err := os.WriteFile(six, []byte("BenchmarkA-2 100 5 ns/op -3 delta -5 offset-ns\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Read(six); err != nil {
