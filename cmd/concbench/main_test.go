@@ -65,6 +65,7 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"gate", "-threshold", "lots"}, "lots"},
 		{[]string{"track", "-threshold", "NaN"}, "-threshold NaN"},
 		{[]string{"track", "-alpha", "NaN"}, "-alpha NaN"},
+		{[]string{"track", "-dir", filepath.Dir(missing), "-o", filepath.Join(filepath.Dir(missing), "page")}, "inside the history"},
 		{[]string{"precision", "-aa", missing, good}, "missing.txt"},
 		{[]string{"precision", good, good}, "given twice"},
 		{[]string{"compare", good, nan}, "nan.txt:1: BenchmarkA-2: NaN ns/op"},

@@ -74,6 +74,9 @@ func runTrackRead(args []string, stdout, stderr io.Writer) error {
 	if !(*threshold >= 0) || math.IsInf(*threshold, 0) { // NaN would turn the exit status off
 		return cli.Usagef("-threshold %g: want a fraction of 0 or more (0.05 is 5%%)", *threshold)
 	}
+	if *out != "" && outdir.Inside(*out, *dir) {
+		return cli.Usagef("-o %s: inside the history %s, where it would read as a run: write it elsewhere", *out, *dir)
+	}
 	h, err := history.Read(*dir)
 	if err != nil {
 		return cli.Usage(err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +112,49 @@ func TestAppendRefuses(t *testing.T) {
 	}
 	if after := listing(t, dir); after != before {
 		t.Errorf("history changed by refused appends:\n%s\nwant\n%s", after, before)
+	}
+}
+
+func TestAppendSameSecond(t *testing.T) {
+	// Two different runs of one commit added in the same second: both are
+	// kept, the later under the next free name.
+	dir := t.TempDir()
+	m := meta(0, "go1.26.0")
+	var paths []string
+	for _, ns := range []int{100, 101, 102} {
+		p, err := Append(dir, "in.txt", run(ns), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, filepath.Base(p))
+	}
+	base := strings.TrimSuffix(m.FileName(), ".txt")
+	if want := []string{base + ".txt", base + "-2.txt", base + "-3.txt"}; !slices.Equal(paths, want) {
+		t.Errorf("paths %v; want %v", paths, want)
+	}
+	h, err := Read(dir)
+	if err != nil || len(h.Runs) != 3 {
+		t.Errorf("Read: %v runs, %v; want 3", len(h.Runs), err)
+	}
+}
+
+func TestAppendReadsWithHistory(t *testing.T) {
+	// A run that reads alone but not with the history (a unit that mixes
+	// with one of its earlier runs) is refused: every later read would fail.
+	dir := t.TempDir()
+	if _, err := Append(dir, "a.txt", []byte("BenchmarkX/impl=own-2 1000 100 ns/op 3 wake-ns\n"), meta(0, "go1.26.0")); err != nil {
+		t.Fatal(err)
+	}
+	before := listing(t, dir)
+	_, err := Append(dir, "b.txt", []byte("BenchmarkX/impl=own-2 1000 100 ns/op 3 wake-ms\n"), meta(1, "go1.26.0"))
+	if err == nil || !strings.Contains(err.Error(), "does not read with the history") {
+		t.Errorf("Append: %v; want an error saying it does not read with the history", err)
+	}
+	if after := listing(t, dir); after != before {
+		t.Errorf("history changed by a refused append:\n%s\nwant\n%s", after, before)
+	}
+	if _, err := Read(dir); err != nil {
+		t.Errorf("Read after the refused append: %v", err)
 	}
 }
 

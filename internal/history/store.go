@@ -123,10 +123,25 @@ func Append(dir, name string, data []byte, m Meta) (string, error) {
 	if err := notIn(dir, name, body); err != nil {
 		return "", err
 	}
+	// The run must read with the others, not only alone: a unit that mixes
+	// with theirs would make every later read of the history fail.
+	if h, err := Read(dir); err == nil {
+		if _, err := h.all.Add(final, []byte(b.String())); err != nil {
+			return "", fmt.Errorf("%s does not read with the history in %s: %w", name, dir, err)
+		}
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	return final, writeNew(final, []byte(b.String()))
+	// Two runs of one commit added in the same second get one name: the
+	// later one takes the next free -N.
+	for k := 2; ; k++ {
+		err := writeNew(final, []byte(b.String()))
+		if !errors.Is(err, fs.ErrExist) || k > 1000 {
+			return final, err
+		}
+		final = filepath.Join(dir, strings.TrimSuffix(m.FileName(), ".txt")+fmt.Sprintf("-%d.txt", k))
+	}
 }
 
 // notIn returns an error if a run of the history in dir ends with body (a
@@ -190,7 +205,7 @@ func writeNew(path string, data []byte) error {
 	}
 	if err := os.Link(tmp, path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s exists already: a run is never replaced", path)
+			return fmt.Errorf("%s exists already: a run is never replaced: %w", path, fs.ErrExist)
 		}
 		return err
 	}

@@ -271,16 +271,16 @@ func replaceable(dir string, inputs []string) error {
 		}
 	}
 	for _, in := range inputs {
-		if inside(in, dir) {
+		if Inside(in, dir) {
 			return notOurs(fmt.Sprintf("holds the input %s", in))
 		}
 	}
 	return nil
 }
 
-// inside reports whether path is dir or lies within it, after resolving
+// Inside reports whether path is dir or lies within it, after resolving
 // symbolic links.
-func inside(path, dir string) bool {
+func Inside(path, dir string) bool {
 	abs := func(p string) string {
 		if r, err := filepath.EvalSymlinks(p); err == nil {
 			p = r
