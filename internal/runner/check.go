@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -45,7 +46,11 @@ func (c *Config) check(ctx context.Context) error {
 	// Without cargo or its crates the default crate is skipped with a
 	// note; a crate or binary the user named must be there.
 	if c.Tokio != "" && c.Tokio != DefaultTokio {
-		if _, err := os.Stat(c.Tokio); err != nil {
+		fi, err := os.Stat(c.Tokio)
+		if err == nil && fi.IsDir() {
+			_, err = os.Stat(filepath.Join(c.Tokio, "Cargo.toml"))
+		}
+		if err != nil {
 			return cli.Usagef("-tokio %q: %v: want the tokio crate's directory or a binary built from it (empty: Go only)", c.Tokio, err)
 		}
 	}

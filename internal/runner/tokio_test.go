@@ -68,21 +68,26 @@ func TestRunTokio(t *testing.T) {
 }
 
 func TestRunTokioSkipped(t *testing.T) {
-	// A crate directory without a Cargo.toml for cargo (or no cargo at
-	// all): the run says so once and measures Go. A path that is not there
-	// at all is a mistyped flag: a usage error before anything runs.
-	out := t.TempDir()
-	_, err := Run(context.Background(), Config{
-		Rounds: 2, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"}, Out: out,
-		Timeout: time.Minute, ModuleDir: tinyModule(t, okBench), Pkg: "./b", Tokio: filepath.Join(t.TempDir(), "missing"),
-	})
-	if cli.ExitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), "-tokio") {
-		t.Errorf("Tokio missing: %v; want a usage error naming -tokio", err)
-	}
-	if entries, _ := os.ReadDir(out); len(entries) > 0 {
-		t.Errorf("Tokio missing: the run wrote %v in -out", entries)
+	// A crate that does not build (or no cargo at all): the run says so
+	// once and measures Go. A path that is not there, or a directory with
+	// no Cargo.toml, is a mistyped flag: a usage error before anything runs.
+	for _, missing := range []string{filepath.Join(t.TempDir(), "missing"), t.TempDir()} {
+		out := t.TempDir()
+		_, err := Run(context.Background(), Config{
+			Rounds: 2, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"}, Out: out,
+			Timeout: time.Minute, ModuleDir: tinyModule(t, okBench), Pkg: "./b", Tokio: missing,
+		})
+		if cli.ExitCode(err) != 2 || !strings.Contains(fmt.Sprint(err), "-tokio") {
+			t.Errorf("Tokio %s: %v; want a usage error naming -tokio", missing, err)
+		}
+		if entries, _ := os.ReadDir(out); len(entries) > 0 {
+			t.Errorf("Tokio %s: the run wrote %v in -out", missing, entries)
+		}
 	}
 	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "Cargo.toml"), []byte("not a manifest\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	res, err := Run(context.Background(), Config{
 		Rounds: 2, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"}, Out: t.TempDir(),
 		Timeout: time.Minute, ModuleDir: tinyModule(t, okBench), Pkg: "./b", Tokio: dir,
