@@ -33,7 +33,7 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	fs.Float64Var(&o.Alpha, "alpha", DefaultAlpha, "family-wise error rate of the whole gate")
 	fs.DurationVar(&o.Timeout, "timeout", DefaultTimeout, "watchdog for each benchmark process")
 	fs.DurationVar(&o.Budget, "budget", 0, "time for the whole gate, builds included: no round starts that would end later (0: run every round)")
-	fs.StringVar(&o.Raw, "o", "", "also write the raw benchmark output to this new `file` (config lines side: and round:)")
+	fs.StringVar(&o.Raw, "o", "", "also write the raw benchmark output to this new `file` (config lines side: and round:), also when the gate stops early (a last line stopped: says why)")
 	fs.BoolVar(&o.Clean, "clean", false, "fail (exit 2) if the working tree, as the head, has uncommitted changes")
 	if err := cli.Parse(fs, args, 0, 0, "no arguments (the base is --base REF)"); err != nil {
 		return o, err

@@ -135,6 +135,16 @@ func runSteps(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		return err
 	}
 	m, err := p.measure(ctx, base, head, stderr)
+	if o.Raw != "" && m != nil && m.raw.Len() > 0 {
+		// Written also when the gate stops (a signal, a failing benchmark):
+		// what was measured is kept, and its last line says why it ends.
+		if err != nil {
+			fmt.Fprintf(&m.raw, "stopped: in round %d: %s\n", m.rounds+1, firstLine(err))
+		}
+		if werr := writeNew(o.Raw, m.raw.Bytes()); werr != nil {
+			return fmt.Errorf("-o: %w", werr)
+		}
+	}
 	var hf headFailure
 	if errors.As(err, &hf) {
 		if werr := p.writeVerdict(failure{hf, base.label, head.label}.markdown(), stdout, stderr); werr != nil {
@@ -144,11 +154,6 @@ func runSteps(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 	}
 	if err != nil {
 		return err
-	}
-	if o.Raw != "" {
-		if err := writeNew(o.Raw, m.raw.Bytes()); err != nil {
-			return fmt.Errorf("-o: %w", err)
-		}
 	}
 	return p.decide(m, base.label, head.label, stdout, stderr)
 }
@@ -295,4 +300,10 @@ func appendFile(name, s string) error {
 	}
 	_, err = io.WriteString(f, s)
 	return errors.Join(err, f.Close())
+}
+
+// firstLine is the first line of err's message.
+func firstLine(err error) string {
+	line, _, _ := strings.Cut(err.Error(), "\n")
+	return line
 }

@@ -45,7 +45,7 @@ func (p *plan) measure(ctx context.Context, base, head side, stderr io.Writer) (
 		}
 		matched, err := p.round(ctx, m, round, pkgs, base, head)
 		if err != nil {
-			return nil, err
+			return m, err // what ran so far, for -o
 		}
 		m.rounds++
 		if round == 0 {

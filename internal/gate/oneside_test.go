@@ -83,13 +83,20 @@ func TestOneSide(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			summary := filepath.Join(t.TempDir(), "summary.md")
-			args := []string{"-base", tt.base, "-benchtime", "1ms", "-aa"}
+			raw := filepath.Join(t.TempDir(), "raw.txt")
+			args := []string{"-base", tt.base, "-benchtime", "1ms", "-o", raw, "-aa"}
 			if tt.head != "" {
-				args = append(args[:4], "-head", tt.head)
+				args = append(args[:6], "-head", tt.head)
 			}
 			out, stderr, code, err := gate(t, context.Background(), mod, summary, args...)
 			if code != tt.code {
 				t.Fatalf("exit = %d (%v); want %d\n%s%s", code, err, tt.code, out, stderr)
+			}
+			// -o keeps what ran, also when the gate stops, saying why.
+			if r, err := os.ReadFile(raw); err != nil {
+				t.Errorf("-o: %v; want the raw output", err)
+			} else if stopped := strings.Contains(string(r), "\nstopped: in round 1: "); stopped != (tt.code != 0) {
+				t.Errorf("-o file says it stopped: %v; want %v (exit %d):\n%s", stopped, tt.code != 0, tt.code, r)
 			}
 			b, _ := os.ReadFile(summary)
 			for _, want := range tt.out {
