@@ -127,7 +127,8 @@ func runTrackAdd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := cli.NewFlagSet("track add", "usage: concbench track add [flags] FILE\n\n"+
 		"Adds a run (a raw.txt of concbench run, or go test -bench output) to the history as a new file,\n"+
 		"with the commit, its time, the Go and module versions of the checkout in -C, the machine and\n"+
-		"the date as config lines. Refuses a file that does not parse or disagrees with the checkout.\n\nflags:\n", stderr)
+		"the date (the run's start, from its runid: line, else now) as config lines. Refuses a file that\n"+
+		"does not parse, disagrees with the checkout, or is in the history already.\n\nflags:\n", stderr)
 	dir := fs.String("dir", history.DefaultDir, "the history `dir`")
 	module := fs.String("C", ".", "the checkout the run was measured at (`dir`)")
 	machine := fs.String("machine", "", "machine description (default: FILE's machine: or cpu: config line)")
@@ -139,16 +140,20 @@ func runTrackAdd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return cli.Usage(err)
 	}
-	in, err := machineOf(file) // reads file: a bad one fails before any git or go command
+	in, err := results.Read(file) // a bad file fails before any git or go command
 	if err != nil {
 		return cli.Usage(err)
 	}
-	m, err := history.Describe(ctx, *module, time.Now())
+	date, ok := history.RunStart(in)
+	if !ok {
+		date = time.Now()
+	}
+	m, err := history.Describe(ctx, *module, date)
 	if err != nil {
 		return cli.Usage(err)
 	}
 	if m.Machine = *machine; m.Machine == "" {
-		m.Machine = in
+		m.Machine = machineOf(in)
 	}
 	if m.Machine == "" {
 		return cli.Usagef("%s: no machine: or cpu: config line; give -machine", file)
@@ -161,19 +166,15 @@ func runTrackAdd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return nil
 }
 
-// machineOf returns the machine: or, failing that, the cpu: config of
-// file, "" if it has neither.
-func machineOf(file string) (string, error) {
-	s, err := results.Read(file)
-	if err != nil {
-		return "", err
-	}
+// machineOf returns the machine: or, failing that, the cpu: config of s,
+// "" if it has neither.
+func machineOf(s *results.Set) string {
 	for _, key := range []string{history.KeyMachine, "cpu"} {
 		if v := s.Config(key); len(v) > 0 {
-			return strings.TrimSpace(v[0]), nil
+			return strings.TrimSpace(v[0])
 		}
 	}
-	return "", nil
+	return ""
 }
 
 func runTrackSim(args []string, stdout, stderr io.Writer) error {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/concbench/concbench/internal/results"
 )
 
 var t0 = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
@@ -163,6 +165,27 @@ func TestAppendAcceptsShortCommit(t *testing.T) {
 	m := meta(0, "go1.26.0")
 	if _, err := Append(t.TempDir(), "in.txt", []byte("commit: "+m.Commit[:7]+"\ngo: go1.26.0\n"+string(run(1))), m); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestRunStart(t *testing.T) {
+	for _, tc := range []struct {
+		data string
+		want time.Time
+		ok   bool
+	}{
+		{"runid: 20261129T103109Z-29d8050\nBenchmarkX 1 1 ns/op\n", time.Date(2026, 11, 29, 10, 31, 9, 0, time.UTC), true},
+		{"runid: 20261129T103109Z-29d8050-dirty-2\nBenchmarkX 1 1 ns/op\n", time.Date(2026, 11, 29, 10, 31, 9, 0, time.UTC), true},
+		{"BenchmarkX 1 1 ns/op\n", time.Time{}, false},
+		{"runid: soon\nBenchmarkX 1 1 ns/op\n", time.Time{}, false},
+	} {
+		s := results.New()
+		if _, err := s.Add("in.txt", []byte(tc.data)); err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := RunStart(s); !got.Equal(tc.want) || ok != tc.ok {
+			t.Errorf("RunStart(%q) = %v, %v; want %v, %v", tc.data, got, ok, tc.want, tc.ok)
+		}
 	}
 }
 

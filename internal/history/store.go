@@ -61,6 +61,20 @@ func (m Meta) config() [][2]string {
 	return append(kv, [2]string{KeyMachine, m.Machine}, [2]string{KeyDate, m.Date.UTC().Format(time.RFC3339)})
 }
 
+// RunStart returns when a run of concbench run started, from its runid:
+// config line ("20261129T103109Z-29d8050"), and false for output without
+// one (plain go test -bench output), whose date is then the add's.
+func RunStart(s *results.Set) (time.Time, bool) {
+	for _, id := range s.Config("runid") {
+		if len(id) >= 16 {
+			if t, err := time.Parse("20060102T150405Z", id[:16]); err == nil {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
 // Get returns the value of a config key of m: a [Meta] key or a module path.
 func (m Meta) Get(key string) string {
 	for _, kv := range m.config() {
