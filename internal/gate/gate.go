@@ -39,7 +39,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -235,8 +234,8 @@ func (o Options) check() error {
 	case o.Budget < 0:
 		return cli.Usagef("-budget %v: need a positive duration (or 0 for none)", o.Budget)
 	}
-	if err := checkBenchtime(o.Benchtime); err != nil {
-		return err
+	if !runner.ValidBenchtime(o.Benchtime) {
+		return cli.Usagef("-benchtime %q: want a positive duration (100ms) or count (50x)", o.Benchtime)
 	}
 	if err := runner.CheckBench(o.Bench); err != nil { // level by level, as the test binary will
 		return cli.Usagef("-bench %q: not a regular expression: %v", o.Bench, err)
@@ -253,17 +252,6 @@ func (o Options) check() error {
 			o.Rounds, 2*o.Rounds, o.Alpha, need, (need+1)/2)
 	}
 	return checkNewFile("-o", o.Raw)
-}
-
-func checkBenchtime(s string) error {
-	if n, ok := strings.CutSuffix(s, "x"); ok {
-		if i, err := strconv.Atoi(n); err == nil && i > 0 {
-			return nil
-		}
-	} else if d, err := time.ParseDuration(s); err == nil && d > 0 {
-		return nil
-	}
-	return cli.Usagef("-benchtime %q: want a positive duration (100ms) or count (50x)", s)
 }
 
 // checkNewFile checks, before anything is built, that a file can be

@@ -24,7 +24,7 @@ func (c *Config) check(ctx context.Context) error {
 			return cli.Usagef("%s %q: %v", b.flag, b.re, err)
 		}
 	}
-	if !validBenchtime(c.Benchtime) {
+	if !ValidBenchtime(c.Benchtime) {
 		return cli.Usagef("-benchtime %q: want a duration such as 50ms or a count of iterations such as 100x", c.Benchtime)
 	}
 	for _, n := range c.CPUs {
@@ -70,9 +70,9 @@ func CheckBench(re string) error {
 	return err
 }
 
-// validBenchtime reports whether the testing package accepts s as
+// ValidBenchtime reports whether the testing package accepts s as
 // -test.benchtime: a positive duration, or a positive count with suffix x.
-func validBenchtime(s string) bool {
+func ValidBenchtime(s string) bool {
 	if n, ok := strings.CutSuffix(s, "x"); ok {
 		i, err := strconv.ParseInt(n, 10, 0)
 		return err == nil && i > 0
