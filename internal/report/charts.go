@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image/color"
 	"math"
@@ -208,6 +209,24 @@ func categoryAxis(p *plot.Plot, cats []string) {
 	p.X.Tick.Label.YAlign = draw.YCenter
 }
 
+// notDrawn is the error of a chart the plotting library could not draw;
+// [chartOrNote] turns it into a line of the report.
+type notDrawn struct{ why string }
+
+func (e notDrawn) Error() string { return "the chart could not be drawn: " + e.why }
+
+// chartOrNote returns c and nil, or, if err is a [notDrawn], nil and nil
+// after writing a line saying which chart is missing and why; any other
+// error is returned.
+func chartOrNote(b *bytes.Buffer, what string, c *Chart, err error) (*Chart, error) {
+	var nd notDrawn
+	if errors.As(err, &nd) {
+		fmt.Fprintf(b, "(No chart of %s: %s.)\n\n", what, nd.Error())
+		return nil, nil
+	}
+	return c, err
+}
+
 // render draws the plot and, if withLegend, a column for the legend at its
 // right, below the title, and returns the SVG. SVG viewers draw the text in
 // whatever font they have, often wider than the one measured here, so the
@@ -215,7 +234,14 @@ func categoryAxis(p *plot.Plot, cats []string) {
 // about their right end, so a long first label reaches left of the canvas:
 // pad for what the Y axis leaves it (~1 inch), and grow the height by what
 // long labels take below.
-func render(p *plot.Plot, legend plot.Legend, cats []string, withLegend bool) ([]byte, error) {
+func render(p *plot.Plot, legend plot.Legend, cats []string, withLegend bool) (svg []byte, err error) {
+	// gonum/plot panics on an axis it cannot tick (values near the largest
+	// float64 overflow its range): the report goes on without the chart.
+	defer func() {
+		if v := recover(); v != nil {
+			svg, err = nil, notDrawn{fmt.Sprint(v)}
+		}
+	}()
 	w := vg.Length(max(6, 0.55*float64(len(cats))+2)) * vg.Inch
 	h := 4.5 * vg.Inch
 	pad := vg.Length(0)

@@ -55,6 +55,7 @@ func (r *rep) preemption(b *bytes.Buffer) error {
 		for _, procs := range r.procs(bench, "async") {
 			for _, victim := range r.keyValues(bench, suite.Victim) {
 				c, err := r.wakeChart(r.keyValues(bench, suite.Hog), procs, victim)
+				c, err = chartOrNote(b, fmt.Sprintf("the wake delay, GOMAXPROCS=%d, victim=%s", procs, victim), c, err)
 				if err != nil {
 					return err
 				}

@@ -322,6 +322,7 @@ func (r *rep) pattern(b *bytes.Buffer, bench string) error {
 	if r.opts.Charts {
 		for _, procs := range r.procs(bench, mode) {
 			c, err := r.patternChart(p, mode, procs)
+			c, err = chartOrNote(b, fmt.Sprintf("%s, GOMAXPROCS=%d", bench, procs), c, err)
 			if err != nil {
 				return err
 			}

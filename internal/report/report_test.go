@@ -632,3 +632,21 @@ func TestTokioRows(t *testing.T) {
 		t.Errorf("the preemption section mentions tokio; want Go's cells only")
 	}
 }
+
+func TestChartNotDrawn(t *testing.T) {
+	// Values near the largest float64 make gonum/plot panic on the axis
+	// ("illegal range"): the report is still written, saying which chart
+	// is missing, instead of the process crashing.
+	path := filepath.Join(t.TempDir(), "huge.txt")
+	data := "BenchmarkA-2 1 1e308 ns/op\nBenchmarkA-2 1 1.1e308 ns/op\nBenchmarkA-2 1 1.2e308 ns/op\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	md, charts, err := Build(read(t, path), Options{Charts: true})
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	if len(charts) != 0 || !strings.Contains(string(md), "(No chart of A, GOMAXPROCS=2: the chart could not be drawn: ") {
+		t.Errorf("%d charts, report without the missing chart's line:\n%s", len(charts), md)
+	}
+}
