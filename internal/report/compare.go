@@ -73,7 +73,7 @@ func pairs(old, new *results.Set, unit string) []pair {
 }
 
 // compareUnit writes the table of one unit and returns how many rows both
-// sets have.
+// sets have, a median of zero included (the geomean leaves those out).
 func compareUnit(w io.Writer, old, new *results.Set, oldName, newName, unit string) (int, error) {
 	rows := pairs(old, new, unit)
 	// Names are padded to one width so that right alignment leaves them
@@ -87,7 +87,7 @@ func compareUnit(w io.Writer, old, new *results.Set, oldName, newName, unit stri
 	fmt.Fprintf(tw, "%s\t%s\t%s\tvs base\t\n", pad(""), oldName, newName)
 	fmt.Fprintf(tw, "%s\t%s\t%s\t\t\n", pad(""), old.OrigUnit(unit), new.OrigUnit(unit))
 	var logOld, logNew float64
-	both := 0
+	both, common := 0, 0 // rows in the geomean (positive medians), rows at both sides
 	for _, p := range rows {
 		cells := []string{"—", "—", ""}
 		so, _ := summaryOf(old, p.old)
@@ -99,6 +99,7 @@ func compareUnit(w io.Writer, old, new *results.Set, oldName, newName, unit stri
 			cells[1] = summary(sn, unit)
 		}
 		if p.old != nil && p.new != nil {
+			common++
 			c, _ := results.CompareSets(old, *p.old, new, *p.new)
 			cells[2] = delta(c, so.Center, sn.Center)
 			if so.Center > 0 && sn.Center > 0 {
@@ -113,5 +114,5 @@ func compareUnit(w io.Writer, old, new *results.Set, oldName, newName, unit stri
 		gOld, gNew := math.Exp(logOld/float64(both)), math.Exp(logNew/float64(both))
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%+.2f%%\t\n", pad("geomean"), value(gOld, unit), value(gNew, unit), 100*(gNew/gOld-1))
 	}
-	return both, tw.Flush()
+	return common, tw.Flush()
 }

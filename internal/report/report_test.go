@@ -265,6 +265,25 @@ func TestCompareNothingInCommon(t *testing.T) {
 	}
 }
 
+func TestCompareZeroMedian(t *testing.T) {
+	// A benchmark whose median is 0 at one side is still in common: only
+	// the geomean leaves it out.
+	dir := t.TempDir()
+	zero, one := filepath.Join(dir, "zero.txt"), filepath.Join(dir, "one.txt")
+	for path, data := range map[string]string{zero: "BenchmarkA-2 1 0 ns/op\nBenchmarkA-2 1 0 ns/op\n", one: "BenchmarkA-2 1 1 ns/op\nBenchmarkA-2 1 2 ns/op\n"} {
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := Compare(&b, read(t, zero), read(t, one), "zero.txt", "one.txt"); err != nil {
+		t.Errorf("Compare: %v; want the table\n%s", err, b.String())
+	}
+	if strings.Contains(b.String(), "geomean") {
+		t.Errorf("a geomean over a zero median:\n%s", b.String())
+	}
+}
+
 // TestDeviationsFromTables checks that the report shows the pattern
 // packages' own deviation tables (the golden files use fixed ones).
 func TestDeviationsFromTables(t *testing.T) {
