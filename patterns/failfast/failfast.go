@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -173,29 +172,18 @@ func (g *Group) run(f func(context.Context) error) {
 	end = panics.Exited // until f returns or panics
 	var stack []byte
 	g.call(f, &end, &stack)
-	if end == panics.Exited {
-		// recover returned nil and yet the goroutine goes on: not Goexit
-		// but panic(nil) under GODEBUG=panicnil=1.
-		end = panics.Panicked
-		g.abort(nil, stack)
+	if end == panics.Exited { // panic(nil) under GODEBUG=panicnil=1: see panics.Ending
+		g.abort(func() (*PanicError, bool) { return g.panics.WentOn(-1, &end, stack) })
 	}
 }
 
-// call calls f and records its error or its panic. If f does not return
-// and recover returns nil, *end stays goexit and *stack is f's stack: f
-// called runtime.Goexit or, under GODEBUG=panicnil=1, panicked with nil,
-// which only call's returning tells apart (after Goexit it never returns).
-// A panic in a deferred call of a task that called Goexit is recorded,
-// and Goexit then goes on.
+// call calls f and records its error or its panic; see [panics.Ending]
+// for end and stack.
 func (g *Group) call(f func(context.Context) error, end *panics.Ending, stack *[]byte) {
 	defer func() {
 		if *end == panics.Exited {
-			if v := recover(); v != nil {
-				*end = panics.Panicked
-				g.abort(v, nil)
-			} else if g.panics.Load() == nil {
-				*stack = debug.Stack()
-			}
+			v := recover()
+			g.abort(func() (*PanicError, bool) { return g.panics.Recovered(-1, v, end, stack) })
 		}
 	}()
 	err := f(g.ctx)
@@ -231,22 +219,14 @@ func same(a, b error) (eq bool) {
 	return a == b
 }
 
-// abort records a task's panic with value v (if v is nil, with the stack
-// its deferred call took) and cancels the context with it if it is the
-// first panic. It holds mu as fail does, so a task that gives back its
-// Limit slot after abort returns leaves the context cancelled, also when
-// another task's panic was recorded first.
-func (g *Group) abort(v any, stack []byte) {
+// abort records a task's panic with record and cancels the context with it
+// if it is the first panic. It holds mu as fail does, so a task that gives
+// back its Limit slot after abort returns leaves the context cancelled,
+// also when another task's panic was recorded first.
+func (g *Group) abort(record func() (*PanicError, bool)) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	var p *PanicError
-	var first bool
-	if v == nil {
-		p, first = g.panics.RecordNil(-1, stack)
-	} else {
-		p, first = g.panics.Record(-1, v)
-	}
-	if first {
+	if p, first := record(); first {
 		g.cancel(p)
 	}
 }

@@ -27,7 +27,6 @@ import (
 	"context"
 	"errors"
 	"iter"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -217,28 +216,20 @@ func (r *racer[T]) run(i int) {
 		}
 		r.wg.Done()
 	}()
-	if stack := r.call(i, &end); end == panics.Exited {
-		// recover returned nil and yet the goroutine goes on: not Goexit
-		// but panic(nil) under GODEBUG=panicnil=1.
-		end = panics.Panicked
-		if p, first := r.panics.RecordNil(i, stack); first {
-			r.cancel(p)
-		}
+	var stack []byte
+	r.call(i, &end, &stack)
+	if p, first := r.panics.WentOn(i, &end, stack); first {
+		r.cancel(p)
 	}
 }
 
 // call runs task i and records its outcome; see [panics.Ending] for end
-// and for the stack it returns if recover returned nil.
-func (r *racer[T]) call(i int, end *panics.Ending) (stack []byte) {
+// and stack.
+func (r *racer[T]) call(i int, end *panics.Ending, stack *[]byte) {
 	defer func() {
 		if *end == panics.Exited {
-			if v := recover(); v == nil {
-				stack = debug.Stack()
-			} else {
-				*end = panics.Panicked
-				if p, first := r.panics.Record(i, v); first {
-					r.cancel(p)
-				}
+			if p, first := r.panics.Recovered(i, recover(), end, stack); first {
+				r.cancel(p)
 			}
 		}
 	}()
@@ -247,7 +238,6 @@ func (r *racer[T]) call(i int, end *panics.Ending) (stack []byte) {
 	if r.Add(i, v, err) {
 		r.cancel(ErrLost)
 	}
-	return nil
 }
 
 // completion is one task's outcome as AsCompleted receives it.
@@ -284,35 +274,26 @@ func (s *completer[T]) run(i int) {
 		}
 		s.done <- c
 	}()
-	if stack := s.call(i, &c, &end); end == panics.Exited {
-		// recover returned nil and yet the goroutine goes on: not Goexit
-		// but panic(nil) under GODEBUG=panicnil=1.
-		end = panics.Panicked
-		if p, first := s.panics.RecordNil(i, stack); first {
-			s.cancel(p)
-		}
+	var stack []byte
+	s.call(i, &c, &end, &stack)
+	if p, first := s.panics.WentOn(i, &end, stack); first {
+		s.cancel(p)
 	}
 }
 
 // call runs task i into c and records a panic, cancelling the others at
 // once, not when the consumer reaches this completion; see [panics.Ending]
-// for end and for the stack it returns if recover returned nil.
-func (s *completer[T]) call(i int, c *completion[T], end *panics.Ending) (stack []byte) {
+// for end and stack.
+func (s *completer[T]) call(i int, c *completion[T], end *panics.Ending, stack *[]byte) {
 	defer func() {
 		if *end == panics.Exited {
-			if v := recover(); v == nil {
-				stack = debug.Stack()
-			} else {
-				*end = panics.Panicked
-				if p, first := s.panics.Record(i, v); first {
-					s.cancel(p)
-				}
+			if p, first := s.panics.Recovered(i, recover(), end, stack); first {
+				s.cancel(p)
 			}
 		}
 	}()
 	c.v, c.err = s.tasks[i](s.ctx)
 	*end = panics.Returned
-	return nil
 }
 
 // starter is what start needs of a racer or a completer.

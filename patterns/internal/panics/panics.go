@@ -55,7 +55,11 @@ func (f *First) Record(task int, v any) (p *Error, first bool) {
 	if v == nil || f.p.Load() != nil {
 		return nil, false
 	}
-	p = &Error{Task: task, Value: v, Stack: debug.Stack()}
+	return f.keep(&Error{Task: task, Value: v, Stack: debug.Stack()})
+}
+
+// keep keeps p if no panic was kept before.
+func (f *First) keep(p *Error) (*Error, bool) {
 	if !f.p.CompareAndSwap(nil, p) {
 		return nil, false
 	}
@@ -71,21 +75,47 @@ func (f *First) RecordNil(task int, stack []byte) (p *Error, first bool) {
 	if f.p.Load() != nil {
 		return nil, false
 	}
-	p = &Error{Task: task, Stack: stack}
-	if !f.p.CompareAndSwap(nil, p) {
+	return f.keep(&Error{Task: task, Stack: stack})
+}
+
+// Recovered is [First.Record] for the deferred call of the function that
+// calls a task with *end set to [Exited], given recover()'s value v while
+// *end is still Exited: a value is the task's panic, recorded, and *end
+// becomes [Panicked]; nil leaves *end Exited and, unless a panic was kept
+// already, puts the task's stack in *stack for [First.WentOn].
+func (f *First) Recovered(task int, v any, end *Ending, stack *[]byte) (p *Error, first bool) {
+	if v == nil {
+		if f.p.Load() == nil {
+			*stack = debug.Stack()
+		}
 		return nil, false
 	}
-	return p, true
+	*end = Panicked
+	return f.Record(task, v)
+}
+
+// WentOn is called once the function that called the task has returned:
+// if *end is still [Exited], recover returned nil and yet the goroutine
+// went on, so the task panicked with nil (GODEBUG=panicnil=1). WentOn then
+// records that with stack, as [First.RecordNil] does, and *end becomes
+// [Panicked]; otherwise it does nothing.
+func (f *First) WentOn(task int, end *Ending, stack []byte) (p *Error, first bool) {
+	if *end != Exited {
+		return nil, false
+	}
+	*end = Panicked
+	return f.RecordNil(task, stack)
 }
 
 // Ending is how a task ended, as the goroutine that called it tells: a
 // deferred call that recovers nil cannot tell runtime.Goexit from
 // panic(nil) under GODEBUG=panicnil=1, but only after a panic does the
 // goroutine go on. So the caller sets Exited before it calls the task, a
-// function whose deferred call recovers; that function sets Returned once
-// the task returns, or Panicked once recover returns a value. If it
-// returns with Exited still set, the task panicked with nil; if its
-// goroutine ends with Exited set, the task called runtime.Goexit. A panic
+// function whose deferred call recovers ([First.Recovered]); that function
+// sets Returned once the task returns, or Panicked once recover returns a
+// value. If it returns with Exited still set, the task panicked with nil
+// ([First.WentOn]); if its goroutine ends with Exited set, the task called
+// runtime.Goexit. A panic
 // in a deferred call of a task that called Goexit is recovered there, and
 // Goexit then goes on: the task ends Panicked, unless that panic is
 // panic(nil) under GODEBUG=panicnil=1, which recover cannot tell from no
