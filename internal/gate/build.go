@@ -9,7 +9,6 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -101,14 +100,8 @@ func (p *plan) list(ctx context.Context, r rev) (listed, error) {
 // hasModule reports whether a go.mod is in dir or in a directory above it,
 // up to top. The directory need not exist.
 func hasModule(top, dir string) bool {
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return true
-		}
-		if len(d) <= len(top) || d == filepath.Dir(d) {
-			return false
-		}
-	}
+	root, err := moduleRoot(dir)
+	return err == nil && len(root) >= len(top) // dir lies in top: so does root if this long
 }
 
 // buildSide builds a test binary for each package of l.
