@@ -28,14 +28,10 @@ func ExpectCrash(t T, f func(), want string) {
 		time.Sleep(lateCrash)
 		os.Exit(0)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run="+runPattern(t.Name()), "-test.count=1", "-test.v=false")
-	cmd.Env = append(os.Environ(), crashEnv+"="+t.Name())
-	out, err := cmd.CombinedOutput()
+	out, timedOut, err := rerun(t, crashEnv)
 	var exit *exec.ExitError
 	switch {
-	case ctx.Err() != nil:
+	case timedOut:
 		t.Errorf("child process did not finish within a minute")
 	case err == nil:
 		t.Errorf("the process did not crash; want a crash with %q", want)
@@ -65,14 +61,23 @@ func InChild(t T, env []string, child func() string) {
 		fmt.Println(child())
 		os.Exit(0)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run="+runPattern(t.Name()), "-test.count=1", "-test.v=false")
-	cmd.Env = append(append(os.Environ(), childEnv+"="+t.Name()), env...)
-	out, err := cmd.CombinedOutput()
+	out, _, err := rerun(t, childEnv, env...)
 	if err != nil || strings.TrimSpace(string(out)) != "ok" {
 		t.Errorf("child process with %s: %v\n%s", strings.Join(env, " "), err, out)
 	}
+}
+
+// rerun runs the test t again in a child process of the test binary, with
+// key=t.Name() (which tells the child it is one) and env added to its
+// environment, for at most a minute, and returns its output and whether
+// the minute ran out.
+func rerun(t T, key string, env ...string) (out []byte, timedOut bool, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run="+runPattern(t.Name()), "-test.count=1", "-test.v=false")
+	cmd.Env = append(append(os.Environ(), key+"="+t.Name()), env...)
+	out, err = cmd.CombinedOutput()
+	return out, ctx.Err() != nil, err
 }
 
 // runPattern turns a test name into a -test.run pattern matching only it.
