@@ -3,6 +3,7 @@ package results
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -70,7 +71,29 @@ func (s *Set) Add(name string, data []byte, config ...string) (int, error) {
 			}
 		}
 	}
-	return n, r.Err()
+	if err := r.Err(); errors.Is(err, bufio.ErrTooLong) {
+		// benchfmt's error names the line before the long one.
+		return n, fmt.Errorf("%s:%d: a line of more than %d bytes: not Go benchmark output", name, longLine(data), bufio.MaxScanTokenSize)
+	} else if err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+// longLine returns the number of the first line of data too long for
+// benchfmt's reader (a bufio.Scanner of the default size), 0 if none is.
+func longLine(data []byte) int {
+	for line := 1; len(data) > 0; line++ {
+		end := bytes.IndexByte(data, '\n')
+		if end < 0 {
+			end = len(data)
+		}
+		if end >= bufio.MaxScanTokenSize {
+			return line
+		}
+		data = data[min(end+1, len(data)):]
+	}
+	return 0
 }
 
 func (s *Set) addResult(name string, rec *benchfmt.Result) error {
@@ -212,7 +235,7 @@ func trimPartialRune(b []byte) []byte {
 
 func (s *Set) notes(path string, data []byte) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, 1<<20)
+	sc.Buffer(nil, bufio.MaxScanTokenSize) // as benchfmt's reader, which rejects a longer line
 	for line := 1; sc.Scan(); line++ {
 		if text, ok := strings.CutPrefix(sc.Text(), NotePrefix); ok {
 			s.Notes = append(s.Notes, Note{path, line, text})

@@ -280,6 +280,9 @@ func TestReadBadInput(t *testing.T) {
 		{"zero.txt", ptr("BenchmarkA-2 0 NaN ns/op\n"), "zero.txt:1: BenchmarkA-2 ran 0 iterations"},
 		{"inf.txt", ptr("BenchmarkA-2 100 +Inf ns/op\n"), "inf.txt:1: BenchmarkA-2: +Inf ns/op is not a number"},
 		{"neg.txt", ptr("BenchmarkA-2 100 -5 ns/op\n"), "neg.txt:1: BenchmarkA-2: -5 ns/op is negative"},
+		// benchfmt names the line before a line too long for it.
+		{"long.txt", ptr("goos: linux\nBenchmarkA-2 100 5 ns/op\nBenchmarkB-2 100 " + strings.Repeat("7", 70000) + " ns/op\n"), "long.txt:3: a line of more than 65536 bytes"},
+		{"longlast.txt", ptr("BenchmarkA-2 100 5 ns/op\n" + strings.Repeat("x", 1<<17)), "longlast.txt:2: a line of more than 65536 bytes"},
 		{"negalloc.txt", ptr("BenchmarkA-2 100 5 ns/op -1 allocs/op\n"), "negalloc.txt:1: BenchmarkA-2: -1 allocs/op is negative"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
