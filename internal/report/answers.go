@@ -169,7 +169,7 @@ func (r *rep) answerFirst() string {
 	if c, ok := r.other(f.Metric, cancelSec); ok {
 		s += fmt.Sprintf(", and the last loser had returned %s after it", value(c.v, "sec"))
 		if fl, ok := r.other(f.Metric, cancelSec, suite.Impl.Is(suite.Floor)); ok {
-			s += fmt.Sprintf(" (the floor, a bare goroutine per task watching ctx.Done: %s)", value(fl.v, "sec"))
+			s += fmt.Sprintf(" (the floor, a bare goroutine per task watching ctx.Done: %s%s)", value(fl.v, "sec"), r.alike(c.Metric, fl.Metric))
 		}
 	}
 	return s + "."
@@ -183,13 +183,13 @@ func (r *rep) answerErrors() string {
 	s := fmt.Sprintf("No: the first error is returned and cancels the rest. With %s tasks (GOMAXPROCS=%d), Wait returned %s after the failure (impl=own)",
 		fail.Sub(suite.N), fail.Procs(), value(fail.v, "sec"))
 	if eg, ok := r.other(fail.Metric, cancelSec, suite.Impl.Is(suite.ErrGroup)); ok {
-		s += fmt.Sprintf(", %s with x/sync errgroup", value(eg.v, "sec"))
+		s += fmt.Sprintf(", %s with x/sync errgroup%s", value(eg.v, "sec"), r.alike(fail.Metric, eg.Metric))
 	}
 	s += "."
 	if w, ok := biggest(r.find(suite.FailFast, wastedTasks, suite.Impl.Is(suite.Own), suite.Task.Is(suite.CPUFail))); ok {
 		s += fmt.Sprintf(" When tasks ignore the context (task=cpufail, n=%s), %s tasks started after the failure (impl=own)", w.Sub(suite.N), value(w.v, "tasks"))
 		if eg, ok := r.other(w.Metric, wastedTasks, suite.Impl.Is(suite.ErrGroup)); ok {
-			s += fmt.Sprintf(", %s with errgroup", value(eg.v, "tasks"))
+			s += fmt.Sprintf(", %s with errgroup%s", value(eg.v, "tasks"), r.alike(w.Metric, eg.Metric))
 		}
 		s += "."
 	}
@@ -366,6 +366,17 @@ func (r *rep) differ(a, b results.Metric) (bool, string) {
 		return true, ""
 	}
 	return false, fmt.Sprintf("no significant difference (%s)", c.String())
+}
+
+// alike returns, for two values an answer puts side by side without
+// saying which is less, "" if they differ significantly, and otherwise
+// ", no significant difference (p=…)", so the reader does not read one
+// into them.
+func (r *rep) alike(a, b results.Metric) string {
+	if sig, why := r.differ(a, b); !sig {
+		return ", " + why
+	}
+	return ""
 }
 
 // has reports whether cell c has values in unit.

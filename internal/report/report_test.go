@@ -498,25 +498,62 @@ func TestGuidanceFollowsRun(t *testing.T) {
 // difference that the U-test does not find: with osthread's results a copy
 // of waitgroup's, answer 7 says there is no significant difference.
 func TestAnswersNeedSignificance(t *testing.T) {
+	md := buildLines(t, "same.txt", runCopying(t, "JoinAll/impl=waitgroup/n=1000/task=tiny", "JoinAll/impl=osthread/n=1000/task=tiny"))
+	want := "In this run an OS thread per task cost no more than a goroutine"
+	if a := answer(t, md, "7. "); !strings.Contains(a, want) || !strings.Contains(a, "no significant difference (p=1.000") {
+		t.Errorf("answer 7 = %s\nwant %q and the U-test's p", a, want)
+	}
+}
+
+// TestAnswersSideBySide checks that where an answer puts two values side
+// by side, it says when the U-test finds no difference between them: here
+// impl=own's samples are copies of errgroup's (FailFast task=fail) and of
+// floor's (FirstDone task=wait), so answers 2 and 3 must say so, and do
+// not with the fixture as it is.
+func TestAnswersSideBySide(t *testing.T) {
+	same := buildLines(t, "same.txt", runCopying(t,
+		"FailFast/impl=errgroup/n=16/task=fail", "FailFast/impl=own/n=16/task=fail",
+		"FirstDone/impl=floor/n=16/task=wait", "FirstDone/impl=own/n=16/task=wait"))
+	plain := buildLines(t, "run.txt", runCopying(t))
+	for _, tc := range []struct{ answer, after string }{
+		{"2. ", "watching ctx.Done: "},
+		{"3. ", "with x/sync errgroup"},
+	} {
+		if a := answer(t, same, tc.answer); !strings.Contains(a, "no significant difference (p=1.000") {
+			t.Errorf("answer %s= %s\nwant the U-test's no significant difference after %q", tc.answer, a, tc.after)
+		}
+		if a := answer(t, plain, tc.answer); strings.Contains(a, "no significant difference") {
+			t.Errorf("answer %s from the fixture = %s\nwant no \"no significant difference\": its values differ", tc.answer, a)
+		}
+	}
+}
+
+// runCopying returns the lines of testdata/run.txt with the samples of
+// each cell to (pairs from, to: "FailFast/impl=own/n=16/task=fail") made
+// copies of those of cell from, at every GOMAXPROCS.
+func runCopying(t *testing.T, pairs ...string) []string {
+	t.Helper()
 	data, err := os.ReadFile("testdata/run.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var lines []string
 	for _, line := range strings.Split(string(data), "\n") {
-		switch {
-		case strings.Contains(line, "impl=osthread/n=1000/task=tiny"):
-			continue
-		case strings.Contains(line, "impl=waitgroup/n=1000/task=tiny"):
-			lines = append(lines, strings.Replace(line, "impl=waitgroup", "impl=osthread", 1))
+		name, _, _ := strings.Cut(strings.TrimPrefix(line, "Benchmark"), " ")
+		name, _, _ = strings.Cut(name, "-") // the GOMAXPROCS suffix
+		for k := 0; k+1 < len(pairs); k += 2 {
+			switch name {
+			case pairs[k+1]:
+				line = ""
+			case pairs[k]:
+				lines = append(lines, strings.Replace(line, pairs[k], pairs[k+1], 1))
+			}
 		}
-		lines = append(lines, line)
+		if line != "" {
+			lines = append(lines, line)
+		}
 	}
-	md := buildLines(t, "same.txt", lines)
-	want := "In this run an OS thread per task cost no more than a goroutine"
-	if a := answer(t, md, "7. "); !strings.Contains(a, want) || !strings.Contains(a, "no significant difference (p=1.000") {
-		t.Errorf("answer 7 = %s\nwant %q and the U-test's p", a, want)
-	}
+	return lines
 }
 
 // TestNoisyMarks checks that every table cell with an interval wider than
