@@ -19,14 +19,7 @@ trap 'rm -rf "$bin"' EXIT
 go build -o "$bin/concbench" ./cmd/concbench
 dir="$("$bin/concbench" run -bench '^BenchmarkStarvation$' "$@" | tail -n 1)"
 
-if command -v benchstat >/dev/null; then
-	benchstat=(benchstat)
-elif [ -x "$(go env GOPATH)/bin/benchstat" ]; then
-	benchstat=("$(go env GOPATH)/bin/benchstat")
-else
-	benchstat=(go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260709024250-82a0b07e230d)
-fi
-"${benchstat[@]}" -col preempt "$dir/raw.txt" >"$bin/benchstat.txt"
+scripts/benchstat.sh -col preempt "$dir/raw.txt" >"$bin/benchstat.txt"
 mv "$bin/benchstat.txt" "$dir/benchstat.txt"
 cat "$dir/benchstat.txt"
 echo >&2
