@@ -23,7 +23,6 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -488,15 +487,4 @@ func columns(cells []results.Cell) []column {
 	return slices.DeleteFunc(out, func(col column) bool {
 		return !slices.ContainsFunc(cells, func(c results.Cell) bool { return col.value(c) != "" })
 	})
-}
-
-// WriteMarkdown is Build without charts, for callers that only want text.
-func WriteMarkdown(w io.Writer, s *results.Set, o Options) error {
-	o.Charts = false
-	md, _, err := Build(s, o)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(md)
-	return err
 }
