@@ -234,11 +234,11 @@ func (o Options) check() error {
 	case o.Budget < 0:
 		return cli.Usagef("-budget %v: need a positive duration (or 0 for none)", o.Budget)
 	}
-	if !runner.ValidBenchtime(o.Benchtime) {
-		return cli.Usagef("-benchtime %q: want a positive duration (100ms) or count (50x)", o.Benchtime)
+	if err := runner.CheckBenchtime(o.Benchtime); err != nil {
+		return err
 	}
-	if err := runner.CheckBench(o.Bench); err != nil { // level by level, as the test binary will
-		return cli.Usagef("-bench %q: not a regular expression: %v", o.Bench, err)
+	if err := runner.CheckBench("-bench", o.Bench); err != nil {
+		return err
 	}
 	for _, p := range o.Pkgs {
 		if strings.HasPrefix(p, "-") {

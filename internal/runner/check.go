@@ -20,12 +20,12 @@ import (
 // before it builds or measures anything, not after.
 func (c *Config) check(ctx context.Context) error {
 	for _, b := range []struct{ flag, re string }{{"-bench", c.Bench}, {"-offbench", c.OffBench}} {
-		if err := CheckBench(b.re); err != nil {
-			return cli.Usagef("%s %q: %v", b.flag, b.re, err)
+		if err := CheckBench(b.flag, b.re); err != nil {
+			return err
 		}
 	}
-	if !ValidBenchtime(c.Benchtime) {
-		return cli.Usagef("-benchtime %q: want a duration such as 50ms or a count of iterations such as 100x", c.Benchtime)
+	if err := CheckBenchtime(c.Benchtime); err != nil {
+		return err
 	}
 	for _, n := range c.CPUs {
 		if n < 1 || n > starve.MaxProcs {
@@ -57,28 +57,30 @@ func (c *Config) check(ctx context.Context) error {
 	return checkModule(ctx, c.ModuleDir)
 }
 
-// CheckBench compiles every element of a -test.bench pattern as the
-// testing package does: each level between slashes, each alternative. The
-// gate checks its -bench with it too.
-func CheckBench(re string) error {
-	for _, level := range splitRegexp(re) {
+// CheckBench returns a usage error naming flag unless re compiles as the
+// testing package compiles a -test.bench pattern: each level between
+// slashes, each alternative. The gate checks its -bench with it too.
+func CheckBench(flag, re string) error {
+	for _, level := range append(splitRegexp(re), re) {
 		if _, err := regexp.Compile(level); err != nil {
-			return err
+			return cli.Usagef("%s %q: not a regular expression: %v", flag, re, err)
 		}
 	}
-	_, err := regexp.Compile(re)
-	return err
+	return nil
 }
 
-// ValidBenchtime reports whether the testing package accepts s as
-// -test.benchtime: a positive duration, or a positive count with suffix x.
-func ValidBenchtime(s string) bool {
+// CheckBenchtime returns a usage error naming -benchtime unless the testing
+// package accepts s as -test.benchtime: a positive duration, or a positive
+// count with suffix x. The gate checks its -benchtime with it too.
+func CheckBenchtime(s string) error {
 	if n, ok := strings.CutSuffix(s, "x"); ok {
-		i, err := strconv.ParseInt(n, 10, 0)
-		return err == nil && i > 0
+		if i, err := strconv.ParseInt(n, 10, 0); err == nil && i > 0 {
+			return nil
+		}
+	} else if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return nil
 	}
-	d, err := time.ParseDuration(s)
-	return err == nil && d > 0
+	return cli.Usagef("-benchtime %q: want a positive duration such as 50ms or a count of iterations such as 100x", s)
 }
 
 // checkModule returns a usage error if dir is not inside a Go module: the
