@@ -31,9 +31,7 @@ func runTrack(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		case "sim":
 			return runTrackSim(args[1:], stdout, stderr)
 		case "quickset":
-			// The workflow runs the gate's quick set into the history.
-			fmt.Fprintln(stdout, gate.QuickSet)
-			return nil
+			return runTrackQuickset(args[1:], stdout, stderr)
 		}
 	}
 	return runTrackRead(args, stdout, stderr)
@@ -175,6 +173,18 @@ func machineOf(s *results.Set) string {
 		}
 	}
 	return ""
+}
+
+// runTrackQuickset prints the -bench regexp that the history workflow
+// runs: the gate's quick set.
+func runTrackQuickset(args []string, stdout, stderr io.Writer) error {
+	fs := cli.NewFlagSet("track quickset", "usage: concbench track quickset\n\n"+
+		"Prints the -bench regexp that CI runs into the history: the gate's quick set.\n", stderr)
+	if err := cli.Parse(fs, args, 0, 0, "no arguments"); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(stdout, gate.QuickSet)
+	return err
 }
 
 func runTrackSim(args []string, stdout, stderr io.Writer) error {

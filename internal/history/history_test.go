@@ -224,6 +224,10 @@ func TestReadRefuses(t *testing.T) {
 	if _, err := Read(t.TempDir()); err == nil || !strings.Contains(err.Error(), "no runs") {
 		t.Errorf("empty dir: got = %v; want no runs", err)
 	}
+	missing := filepath.Join(t.TempDir(), "history")
+	if _, err := Read(missing); err == nil || !strings.Contains(err.Error(), missing+": no such directory") || !strings.Contains(err.Error(), "track add") {
+		t.Errorf("missing dir: got = %v; want it named, and how to make it", err)
+	}
 }
 
 // listing describes every file of dir: name, size, mode, time and content.

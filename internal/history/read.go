@@ -2,7 +2,9 @@ package history
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -45,6 +47,8 @@ func Read(dir string) (*History, error) {
 	}
 	if len(paths) == 0 {
 		switch fi, err := os.Stat(dir); {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Errorf("%s: no such directory: the history is a directory of runs (*.txt), which concbench track add creates", dir)
 		case err != nil:
 			return nil, err
 		case !fi.IsDir():
