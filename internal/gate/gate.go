@@ -44,6 +44,7 @@ import (
 
 	"github.com/concbench/concbench/internal/cli"
 	"github.com/concbench/concbench/internal/gate/verdict"
+	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/runner"
 )
 
@@ -140,7 +141,7 @@ func runSteps(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		if err != nil {
 			fmt.Fprintf(&m.raw, "stopped: in round %d: %s\n", m.rounds+1, firstLine(err))
 		}
-		if werr := writeNew(o.Raw, m.raw.Bytes()); werr != nil {
+		if werr := outdir.WriteFile(o.Raw, m.raw.Bytes()); werr != nil {
 			return fmt.Errorf("-o: %w", werr)
 		}
 	}
@@ -269,16 +270,6 @@ func checkNewFile(flag, name string) error {
 		return cli.Usagef("%s %s: directory %s does not exist", flag, name, dir)
 	}
 	return nil
-}
-
-// writeNew writes b to a file that must not exist yet.
-func writeNew(name string, b []byte) error {
-	f, err := os.OpenFile(name, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(b)
-	return errors.Join(err, f.Close())
 }
 
 func appendFile(name, s string) error {

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/results"
 )
 
@@ -150,7 +151,7 @@ func Append(dir, name string, data []byte, m Meta) (string, error) {
 	// Two runs of one commit added in the same second get one name: the
 	// later one takes the next free -N.
 	for k := 2; ; k++ {
-		err := writeNew(final, []byte(b.String()))
+		err := outdir.WriteFile(final, []byte(b.String()))
 		if !errors.Is(err, fs.ErrExist) || k > 1000 {
 			return final, err
 		}
@@ -191,37 +192,6 @@ func agrees(name string, data []byte, m Meta) error {
 		if g != m.Go {
 			return fmt.Errorf("%s: measured with go %q, not %s", name, g, m.Go)
 		}
-	}
-	return nil
-}
-
-// writeNew writes path all at once, failing if it exists.
-func writeNew(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return err
-	}
-	if err := os.Link(tmp, path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s exists already: a run is never replaced: %w", path, fs.ErrExist)
-		}
-		return err
 	}
 	return nil
 }

@@ -3,7 +3,8 @@
 // reader never sees a half-written run or report and an existing directory
 // is never touched unless the caller asked to replace it.
 //
-// It is the pattern of os.CreateTemp plus os.Rename, for a directory.
+// It is the pattern of os.CreateTemp plus os.Rename, for a directory;
+// [WriteFile] does the same for one new file.
 // Rejected: writing in place and deleting on failure, which leaves a
 // half-written directory behind when the process is killed.
 //
