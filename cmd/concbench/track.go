@@ -148,7 +148,7 @@ func runTrackAdd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	m, err := history.Describe(ctx, *module, date)
 	if err != nil {
-		return cli.Usage(err)
+		return cli.Usagef("-C %s: %w", *module, err)
 	}
 	if m.Machine = *machine; m.Machine == "" {
 		m.Machine = machineOf(in)

@@ -47,10 +47,11 @@ func TestTrackExitStatus(t *testing.T) {
 		{[]string{"track", "-dir", slower, "-threshold", "0.3"}, 0, "more than 30% worse: 0"},
 		{[]string{"track", "-dir", faster}, 0, "-20.0%"},
 		{[]string{"track", "-dir", bad}, 2, "zz.txt:2"},
-		{[]string{"track", "-dir", filepath.Join(bad, "missing")}, 2, "missing"},
+		{[]string{"track", "-dir", filepath.Join(bad, "missing")}, 2, "missing: no such directory"},
 		{[]string{"track", "-dir", slower, "-alpha", "0.0001"}, 2, "-alpha"},
 		{[]string{"track", "add", "-dir", slower, filepath.Join(bad, "zz.txt")}, 2, "zz.txt"},
 		{[]string{"track", "add"}, 2, "one FILE"},
+		{[]string{"track", "add", "-C", t.TempDir(), "-dir", t.TempDir(), filepath.Join(slower, "01.txt")}, 2, "-C "},
 		{[]string{"track", "sim", "-points", "10"}, 2, "-points"},
 	} {
 		t.Run(strings.Join(tc.args[1:], " "), func(t *testing.T) {
