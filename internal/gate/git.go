@@ -1,13 +1,12 @@
 package gate
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os/exec"
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/internal/checkout"
 	"github.com/concbench/concbench/internal/cli"
 )
 
@@ -17,15 +16,9 @@ type repo struct {
 	prefix string // the directory the gate runs in, relative to top ("" or "sub/")
 }
 
+// git runs git with args in dir and returns its trimmed output.
 func git(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = dir
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(errb.String()))
-	}
-	return strings.TrimSpace(out.String()), nil
+	return checkout.Output(ctx, dir, "git", args...)
 }
 
 // openRepo finds the repository holding dir.

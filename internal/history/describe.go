@@ -3,9 +3,10 @@ package history
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/concbench/concbench/internal/checkout"
 )
 
 // Describe returns the Meta of the module checked out in dir: the commit
@@ -16,7 +17,7 @@ import (
 // be filed under a commit they were not measured at.
 func Describe(ctx context.Context, dir string, now time.Time) (Meta, error) {
 	m := Meta{Modules: map[string]string{}, Date: now}
-	out, err := command(ctx, dir, "git", "show", "-s", "--format=%H %cI", "HEAD")
+	out, err := checkout.Output(ctx, dir, "git", "show", "-s", "--format=%H %cI", "HEAD")
 	if err != nil {
 		return m, err
 	}
@@ -25,33 +26,20 @@ func Describe(ctx context.Context, dir string, now time.Time) (Meta, error) {
 		return m, fmt.Errorf("git show: commit time %q: %w", when, err)
 	}
 	m.Commit = commit
-	st, err := command(ctx, dir, "git", "status", "--porcelain", "--untracked-files=all", "--", "*.go", "go.mod", "go.sum")
+	differ, err := checkout.GoFilesDiffer(ctx, dir)
 	if err != nil {
 		return m, err
 	}
-	if st != "" {
+	if differ {
 		return m, fmt.Errorf("%s: Go files differ from HEAD %s; commit them first", dir, commit)
 	}
-	if m.Go, err = command(ctx, dir, "go", "env", "GOVERSION"); err != nil {
+	if m.Go, err = checkout.Output(ctx, dir, "go", "env", "GOVERSION"); err != nil {
 		return m, err
 	}
 	for _, mod := range Modules {
-		if m.Modules[mod], err = command(ctx, dir, "go", "list", "-m", "-f", "{{.Version}}", mod); err != nil {
+		if m.Modules[mod], err = checkout.Output(ctx, dir, "go", "list", "-m", "-f", "{{.Version}}", mod); err != nil {
 			return m, err
 		}
 	}
 	return m, nil
-}
-
-func command(ctx context.Context, dir, name string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok && len(ee.Stderr) > 0 {
-			return "", fmt.Errorf("%s %s: %s", name, strings.Join(args, " "), strings.TrimSpace(string(ee.Stderr)))
-		}
-		return "", fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
-	}
-	return strings.TrimSpace(string(out)), nil
 }

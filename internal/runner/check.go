@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/internal/checkout"
 	"github.com/concbench/concbench/internal/cli"
 	"github.com/concbench/concbench/internal/starve"
 )
@@ -86,13 +86,11 @@ func CheckBenchtime(s string) error {
 // checkModule returns a usage error if dir is not inside a Go module: the
 // suite is built with go test -c there.
 func checkModule(ctx context.Context, dir string) error {
-	cmd := exec.CommandContext(ctx, "go", "env", "GOMOD")
-	cmd.Dir = dir
-	out, err := cmd.Output()
+	mod, err := checkout.Output(ctx, dir, "go", "env", "GOMOD")
 	if err != nil {
-		return fmt.Errorf("go env GOMOD in %s: %v", dir, err)
+		return fmt.Errorf("in %s: %w", dir, err)
 	}
-	if mod := strings.TrimSpace(string(out)); mod == "" || mod == os.DevNull {
+	if mod == "" || mod == os.DevNull {
 		return cli.Usagef("%s is not in a Go module: run concbench in the module whose bench suite it measures (go.mod not found)", dir)
 	}
 	return nil

@@ -5,10 +5,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
+
+	"github.com/concbench/concbench/internal/checkout"
 )
 
 // info is what raw.txt says about where and from what it was measured.
@@ -20,28 +21,17 @@ type info struct {
 
 func describe(ctx context.Context, dir string) info {
 	in := info{commit: "unknown", goVersion: runtime.Version()}
-	if out, err := output(ctx, dir, "git", "rev-parse", "--short", "HEAD"); err == nil && out != "" {
+	if out, err := checkout.Output(ctx, dir, "git", "rev-parse", "--short", "HEAD"); err == nil && out != "" {
 		in.commit = out
-		// What go build reads: tracked changes and untracked Go files. Other
-		// untracked files (say, earlier results under the tree) do not
-		// change what is measured.
-		st, err := output(ctx, dir, "git", "status", "--porcelain", "--untracked-files=all", "--", "*.go", "go.mod", "go.sum")
-		if err != nil || st != "" {
+		if differ, err := checkout.GoFilesDiffer(ctx, dir); err != nil || differ {
 			in.commit += "-dirty"
 		}
 	}
-	if out, err := output(ctx, dir, "go", "env", "GOVERSION"); err == nil && out != "" {
+	if out, err := checkout.Output(ctx, dir, "go", "env", "GOVERSION"); err == nil && out != "" {
 		in.goVersion = out
 	}
 	in.machine = machine()
 	return in
-}
-
-func output(ctx context.Context, dir, name string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	return strings.TrimSpace(string(out)), err
 }
 
 // machine describes the machine in one line from what the OS tells any
