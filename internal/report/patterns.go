@@ -89,18 +89,6 @@ func panicText(mode string) string {
 	return mode
 }
 
-// deviationsOf returns the pattern's implementations that document a
-// departure from the contract, in the table's order.
-func deviationsOf(p pattern) []alt.Meta {
-	var out []alt.Meta
-	for _, im := range p.impls {
-		if len(im.Deviations) > 0 {
-			out = append(out, im)
-		}
-	}
-	return out
-}
-
 func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
 
 // tidy returns a unit as benchunit tidies it, as the report reads it:

@@ -292,7 +292,7 @@ func TestDeviationsFromTables(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range patterns {
-		for _, im := range deviationsOf(p) {
+		for _, im := range p.impls {
 			for clause, how := range im.Deviations {
 				if want := fmt.Sprintf("%s: %s", clause, how); !bytes.Contains(md, []byte("| "+im.Name+" | ")) || !bytes.Contains(md, []byte(want)) {
 					t.Errorf("report lacks %s's deviation row %q", p.bench, want)
