@@ -8,7 +8,8 @@
 //	concbench gate --base REF [flags]  fail on a performance regression against REF
 //	concbench starve [flags]           run an endless hog under a watchdog
 //	concbench precision [-aa F] FILE... count cells by the width of their 95% interval
-//	concbench track [add FILE | sim]   change points over the history of runs
+//	concbench track [add FILE | sim | quickset]   change points over the history of runs
+//	concbench help                     list the commands
 //
 // Exit status: 0 success, 1 a finding (regression, starvation asserted
 // absent), 2 bad usage or bad input, 128+N interrupted by signal N (130 for

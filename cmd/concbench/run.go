@@ -66,7 +66,7 @@ func newRunFlags(c *runner.Config, f *runFlags, stderr io.Writer) *flag.FlagSet 
 	fs := cli.NewFlagSet("run", "usage: concbench [run] [flags]\n\n"+
 		"Builds the bench binary once, runs preempt {async,off} x GOMAXPROCS {1,all cores} round-robin,\n"+
 		"and writes OUT/<UTC time>-<commit>/ with raw.txt, report.md and SVG charts (the name gets -2, -3...\n"+
-		"if another run started in the same second has it).\n\nflags:\n", stderr)
+		"if another run started in the same second has it). 'concbench help' lists the other commands.\n\nflags:\n", stderr)
 	fs.StringVar(&c.Bench, "bench", ".", "run only benchmarks matching `regexp` (as go test -bench: one pattern per /-level, unanchored, so n=10 also matches n=1000; write n=10$)")
 	fs.IntVar(&c.Rounds, "count", runner.DefaultRounds, "`rounds`: samples per cell (benchstat needs 6 for a 95% interval); given, every cell gets exactly this many")
 	fs.IntVar(&c.Rounds, "rounds", runner.DefaultRounds, "same as -count")
