@@ -19,7 +19,7 @@
 // that tells a task's runtime.Goexit from its panic(nil) under
 // GODEBUG=panicnil=1).
 //
-// The impls.Impls table (package patterns/failfast/impls) sets the alternatives beside it;
-// docs/failfast.md has how they differ, the measurements and the designs
-// rejected, each figure with its run.
+// The impls.Impls table (package patterns/failfast/impls) sets the
+// alternatives beside it; docs/failfast.md has how they differ, the
+// measurements and the designs rejected, each figure with its run.
 package failfast

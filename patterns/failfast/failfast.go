@@ -43,11 +43,11 @@ func Limit(n int) Option {
 
 // AllErrors makes [Group.Wait] return every task's error instead of only
 // the first: the error itself if there is one, or all of them joined with
-// [errors.Join] in the order the tasks returned them. The first error still cancels the context. An error identical (==)
-// to the first one, which is what a sibling returns when it reports
-// context.Cause(ctx), is listed once. Errors of a type that is not
-// comparable (a map or a slice of errors) are never identical: each is
-// listed.
+// [errors.Join] in the order the tasks returned them. The first error still
+// cancels the context. An error identical (==) to the first one, which is
+// what a sibling returns when it reports context.Cause(ctx), is listed once.
+// Errors of a type that is not comparable (a map or a slice of errors) are
+// never identical: each is listed.
 func AllErrors() Option {
 	return func(g *Group) { g.all = true }
 }

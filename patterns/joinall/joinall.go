@@ -141,8 +141,8 @@ type run[T any] struct {
 	slots    []slot        // batches anyone may take from
 	wg       sync.WaitGroup
 
-	mu     sync.Mutex
-	errs   []indexedErr
+	mu     sync.Mutex   // guards errs; every unlock precedes a wg.Done, so Run reads errs after wg.Wait without it
+	errs   []indexedErr // in the order tasks failed; Run sorts them by index
 	panics panics.First
 }
 

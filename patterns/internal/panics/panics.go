@@ -115,11 +115,10 @@ func (f *First) WentOn(task int, end *Ending, stack []byte) (p *Error, first boo
 // sets Returned once the task returns, or Panicked once recover returns a
 // value. If it returns with Exited still set, the task panicked with nil
 // ([First.WentOn]); if its goroutine ends with Exited set, the task called
-// runtime.Goexit. A panic
-// in a deferred call of a task that called Goexit is recovered there, and
-// Goexit then goes on: the task ends Panicked, unless that panic is
-// panic(nil) under GODEBUG=panicnil=1, which recover cannot tell from no
-// panic: the task then ends Exited.
+// runtime.Goexit. A panic in a deferred call of a task that called Goexit
+// is recovered there, and Goexit then goes on: the task ends Panicked,
+// unless that panic is panic(nil) under GODEBUG=panicnil=1, which recover
+// cannot tell from no panic: the task then ends Exited.
 type Ending uint8
 
 const (
