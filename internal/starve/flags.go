@@ -28,7 +28,7 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 		"or that it starved. Exit status: 0 a verdict, 1 a verdict other than -expect,\n"+
 		"2 bad usage or a child that failed.\n\nflags:\n", stderr)
 	fs.StringVar(&o.Hog, "hog", "tight", "hog `kind`: tight, leafcall, call or yield")
-	fs.StringVar(&o.Victim, "victim", "sleep", "victim: sleep (a 1 ms sleeper) or ping (a 1 ms ping from another goroutine)")
+	fs.StringVar(&o.Victim, "victim", "sleep", "victim `kind`: sleep (a 1 ms sleeper) or ping (a 1 ms ping from another goroutine)")
 	fs.StringVar(&o.Preempt, "preempt", "async", "preemption `mode`: async, or off (GODEBUG=asyncpreemptoff=1)")
 	fs.IntVar(&o.Procs, "procs", 1, "GOMAXPROCS of the child process")
 	fs.IntVar(&o.Hogs, "hogs", 0, "number of endless hogs (default -procs: every P taken)")
