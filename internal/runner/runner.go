@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/internal/benchbin"
+	"github.com/concbench/concbench/internal/cli"
 	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/report"
 	"github.com/concbench/concbench/internal/results"
@@ -111,8 +112,8 @@ const (
 	// Config.MaxRounds and Config.Budget: after the full rounds, the cells
 	// still wider than ±10% are sampled again, each process narrowed to
 	// exactly those cells, up to 30 samples (where the interval leaves out
-	// the nine most extreme on each side); the budget keeps a default run within 6
-	// minutes on the reference machine.
+	// the nine most extreme on each side); the budget keeps a default run
+	// within 6 minutes on the reference machine.
 	DefaultMaxRounds = 30
 	DefaultBudget    = 5*time.Minute + 30*time.Second
 	// DefaultTimeout is the watchdog per process: a process runs every
@@ -172,7 +173,7 @@ func (c *Config) defaults() error {
 		c.Rounds = DefaultRounds
 	}
 	if c.Rounds < 0 {
-		return fmt.Errorf("rounds must be at least 1, not %d", c.Rounds)
+		return cli.Usagef("-count %d: want at least 1", c.Rounds)
 	}
 	c.MaxRounds = max(c.MaxRounds, c.Rounds)
 	if c.Benchtime == "" {
@@ -202,8 +203,8 @@ func (c *Config) defaults() error {
 	return nil
 }
 
-// defaultMatrix fills in and checks the GOMAXPROCS values and the preempt
-// modes.
+// defaultMatrix fills in the GOMAXPROCS values and the preempt modes, and
+// checks the modes (check checks the GOMAXPROCS values).
 func (c *Config) defaultMatrix() error {
 	if len(c.CPUs) == 0 {
 		c.CPUs = []int{1}
@@ -211,17 +212,12 @@ func (c *Config) defaultMatrix() error {
 			c.CPUs = append(c.CPUs, n)
 		}
 	}
-	for _, n := range c.CPUs {
-		if n < 1 {
-			return fmt.Errorf("GOMAXPROCS must be at least 1, not %d", n)
-		}
-	}
 	if len(c.Preempt) == 0 {
 		c.Preempt = []string{"async", "off"}
 	}
 	for _, p := range c.Preempt {
 		if _, ok := modes[p]; !ok {
-			return fmt.Errorf("preempt mode %q: want async or off", p)
+			return cli.Usagef("-preempt %q: want async or off", p)
 		}
 	}
 	return nil
