@@ -17,6 +17,9 @@ import (
 func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	o := Options{Dir: ".", Summary: os.Getenv("GITHUB_STEP_SUMMARY")}
 	fs := cli.NewFlagSet("gate", "usage: concbench gate --base REF [--head REF] [flags]\n       concbench gate --aa [--base REF] [flags]\n\n"+
+		"Builds each package's test binary at the base (in a temporary git worktree) and at the head, runs\n"+
+		"them interleaved A B B A on this machine, and fails on a change that is both significant (Mann-Whitney U,\n"+
+		"Holm-Bonferroni) and worse than -threshold. The Markdown verdict goes to stdout (and $GITHUB_STEP_SUMMARY when set).\n"+
 		"Exit status: 0 no regression, 1 regression (or a benchmark that fails at the head only), 2 bad usage or input.\n\nflags:\n", stderr)
 	fs.StringVar(&o.Base, "base", "", "`REF` to compare against (a commit, branch or tag); required unless -aa")
 	fs.StringVar(&o.Head, "head", "", "`REF` to measure (default: the working tree, uncommitted changes included)")
