@@ -12,8 +12,9 @@ import (
 	"github.com/concbench/concbench/internal/suite"
 )
 
-// questions are ../shared/QUESTIONS.md, each with the function that answers
-// it from the run's numbers. An answer names the cells it read; when one is
+// questions are the ones a reader coming from async Rust (tokio) asks, the
+// lesson the README's first paragraph names, each with the function that
+// answers it from the run's numbers. An answer names the cells it read; when one is
 // missing it says so instead of guessing.
 var questions = []struct {
 	q      string
@@ -29,7 +30,7 @@ var questions = []struct {
 }
 
 func (r *rep) answers(b *bytes.Buffer) {
-	fmt.Fprintf(b, "## Answers\n\nThe questions of QUESTIONS.md, answered from this run's medians (largest GOMAXPROCS measured, preempt=async unless stated).\n\n")
+	fmt.Fprintf(b, "## Answers\n\nThe questions of a reader who knows async Rust (tokio), answered from this run's medians (largest GOMAXPROCS measured, preempt=async unless stated).\n\n")
 	for i, q := range questions {
 		fmt.Fprintf(b, "%d. **%s** %s\n", i+1, q.q, q.answer(r))
 	}
