@@ -292,7 +292,7 @@ func (c *Config) plan(ctx context.Context) (*session, error) {
 	want := filepath.Join(c.Out, s.start.UTC().Format("20060102T150405Z")+"-"+s.info.commit)
 	dir, err := outdir.Reserve(want)
 	if err != nil {
-		return nil, err
+		return nil, cli.Usagef("-out %s: %w", c.Out, err)
 	}
 	s.dir, s.name = dir, filepath.Base(dir.Final())
 	if dir.Final() != want {

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/internal/benchbin/benchbintest"
-
+	"github.com/concbench/concbench/internal/cli"
 	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/starve"
@@ -346,8 +346,9 @@ func TestRunUnwritable(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(context.Background(), Config{Out: file, ModuleDir: tinyModule(t, okBench), Pkg: "./b"}); err == nil {
-		t.Errorf("Run with -out a regular file: want an error")
+	_, err := Run(context.Background(), Config{Out: file, ModuleDir: tinyModule(t, okBench), Pkg: "./b"})
+	if err == nil || !cli.IsUsage(err) || !strings.Contains(err.Error(), "-out "+file) {
+		t.Errorf("Run with -out a regular file: got = %v; want a usage error naming -out %s", err, file)
 	}
 }
 
