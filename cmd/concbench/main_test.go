@@ -61,6 +61,7 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"starve", "-hogs", "100000"}, "-hogs 100000"},
 		{[]string{"report"}, "FILE"},
 		{[]string{"report", missing}, "missing.txt"},
+		{[]string{"report", "-o", filepath.Join(good, "out"), good}, "-o: "},
 		{[]string{"compare", missing}, ""},
 		{[]string{"gate", "-threshold", "lots"}, "lots"},
 		{[]string{"track", "-threshold", "NaN"}, "-threshold NaN"},

@@ -98,14 +98,15 @@ func runTrackRead(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// writeDir makes the new directory dir (replacing it if force and it is a
-// concbench output without any of inputs) with what write puts into its
-// temporary path, all at once: on an error nothing is left behind. An
-// existing dir that may not be replaced is bad usage.
+// writeDir makes the new directory dir, the -o of report and track
+// (replacing it if force and it is a concbench output without any of
+// inputs), with what write puts into its temporary path, all at once: on an
+// error nothing is left behind. An existing dir that may not be replaced,
+// or one that cannot be made, is bad usage of -o.
 func writeDir(dir string, force bool, inputs []string, write func(path string) error) error {
 	d, err := outdir.New(dir, force, inputs...)
 	if err != nil {
-		return cli.Usage(err)
+		return cli.Usagef("-o: %w", err)
 	}
 	if err := write(d.Path()); err != nil {
 		d.Abort()
