@@ -29,7 +29,7 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	var other *results.Set
 	if *aa != "" { // read before anything is printed
 		if other, err = results.Read(*aa); err != nil {
-			return cli.Usage(err)
+			return cli.Usagef("-aa: %w", err)
 		}
 	}
 	warnMixed(stderr, set)

@@ -211,7 +211,7 @@ func runTrackSim(args []string, stdout, stderr io.Writer) error {
 	}
 	s, err := results.Read(*noise)
 	if err != nil {
-		return cli.Usage(err)
+		return cli.Usagef("-noise: %w", err)
 	}
 	n := track.NoiseOf(s, 6, track.Tracked)
 	if len(n) == 0 {
