@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 )
 
@@ -42,12 +43,11 @@ func NotifyContext(parent context.Context) (ctx context.Context, stop context.Ca
 		case <-done:
 		}
 	}()
-	stopped := false
+	// stop is a context.CancelFunc, which may be called by several
+	// goroutines at once: the Once makes the close happen once.
+	var once sync.Once
 	return ctx, func() {
-		if !stopped {
-			stopped = true
-			close(done)
-		}
+		once.Do(func() { close(done) })
 		signal.Stop(ch)
 		cancel(context.Canceled)
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -38,5 +39,21 @@ func TestNotifyContext(t *testing.T) {
 	stop()
 	if err := Interrupted(ctx, nil); err != nil {
 		t.Errorf("Interrupted after stop, no signal: %v; want nil", err)
+	}
+}
+
+// TestNotifyContextStopTwice checks that stop keeps the contract of a
+// context.CancelFunc: several goroutines may call it at once, and later
+// calls do nothing (a double close would panic; -race sees a data race).
+func TestNotifyContextStopTwice(t *testing.T) {
+	ctx, stop := NotifyContext(context.Background())
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(stop)
+	}
+	wg.Wait()
+	stop()
+	if err := context.Cause(ctx); err != context.Canceled {
+		t.Errorf("context.Cause after stop = %v; want context.Canceled", err)
 	}
 }
