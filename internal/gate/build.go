@@ -3,17 +3,16 @@ package gate
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
 	"github.com/concbench/concbench/internal/benchbin"
+	"github.com/concbench/concbench/internal/checkout"
 	"github.com/concbench/concbench/internal/cli"
 )
 
@@ -155,12 +154,12 @@ type goPkg struct {
 // does not exist, say) is a usage error.
 func listBenchPkgs(ctx context.Context, dir string, patterns []string) ([]goPkg, error) {
 	args := append([]string{"list", "-e", "-json=ImportPath,Dir,TestGoFiles,XTestGoFiles,Error", "--"}, patterns...)
-	out, err := goCmd(ctx, dir, args...)
+	out, err := checkout.Output(ctx, dir, "go", args...)
 	if err != nil {
 		return nil, cli.Usagef("-pkg %s: %v", strings.Join(patterns, " "), err)
 	}
 	var pkgs []goPkg
-	for d := json.NewDecoder(strings.NewReader(string(out))); d.More(); {
+	for d := json.NewDecoder(strings.NewReader(out)); d.More(); {
 		var pkg goPkg
 		if err := d.Decode(&pkg); err != nil {
 			return nil, fmt.Errorf("go list in %s: %v", dir, err)
@@ -192,16 +191,4 @@ func hasBenchmark(pkg goPkg) bool {
 		}
 	}
 	return false
-}
-
-// goCmd runs the go command in dir and returns its standard output.
-func goCmd(ctx context.Context, dir string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return out, fmt.Errorf("go %s: %v: %s", args[0], err, strings.TrimSpace(string(ee.Stderr)))
-	}
-	return out, err
 }

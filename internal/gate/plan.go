@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/internal/checkout"
 	"github.com/concbench/concbench/internal/cli"
 )
 
@@ -78,12 +79,12 @@ func newPlan(ctx context.Context, o Options) (*plan, error) {
 // benchmarks) that a gate without -pkg measures: every package of the
 // module, read from the module's root.
 func (p *plan) defaults(ctx context.Context, root string) error {
-	out, err := goCmd(ctx, root, "mod", "edit", "-json")
+	out, err := checkout.Output(ctx, root, "go", "mod", "edit", "-json")
 	if err != nil {
 		return cli.Usagef("%s/go.mod: %v", root, err)
 	}
 	var mod struct{ Module struct{ Path string } }
-	if err := json.Unmarshal(out, &mod); err != nil {
+	if err := json.Unmarshal([]byte(out), &mod); err != nil {
 		return fmt.Errorf("go mod edit -json in %s: %v", root, err)
 	}
 	if p.listDir, err = git(ctx, root, "rev-parse", "--show-prefix"); err != nil {
