@@ -11,8 +11,9 @@
 //	concbench track [add FILE | sim | quickset]   change points over the history of runs
 //	concbench help                     list the commands
 //
-// Exit status: 0 success, 1 a finding (regression, starvation asserted
-// absent), 2 bad usage or bad input, 128+N interrupted by signal N (130 for
+// Exit status: 0 success, 1 a finding (a regression, a benchmark that fails
+// at the gate's head only, a starve verdict other than -expect), 2 bad
+// usage or bad input, 128+N interrupted by signal N (130 for
 // SIGINT, 143 for SIGTERM, 129 for SIGHUP): every command handles the
 // three alike, killing its child processes, removing its temporary files
 // and keeping what was measured. The commands live in importable

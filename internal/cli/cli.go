@@ -3,7 +3,8 @@
 // command line ([NewFlagSet], [Parse]).
 //
 //	0  success
-//	1  a finding: a regression, or starvation where it was asserted absent
+//	1  a finding: a regression (gate, track), a benchmark that fails at the
+//	   gate's head only, or a starve verdict other than -expect
 //	2  bad usage or bad input
 //	128+N  interrupted by signal N (130 SIGINT, 129 SIGHUP, 143 SIGTERM),
 //	       after cleaning up; see [NotifyContext]
