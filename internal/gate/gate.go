@@ -142,7 +142,7 @@ func runSteps(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 			fmt.Fprintf(&m.raw, "stopped: in round %d: %s\n", m.rounds+1, firstLine(err))
 		}
 		if werr := outdir.WriteFile(o.Raw, m.raw.Bytes()); werr != nil {
-			return fmt.Errorf("-o: %w", werr)
+			return errors.Join(err, fmt.Errorf("-o: %w", werr)) // and why it stopped, if it did
 		}
 	}
 	var hf headFailure
