@@ -5,22 +5,42 @@
 //	benchstat -col /impl -row /n@num,/task results.txt
 //
 // Names, keys, task kinds and units come from internal/suite, which the
-// report reads by too. GOMAXPROCS comes from -cpu; the preemption mode from
+// report reads by too. GOMAXPROCS comes from -cpu, one value per process
+// (every benchmark refuses a list: see oneCPU); the preemption mode from
 // the process's GODEBUG, which the runner records as a "preempt:" config
 // line.
 package bench
 
 import (
+	"bytes"
+	"context"
+	"flag"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/concbench/concbench/internal/childproc"
 	"github.com/concbench/concbench/internal/suite"
 )
+
+// oneCPU fails the top-level benchmark b when -test.cpu lists more than one
+// value. With b.Loop the testing package measures a cell's first -cpu value
+// in the run that only probes it (run1), at the GOMAXPROCS the cell before
+// it (or, for the first cell, the tests) left behind, and reports that run
+// under the first value's -N suffix (golang/go#49980): with -cpu 1,2,4
+// every -1 line was measured at GOMAXPROCS=4. Run one value per process, as
+// the runner and scripts/preempt.sh do.
+func oneCPU(b *testing.B) {
+	if cpu := flag.Lookup("test.cpu"); cpu != nil && strings.Contains(cpu.Value.String(), ",") {
+		b.Fatalf("-test.cpu=%s: run one -test.cpu value per process: with a list, each cell's first value is measured at the GOMAXPROCS the previous cell left (golang/go#49980), so its -N suffix would name a GOMAXPROCS that did not run", cpu.Value)
+	}
+}
 
 // perTask reports the benchmark's time per task as ns/task; call it after
 // the b.Loop loop, when b.N and b.Elapsed are final.
@@ -69,4 +89,40 @@ func TestNames(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("benchmarks = %q; want suite.Patterns %q", got, want)
 	}
+}
+
+// TestOneCPU runs every top-level benchmark in a child process of this test
+// binary, with a -test.cpu list and with one value, and a -test.bench
+// pattern that matches none of its cells: each must refuse the list (see
+// oneCPU) and accept the single value.
+func TestOneCPU(t *testing.T) {
+	for _, p := range suite.Patterns {
+		for _, tc := range []struct {
+			cpu    string
+			refuse bool
+		}{{"1,2", true}, {"1", false}} {
+			t.Run(p+"/cpu="+tc.cpu, func(t *testing.T) {
+				out, err := benchChild(t, "-test.bench=^Benchmark"+p+"$/^none$", "-test.cpu="+tc.cpu)
+				refused := err != nil && strings.Contains(out, "golang/go#49980")
+				if refused != tc.refuse {
+					t.Errorf("-test.cpu=%s: refused = %v; want %v (err %v)\n%s", tc.cpu, refused, tc.refuse, err, out)
+				}
+			})
+		}
+	}
+}
+
+// benchChild runs this test binary with no tests, the given flags added,
+// for at most a minute, and returns its output and exit error.
+func benchChild(t *testing.T, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := childproc.Command(ctx, os.Args[0], append([]string{"-test.run=^$", "-test.benchtime=1x"}, args...)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := childproc.Run(cmd)
+	if ctx.Err() != nil {
+		t.Fatalf("%v: no exit within a minute\n%s", cmd.Args, out.String())
+	}
+	return out.String(), err
 }

@@ -37,6 +37,7 @@ import (
 // task=cpufail (it has no limit). It leaves out tasks that return errors
 // late, nested groups, and building the task slice (done outside the loop).
 func BenchmarkFailFast(b *testing.B) {
+	oneCPU(b)
 	impls := append([]failfastimpls.Impl{{Meta: alt.Meta{Name: suite.WaitGroup}, Run: waitGroupBaseline}}, failfastimpls.Impls...)
 	for _, im := range impls {
 		_, unlimited := im.Deviations["limit"]

@@ -45,6 +45,7 @@ import (
 // implementation), and FirstSuccess, which differs from First only in
 // skipping failures.
 func BenchmarkFirstDone(b *testing.B) {
+	oneCPU(b)
 	for _, r := range racers() {
 		for _, n := range []int{2, 16, 1024} {
 			if r.maxTasks > 0 && n > r.maxTasks {

@@ -29,6 +29,7 @@ import (
 // leaves out the cost of building the task slice, which is set up outside
 // the loop.
 func BenchmarkJoinAll(b *testing.B) {
+	oneCPU(b)
 	for _, im := range impls.Impls {
 		for _, n := range []int{10, 1000, 100000} {
 			for _, kind := range work.Kinds {

@@ -1,9 +1,7 @@
 package bench
 
 import (
-	"flag"
 	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -51,9 +49,7 @@ const hogIters = 2_000_000
 // that first op is the one reported), so n and the -N suffix would disagree
 // with what ran.
 func BenchmarkStarvation(b *testing.B) {
-	if cpu := flag.Lookup("test.cpu"); cpu != nil && strings.Contains(cpu.Value.String(), ",") {
-		b.Fatalf("-test.cpu=%s: BenchmarkStarvation needs one value per process (golang/go#49980 would measure the first value's cells at the wrong GOMAXPROCS)", cpu.Value)
-	}
+	oneCPU(b)
 	procs := runtime.GOMAXPROCS(0)
 	ns := []int{procs}
 	if procs > 1 {
