@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/perf/benchmath"
+
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/suite"
 )
@@ -126,7 +128,9 @@ func (r *rep) answerJoin() string {
 	one, _ := r.other(serial.Metric, secTask)
 	n := serial.Sub(suite.N)
 	verb, how := "Waiting tasks overlap", ratio(serial.v, own.v)+" faster"
-	if sig, why := r.differ(serial.Metric, own.Metric); !sig {
+	if sig, why := r.differ(serial.Metric, own.Metric); sig == tooFew {
+		verb, how = "This run has too few samples to tell whether concurrency helped", why
+	} else if sig == same {
 		verb, how = "In this run concurrency made no significant difference", why
 	} else if own.v > serial.v {
 		verb, how = "In this run concurrency did not help", ratio(own.v, serial.v)+" slower"
@@ -243,7 +247,9 @@ func (r *rep) answerStarve() string {
 	oprog, ok2 := r.other(results.Metric{Cell: off}, progress)
 	if ok && ok1 && ok2 {
 		how := "a stall " + ratio(ostall.v, astall.v) + " the async one"
-		if sig, why := r.differ(astall.Metric, ostall.Metric); !sig {
+		if sig, why := r.differ(astall.Metric, ostall.Metric); sig == tooFew {
+			how += ", " + why
+		} else if sig == same {
 			how = "a stall not significantly different from the async one: " + why
 		}
 		s += fmt.Sprintf("; with it off (GODEBUG=asyncpreemptoff=1, a cooperative scheduler for loops without calls) it waited %s and made %s, %s",
@@ -268,7 +274,9 @@ func (r *rep) tokioStarve(c results.Cell, goStall cell) string {
 		return ""
 	}
 	how := "a stall " + ratio(tstall.v, goStall.v) + " Go's with async preemption"
-	if sig, why := r.differ(goStall.Metric, tstall.Metric); !sig {
+	if sig, why := r.differ(goStall.Metric, tstall.Metric); sig == tooFew {
+		how += ", " + why
+	} else if sig == same {
 		how = "a stall not significantly different from Go's with async preemption: " + why
 	}
 	return fmt.Sprintf(" tokio, which schedules cooperatively (%s), next to the same hogs: the victim waited %s and made %s, %s; tokio's rows in the Starvation tables give every hog kind, its budget hog included.",
@@ -349,7 +357,9 @@ func (r *rep) answerThreads() string {
 		return notMeasured("no BenchmarkJoinAll impl=waitgroup at " + others(th.Cell))
 	}
 	verdict, how := "An OS thread per task costs more than a goroutine", ratio(th.v, g.v)+" as much"
-	if sig, why := r.differ(g.Metric, th.Metric); !sig {
+	if sig, why := r.differ(g.Metric, th.Metric); sig == tooFew {
+		verdict, how = "This run has too few samples to compare an OS thread per task with a goroutine", why
+	} else if sig == same {
 		verdict, how = "In this run an OS thread per task cost no more than a goroutine", why
 	} else if th.v < g.v {
 		verdict = "In this run an OS thread per task was cheaper than a goroutine"
@@ -358,23 +368,49 @@ func (r *rep) answerThreads() string {
 		verdict, th.Sub(suite.N), th.Procs(), value(g.v, "sec"), value(th.v, "sec"), how)
 }
 
-// differ reports whether a and b differ significantly (Mann-Whitney U at
-// α = 0.05, as benchstat tests), and when they do not, says so with the
-// test's numbers: "no significant difference (p=0.310 n=6+6)".
-func (r *rep) differ(a, b results.Metric) (bool, string) {
+// significance is what the Mann-Whitney U-test (α = 0.05, as benchstat
+// tests) says about two metrics.
+type significance int
+
+const (
+	same    significance = iota // no significant difference
+	differs                     // a significant difference
+	tooFew                      // too few samples for the test to find any difference
+)
+
+// differ compares a and b with the U-test, and when it finds no difference
+// says why with the test's numbers: "no significant difference (p=0.310
+// n=6+6)", or for samples too small to ever differ (go test -count 1 or 3:
+// see [testable]) "too few samples to test the difference (n=3+3: ...)".
+func (r *rep) differ(a, b results.Metric) (significance, string) {
 	c, ok := r.Compare(a, b)
-	if ok && c.P < c.Alpha {
-		return true, ""
+	switch {
+	case ok && c.P < c.Alpha:
+		return differs, ""
+	case ok && !testable(c):
+		return tooFew, fmt.Sprintf("too few samples to test the difference (n=%d+%d: no samples of these sizes differ significantly at α = %v)", c.N1, c.N2, c.Alpha)
 	}
-	return false, fmt.Sprintf("no significant difference (%s)", c.String())
+	return same, fmt.Sprintf("no significant difference (%s)", c.String())
+}
+
+// testable reports whether samples of c's sizes can differ significantly
+// at all: the smallest two-sided p of the U-test, both samples apart with
+// no ties, is 2 / C(N1+N2, N1), which is 1 for 1+1 samples, 0.1 for 3+3 and
+// 0.029 for 4+4.
+func testable(c benchmath.Comparison) bool {
+	p := 2.0 // 2 / C(N1+N2, N1), built up as a product
+	for i := 1; i <= c.N1; i++ {
+		p *= float64(i) / float64(c.N2+i)
+	}
+	return p < c.Alpha
 }
 
 // alike returns, for two values an answer puts side by side without
 // saying which is less, "" if they differ significantly, and otherwise
-// ", no significant difference (p=…)", so the reader does not read one
-// into them.
+// ", no significant difference (p=…)" (or that the samples are too few to
+// test), so the reader does not read one into them.
 func (r *rep) alike(a, b results.Metric) string {
-	if sig, why := r.differ(a, b); !sig {
+	if sig, why := r.differ(a, b); sig != differs {
 		return ", " + why
 	}
 	return ""

@@ -11,9 +11,10 @@ import (
 // guidance says how impl fared against the other implementations of names
 // in this run, from the sec/op cells of bench in mode: in how many of the
 // cells where it ran beside another it was the fastest or not significantly
-// slower than the fastest (Mann-Whitney U at α = 0.05), and where it was
-// slower, the worst case. It is the report's "use it for", computed: a
-// sentence the numbers could contradict is never written by hand.
+// slower than the fastest (Mann-Whitney U at α = 0.05), where it was
+// slower, the worst case, and in how many the samples were too few for the
+// test to tell (see [testable]). It is the report's "use it for", computed:
+// a sentence the numbers could contradict is never written by hand.
 func (r *rep) guidance(bench, mode, impl string, names []string) string {
 	var ms []results.Metric
 	for _, m := range r.metricsOf(bench, mode, secOp) {
@@ -21,7 +22,7 @@ func (r *rep) guidance(bench, mode, impl string, names []string) string {
 			ms = append(ms, m)
 		}
 	}
-	best, total := 0, 0
+	best, few, total := 0, 0, 0
 	var worst *slower
 	for _, g := range results.Group(cellsOfMetrics(ms), suite.Impl.Field()) {
 		i := slices.IndexFunc(g, func(c results.Cell) bool { return c.Sub(suite.Impl) == impl })
@@ -29,9 +30,13 @@ func (r *rep) guidance(bench, mode, impl string, names []string) string {
 			continue
 		}
 		total++
-		s, ok := r.slowerThanFastest(g, g[i])
-		if !ok {
+		s, sig := r.slowerThanFastest(g, g[i])
+		switch sig {
+		case same:
 			best++
+			continue
+		case tooFew:
+			few++
 			continue
 		}
 		if worst == nil || s.ratio > worst.ratio {
@@ -44,7 +49,10 @@ func (r *rep) guidance(bench, mode, impl string, names []string) string {
 	out := fmt.Sprintf("fastest or within noise in %d of %d cells", best, total)
 	if worst != nil {
 		out += fmt.Sprintf("; slower in %d, most at %s GOMAXPROCS=%d (%s)",
-			total-best, others(worst.cell), worst.cell.Procs(), slowdown(worst.ratio, worst.fastest))
+			total-best-few, others(worst.cell), worst.cell.Procs(), slowdown(worst.ratio, worst.fastest))
+	}
+	if few > 0 {
+		out += fmt.Sprintf("; too few samples to compare with the fastest in %d", few)
 	}
 	return out
 }
@@ -58,21 +66,22 @@ type slower struct {
 }
 
 // slowerThanFastest compares c with the fastest cell (by sec/op median) of
-// its group g and reports whether c is significantly slower.
-func (r *rep) slowerThanFastest(g []results.Cell, c results.Cell) (slower, bool) {
+// its group g and reports whether c is significantly slower (differs), not
+// (same: also when c is the fastest), or too few samples to tell.
+func (r *rep) slowerThanFastest(g []results.Cell, c results.Cell) (slower, significance) {
 	med := func(c results.Cell) float64 {
 		v, _ := r.Median(results.Metric{Cell: c, Unit: secOp})
 		return v
 	}
 	fastest := slices.MinFunc(g, func(a, b results.Cell) int { return cmpFloat(med(a), med(b)) })
 	if fastest == c || med(fastest) <= 0 {
-		return slower{}, false
+		return slower{}, same
 	}
-	cmp, ok := r.Compare(results.Metric{Cell: fastest, Unit: secOp}, results.Metric{Cell: c, Unit: secOp})
-	if !ok || cmp.P >= cmp.Alpha {
-		return slower{}, false
+	sig, _ := r.differ(results.Metric{Cell: fastest, Unit: secOp}, results.Metric{Cell: c, Unit: secOp})
+	if sig != differs {
+		return slower{}, sig
 	}
-	return slower{c, med(c) / med(fastest), fastest.Sub(suite.Impl)}, true
+	return slower{c, med(c) / med(fastest), fastest.Sub(suite.Impl)}, differs
 }
 
 func cmpFloat(a, b float64) int {

@@ -706,3 +706,48 @@ func TestChartNotDrawn(t *testing.T) {
 		t.Errorf("%d charts, report without the missing chart's line:\n%s", len(charts), md)
 	}
 }
+
+// TestTooFewSamples checks that a report of one sample per cell (go test
+// -count 1) calls no difference in either direction: where the U-test could
+// not find one whatever the numbers, the answers and the guidance say the
+// samples are too few, not "no significant difference" or "within noise".
+func TestTooFewSamples(t *testing.T) {
+	fixedImpls(t)
+	data, err := os.ReadFile("testdata/run.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	mode := ""
+	var lines []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "preempt: "); ok {
+			mode = v
+		}
+		name, _, _ := strings.Cut(line, " ")
+		if strings.HasPrefix(name, "Benchmark") {
+			if seen[mode+" "+name] {
+				continue
+			}
+			seen[mode+" "+name] = true
+		}
+		lines = append(lines, line)
+	}
+	md := string(buildLines(t, "once.txt", lines))
+	for _, tc := range []struct{ q, want string }{
+		{"1. ", "This run has too few samples to tell whether concurrency helped"},
+		{"4. ", "too few samples to test the difference (n=1+1"},
+		{"7. ", "This run has too few samples to compare an OS thread per task with a goroutine"},
+	} {
+		if a := answer(t, []byte(md), tc.q); !strings.Contains(a, tc.want) {
+			t.Errorf("answer %s= %s\nwant it to contain %q", tc.q, a, tc.want)
+		}
+	}
+	_, joinAll, _ := strings.Cut(md, "## Join all")
+	joinAll, _, _ = strings.Cut(joinAll, "\n## ")
+	for _, line := range strings.Split(joinAll, "\n") {
+		if strings.HasPrefix(line, "| own |") && !strings.Contains(line, "; too few samples to compare with the fastest in ") {
+			t.Errorf("guidance for own = %s\nwant it to count the cells with too few samples", line)
+		}
+	}
+}
