@@ -230,7 +230,15 @@ func (r *rep) lookup(bench, mode string, procs int, want ...suite.Part) (results
 }
 
 func (r *rep) answerStarve() string {
+	with, noOff := "With async preemption (Go's default)", "; preemption off was not measured in this run"
 	c, ok := r.starveCell("async")
+	if !ok {
+		// Plain go test -bench output has no preempt: line: its mode is
+		// Go's default unless GODEBUG said otherwise, which it does not record.
+		with = "In the input's unrecorded preemption mode (no preempt: line; async unless GODEBUG=asyncpreemptoff=1 was set)"
+		noOff = "; the input has no preempt: off cells to compare with"
+		c, ok = r.starveCell("")
+	}
 	if !ok {
 		return notMeasured("no BenchmarkStarvation with preempt=async")
 	}
@@ -240,8 +248,8 @@ func (r *rep) answerStarve() string {
 	if !ok1 || !ok2 {
 		return notMeasured("no BenchmarkStarvation " + others(c) + " stall and progress")
 	}
-	s := fmt.Sprintf("With async preemption (Go's default), next to %s hogs on every P (hog=%s, GOMAXPROCS=%d) the victim waited at most %s to run and made %s of the wake-ups due",
-		c.Sub(suite.N), c.Sub(suite.Hog), c.Procs(), value(astall.v, "sec"), percent(aprog.v))
+	s := fmt.Sprintf("%s, next to %s hogs on every P (hog=%s, GOMAXPROCS=%d) the victim waited at most %s to run and made %s of the wake-ups due",
+		with, c.Sub(suite.N), c.Sub(suite.Hog), c.Procs(), value(astall.v, "sec"), percent(aprog.v))
 	off, ok := r.With(c, results.Preempt, "off")
 	ostall, ok1 := r.other(results.Metric{Cell: off}, stallSec)
 	oprog, ok2 := r.other(results.Metric{Cell: off}, progress)
@@ -255,7 +263,7 @@ func (r *rep) answerStarve() string {
 		s += fmt.Sprintf("; with it off (GODEBUG=asyncpreemptoff=1, a cooperative scheduler for loops without calls) it waited %s and made %s, %s",
 			value(ostall.v, "sec"), percent(oprog.v), how)
 	} else {
-		s += "; preemption off was not measured in this run"
+		s += noOff
 	}
 	return s + "." + r.tokioStarve(c, astall)
 }

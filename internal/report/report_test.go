@@ -751,3 +751,29 @@ func TestTooFewSamples(t *testing.T) {
 		}
 	}
 }
+
+// TestStarvationUnlabelled checks that answer 4 reads the starvation cells
+// of plain go test -bench output, which has no preempt: line, and says that
+// their mode was not recorded, instead of calling them not measured.
+func TestStarvationUnlabelled(t *testing.T) {
+	data, err := os.ReadFile("testdata/run.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mode := ""
+	var lines []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "preempt: "); ok {
+			mode = v
+			continue
+		}
+		if mode == "async" || !strings.HasPrefix(line, "BenchmarkStarvation") {
+			lines = append(lines, line)
+		}
+	}
+	md := buildLines(t, "plain.txt", lines)
+	want := "In the input's unrecorded preemption mode (no preempt: line; async unless GODEBUG=asyncpreemptoff=1 was set), next to "
+	if a := answer(t, md, "4. "); !strings.Contains(a, want) || !strings.Contains(a, "the input has no preempt: off cells") {
+		t.Errorf("answer 4 = %s\nwant it to contain %q", a, want)
+	}
+}
