@@ -48,10 +48,35 @@ func perTask(b *testing.B, tasks int) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(tasks), suite.NsPerTask)
 }
 
-// reportMedian reports the median of one span per op (in ns) as unit: a
+// maxSpans is how many ops' spans a [spans] keeps: a sample's last ones.
+const maxSpans = 1 << 14
+
+// spans collects one span (in ns) per op of a b.Loop loop for
+// [reportMedian], the last [maxSpans] of them. Its buffer is allocated
+// before the loop, so recording allocates nothing that the benchmark's B/op
+// and allocs/op count: appending to growing slices did, and so added 32 to
+// 128 B/op, varying with b.N, and at -benchtime 1x 4 allocs/op, to every
+// FirstDone cell.
+type spans struct {
+	ns []int64
+	n  int // spans recorded
+}
+
+func newSpans() *spans { return &spans{ns: make([]int64, maxSpans)} }
+
+func (s *spans) add(ns int64) {
+	s.ns[s.n%len(s.ns)] = ns
+	s.n++
+}
+
+// kept returns the spans s holds, in no particular order.
+func (s *spans) kept() []int64 { return s.ns[:min(s.n, len(s.ns))] }
+
+// reportMedian reports the median of the spans s kept (in ns) as unit: a
 // latency metric that one slow op, which a mean would carry, cannot move.
 // Call it after the b.Loop loop.
-func reportMedian(b *testing.B, ns []int64, unit string) {
+func reportMedian(b *testing.B, s *spans, unit string) {
+	ns := s.kept()
 	if len(ns) == 0 {
 		return
 	}
@@ -125,4 +150,28 @@ func benchChild(t *testing.T, args ...string) (string, error) {
 		t.Fatalf("%v: no exit within a minute\n%s", cmd.Args, out.String())
 	}
 	return out.String(), err
+}
+
+// TestSpans checks that recording a span allocates nothing, however many
+// ops a sample has (the benchmarks record inside the timed loop, where B/op
+// and allocs/op count every allocation), and that a spans keeps the last
+// maxSpans of them.
+func TestSpans(t *testing.T) {
+	s := newSpans()
+	next := int64(0)
+	if a := testing.AllocsPerRun(3, func() {
+		for range maxSpans {
+			s.add(next)
+			next++
+		}
+	}); a != 0 {
+		t.Errorf("recording %d spans: %v allocations; want 0", maxSpans, a)
+	}
+	got := slices.Sorted(slices.Values(s.kept()))
+	if len(got) != maxSpans || got[0] != next-maxSpans || got[len(got)-1] != next-1 {
+		t.Errorf("kept %d spans from %d to %d; want the last %d, %d to %d", len(got), got[0], got[len(got)-1], maxSpans, next-maxSpans, next-1)
+	}
+	if got := newSpans().kept(); len(got) != 0 {
+		t.Errorf("a new spans keeps %v; want none", got)
+	}
 }

@@ -108,13 +108,13 @@ func benchFail(b *testing.B, run failfastimpls.Func, n int) {
 		return errBench
 	}
 	ctx := context.Background()
-	var cancel []int64
+	cancel := newSpans()
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := run(ctx, 0, tasks); !errors.Is(err, errBench) {
 			b.Fatalf("err = %v; want %v", err, errBench)
 		}
-		cancel = append(cancel, int64(time.Since(failedAt)))
+		cancel.add(int64(time.Since(failedAt)))
 	}
 	reportMedian(b, cancel, suite.CancelNs)
 }

@@ -20,8 +20,8 @@ import (
 // hedged requests, a search over replicas. Each op is one whole race:
 // start, first result, cancellation, and the wait for every loser.
 //
-// Besides sec/op it reports the median over the sample's ops of these
-// spans, from time.Now stamps taken inside the tasks and around the call
+// Besides sec/op it reports the median over the sample's ops (its last
+// maxSpans) of these spans, from time.Now stamps taken inside the tasks and around the call
 // (monotonic clock, ~30 ns a read); a median, so that one op the machine
 // interrupted does not move the sample:
 //   - first-ns: the winner returned -> the caller has its result (First
@@ -54,16 +54,16 @@ func BenchmarkFirstDone(b *testing.B) {
 			for _, kind := range []string{suite.Tiny, suite.Wait} {
 				b.Run(suite.Name(suite.Impl.Is(r.name), suite.N.Is(n), suite.Task.Is(kind)), func(b *testing.B) {
 					p := newRace(n, kind)
-					var first, cancel, start, win []int64
+					first, cancel, start, win := newSpans(), newSpans(), newSpans(), newSpans()
 					b.ReportAllocs()
 					for b.Loop() {
 						p.left.Store(int32(n - 1))
 						p.called = p.now()
 						r.run(context.Background(), p)
-						first = append(first, p.got-p.won)
-						cancel = append(cancel, p.lastLoser-p.won)
-						start = append(start, p.started-p.called)
-						win = append(win, p.won-p.started)
+						first.add(p.got - p.won)
+						cancel.add(p.lastLoser - p.won)
+						start.add(p.started - p.called)
+						win.add(p.won - p.started)
 					}
 					reportMedian(b, first, suite.FirstNs)
 					reportMedian(b, cancel, suite.CancelNs)
