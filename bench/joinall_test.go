@@ -10,7 +10,7 @@ import (
 )
 
 // BenchmarkJoinAll models join_all over n independent tasks: every task of
-// one kind, tiny (~20 ns of CPU), cpu (~10 µs of CPU) or wait (a 1 ms sleep
+// one kind, tiny (~40 ns of CPU), cpu (~10 µs of CPU) or wait (a 1 ms sleep
 // that burns no CPU), or a mix that looks like a real caller's (n=1000 only):
 // mixed (tiny tasks with one 1 ms sleep in 10, in a fixed shuffled order),
 // skewed (CPU work of heavy-tailed sizes, mean ~1.4 µs, largest ~0.8 ms) and

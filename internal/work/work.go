@@ -29,7 +29,7 @@ const (
 	cpuRounds  = 5000
 )
 
-// Tiny burns about 20 ns of CPU and returns a value derived from seed, so the
+// Tiny burns about 40 ns of CPU and returns a value derived from seed, so the
 // compiler cannot drop the work.
 func Tiny(seed int) int { return mix(uint64(seed), tinyRounds) }
 
