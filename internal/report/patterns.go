@@ -3,6 +3,7 @@ package report
 import (
 	"maps"
 	"slices"
+	"strconv"
 
 	"golang.org/x/perf/benchunit"
 
@@ -67,11 +68,25 @@ func (r *rep) bound(m results.Metric) (float64, bool) {
 		}
 		med, ok := r.Median(results.Metric{Cell: ref, Unit: tidy(b.RefUnit)})
 		if b.PerProc {
-			med /= float64(m.Procs())
+			med /= float64(r.parallel(m.Procs()))
 		}
 		return med, ok
 	}
 	return 0, false
+}
+
+// parallel returns how many tasks can run at once at GOMAXPROCS procs:
+// procs, or the machine's cores if fewer, read from the input's one
+// "cores:" config line (the runner writes it). Without one (plain go test
+// output) it returns procs: the bound then assumes a core per P, which
+// -cpu above the machine's cores makes unreachable.
+func (r *rep) parallel(procs int) int {
+	if c := r.Config("cores"); len(c) == 1 {
+		if n, err := strconv.Atoi(c[0]); err == nil && n > 0 {
+			return min(procs, n)
+		}
+	}
+	return procs
 }
 
 // panicText says in words what a pattern package's PanicMode means.

@@ -397,7 +397,11 @@ func (r *rep) table(b *bytes.Buffer, p pattern, mode, unit string) {
 	hasBound := slices.ContainsFunc(ms, func(m results.Metric) bool { _, ok := r.bound(m); return ok })
 	fmt.Fprintf(b, "### %s\n\n", r.OrigUnit(unit))
 	if hasBound {
-		fmt.Fprintf(b, "eff. = measured lower bound / median (100%% = at the bound).\n\n")
+		fmt.Fprintf(b, "eff. = measured lower bound / median (100%% = at the bound).")
+		if len(r.Config("cores")) != 1 {
+			b.WriteString(" The input has no cores: line, so the bound of CPU work divides serial's time by GOMAXPROCS: above the machine's cores, no implementation can reach it.")
+		}
+		b.WriteString("\n\n")
 	}
 	head, rule := "|", "|"
 	for _, k := range keys {

@@ -777,3 +777,23 @@ func TestStarvationUnlabelled(t *testing.T) {
 		t.Errorf("answer 4 = %s\nwant it to contain %q", a, want)
 	}
 }
+
+// TestBoundCores checks that the bound of CPU work at a GOMAXPROCS above the
+// machine's cores divides serial's time by the cores the input's cores:
+// line gives, not by GOMAXPROCS: with 2 cores, nothing runs 4 times faster
+// than serial, so serial itself is at 50% of the bound.
+func TestBoundCores(t *testing.T) {
+	md := string(buildLines(t, "cpu4.txt", []string{
+		"cores: 2",
+		"BenchmarkJoinAll/impl=serial/n=1000/task=tiny-4 100 40000 ns/op 40 ns/task",
+		"BenchmarkJoinAll/impl=own/n=1000/task=tiny-4 100 25000 ns/op 25 ns/task",
+	}))
+	for _, want := range []string{
+		"| 1000 | tiny | serial | 40.00µs ±∞ (noisy) | 50% |",
+		"| 1000 | tiny | own | 25.00µs ±∞ (noisy) | 80% |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+}

@@ -140,7 +140,8 @@ const (
 // Bound says where the lower bound of a cell is measured, in the same run:
 // for a cell of Pattern with a Task in Tasks (any task if none), in Unit, the
 // bound is the median of the cell that differs only in Impl (and in N, if
-// set), read in RefUnit, divided by GOMAXPROCS if PerProc.
+// set), read in RefUnit, divided by GOMAXPROCS (or the machine's cores, if
+// the input says and they are fewer) if PerProc.
 type Bound struct {
 	Pattern string
 	Unit    string // as reported, e.g. ns/op
