@@ -76,17 +76,21 @@ func (s *spans) kept() []int64 { return s.ns[:min(s.n, len(s.ns))] }
 // latency metric that one slow op, which a mean would carry, cannot move.
 // Call it after the b.Loop loop.
 func reportMedian(b *testing.B, s *spans, unit string) {
-	ns := s.kept()
-	if len(ns) == 0 {
-		return
+	if ns := s.kept(); len(ns) > 0 {
+		b.ReportMetric(median(ns), unit)
 	}
+}
+
+// median returns the median of ns, the mean of the middle two for an even
+// count, as benchstat takes it; it sorts ns. ns must not be empty.
+func median(ns []int64) float64 {
 	slices.Sort(ns)
 	mid := len(ns) / 2
 	m := float64(ns[mid])
 	if len(ns)%2 == 0 {
 		m = (float64(ns[mid-1]) + m) / 2
 	}
-	b.ReportMetric(m, unit)
+	return m
 }
 
 // TestNames checks that every top-level benchmark of this package is a

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -63,7 +64,9 @@ func BenchmarkStarvation(b *testing.B) {
 					for b.Loop() {
 						wins = append(wins, starvation.Measure(h, v, n, hogIters))
 					}
-					reportStarvation(b, wins)
+					for _, m := range starvationMetrics(wins) {
+						b.ReportMetric(m.v, m.unit)
+					}
 				})
 			}
 		}
@@ -74,23 +77,58 @@ func BenchmarkStarvation(b *testing.B) {
 // 100 the nearest-rank p99 is the maximum, which stall-ns already says.
 const p99Wakes = 100
 
-// reportStarvation reports the metrics of BenchmarkStarvation over the
-// windows of one sample.
-func reportStarvation(b *testing.B, wins []starvation.Window) {
-	var delays, stalls []time.Duration
+// metric is one value a benchmark reports, in its unit.
+type metric struct {
+	v    float64
+	unit string
+}
+
+// starvationMetrics returns the metrics of BenchmarkStarvation over the
+// windows of one sample (at least one): progress, the median stall (the
+// mean of the middle two for an even count of ops, as [median] takes it),
+// and the wake-up percentiles the sample has enough wake-ups for.
+func starvationMetrics(wins []starvation.Window) []metric {
+	var delays []time.Duration
+	var stalls []int64
 	var due float64
 	for _, w := range wins {
 		delays = append(delays, w.Delays...)
-		stalls = append(stalls, w.Stall)
+		stalls = append(stalls, w.Stall.Nanoseconds())
 		due += w.Due()
 	}
-	b.ReportMetric(float64(len(delays))/due, suite.Progress)
-	b.ReportMetric(float64(starvation.Summarize(stalls).P50.Nanoseconds()), suite.StallNs)
+	ms := []metric{{float64(len(delays)) / due, suite.Progress}, {median(stalls), suite.StallNs}}
 	d := starvation.Summarize(delays)
 	if d.Wakes >= starvation.MinWakes {
-		b.ReportMetric(float64(d.P50.Nanoseconds()), suite.P50WakeNs)
+		ms = append(ms, metric{float64(d.P50.Nanoseconds()), suite.P50WakeNs})
 	}
 	if d.Wakes >= p99Wakes {
-		b.ReportMetric(float64(d.P99.Nanoseconds()), suite.P99WakeNs)
+		ms = append(ms, metric{float64(d.P99.Nanoseconds()), suite.P99WakeNs})
+	}
+	return ms
+}
+
+// TestStarvationMetrics checks the metrics of a sample of two ops: the
+// stall is their median as every other latency metric of the suite takes
+// it (the mean of the two), and p50-wake-ns appears only from
+// starvation.MinWakes wake-ups on.
+func TestStarvationMetrics(t *testing.T) {
+	ms := time.Millisecond
+	wakes := func(n int) []time.Duration { return slices.Repeat([]time.Duration{ms}, n) }
+	for _, tc := range []struct {
+		name string
+		wins []starvation.Window
+		want []metric
+	}{
+		{"starved", []starvation.Window{
+			{Length: 60 * ms, Delays: wakes(5), Stall: 10 * ms},
+			{Length: 60 * ms, Delays: wakes(1), Stall: 60 * ms},
+		}, []metric{{6.0 / 120, suite.Progress}, {float64(35 * ms), suite.StallNs}}},
+		{"free", []starvation.Window{
+			{Length: 60 * ms, Delays: wakes(starvation.MinWakes), Stall: ms},
+		}, []metric{{float64(starvation.MinWakes) / 60, suite.Progress}, {float64(ms), suite.StallNs}, {float64(ms), suite.P50WakeNs}}},
+	} {
+		if got := starvationMetrics(tc.wins); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: metrics = %v; want %v", tc.name, got, tc.want)
+		}
 	}
 }
