@@ -16,7 +16,9 @@ import (
 // with both medians and their intervals and the change, "~" when the U-test
 // finds no significant difference, and the geometric mean of the medians of
 // the rows both sets have. Benchmarks of one name in different packages are
-// different rows. It reports an error if the sets have no cell in common.
+// different rows. A "~" whose samples are too few for the U-test to find any
+// difference (see [testable]) is marked, and a note under the table says so,
+// as benchstat does. It reports an error if the sets have no cell in common.
 func Compare(w io.Writer, old, new *results.Set, oldName, newName string) error {
 	var units []string
 	for _, s := range []*results.Set{old, new} {
@@ -88,6 +90,7 @@ func compareUnit(w io.Writer, old, new *results.Set, oldName, newName, unit stri
 	fmt.Fprintf(tw, "%s\t%s\t%s\t\t\n", pad(""), old.OrigUnit(unit), new.OrigUnit(unit))
 	var logOld, logNew float64
 	both, common := 0, 0 // rows in the geomean (positive medians), rows at both sides
+	few := false         // a row has too few samples to test
 	for _, p := range rows {
 		cells := []string{"—", "—", ""}
 		so, _ := summaryOf(old, p.old)
@@ -102,6 +105,10 @@ func compareUnit(w io.Writer, old, new *results.Set, oldName, newName, unit stri
 			common++
 			c, _ := results.CompareSets(old, *p.old, new, *p.new)
 			cells[2] = delta(c, so.Center, sn.Center)
+			if c.P >= c.Alpha && !testable(c) {
+				cells[2] += " ¹"
+				few = true
+			}
 			if so.Center > 0 && sn.Center > 0 {
 				logOld += math.Log(so.Center)
 				logNew += math.Log(sn.Center)
@@ -114,5 +121,11 @@ func compareUnit(w io.Writer, old, new *results.Set, oldName, newName, unit stri
 		gOld, gNew := math.Exp(logOld/float64(both)), math.Exp(logNew/float64(both))
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%+.2f%%\t\n", pad("geomean"), value(gOld, unit), value(gNew, unit), 100*(gNew/gOld-1))
 	}
-	return common, tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return common, err
+	}
+	if few {
+		fmt.Fprintln(w, "¹ too few samples for the U-test to find any difference at α = 0.05 (it needs about 4 on each side)")
+	}
+	return common, nil
 }

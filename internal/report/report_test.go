@@ -797,3 +797,28 @@ func TestBoundCores(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareTooFew checks that compare marks a "~" from samples too few
+// for the U-test to find any difference (go test -count 1 on each side) and
+// says so under the table, while a "~" from enough samples stays unmarked.
+func TestCompareTooFew(t *testing.T) {
+	line := "BenchmarkJoinAll/impl=own/n=10/task=tiny-2 100 %d ns/op"
+	oneOld := writeLines(t, "old.txt", []string{fmt.Sprintf(line, 100)})
+	oneNew := writeLines(t, "new.txt", []string{fmt.Sprintf(line, 300)})
+	var b bytes.Buffer
+	if err := Compare(&b, read(t, oneOld), read(t, oneNew), "old.txt", "new.txt"); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"~ (p=1.000 n=1) ¹", "\n¹ too few samples for the U-test"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("compare of 1+1 samples lacks %q:\n%s", want, b.String())
+		}
+	}
+	b.Reset()
+	if err := Compare(&b, read(t, "testdata/plain.txt"), read(t, "testdata/plain.txt"), "a", "b"); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "¹") {
+		t.Errorf("compare of 6+6 samples marks a row:\n%s", b.String())
+	}
+}
