@@ -233,14 +233,38 @@ func trimPartialRune(b []byte) []byte {
 	return b
 }
 
+// notes keeps the runner's notes of data, and the failures go test printed
+// into it (plain go test -bench output; the runner's raw.txt has none, see
+// [Copy]): a "--- FAIL: " line with the message under it, a panic, a fatal
+// error. Neither is part of the benchmark format, which ignores them.
 func (s *Set) notes(path string, data []byte) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, bufio.MaxScanTokenSize) // as benchfmt's reader, which rejects a longer line
+	// fail is the last "--- FAIL: " note, until the line under it.
+	var fail *Note
 	for line := 1; sc.Scan(); line++ {
-		if text, ok := strings.CutPrefix(sc.Text(), NotePrefix); ok {
-			s.Notes = append(s.Notes, Note{path, line, text})
+		text, trimmed := sc.Text(), strings.TrimSpace(sc.Text())
+		if fail != nil && trimmed != "" && text != trimmed && !isFailure(trimmed) {
+			fail.Text += ": " + trimmed
+		}
+		fail = nil
+		if t, ok := strings.CutPrefix(text, NotePrefix); ok {
+			s.Notes = append(s.Notes, Note{path, line, t})
+		} else if isFailure(trimmed) {
+			s.Notes = append(s.Notes, Note{path, line, "go test: " + trimmed})
+			if strings.HasPrefix(trimmed, "--- FAIL: ") {
+				fail = &s.Notes[len(s.Notes)-1]
+			}
 		}
 	}
+}
+
+// FailurePrefixes start the lines of a test binary's output that say why it
+// failed: a failed benchmark, a panic, a fatal error, a signal.
+var FailurePrefixes = []string{"panic: ", "fatal error: ", "--- FAIL: ", "signal: "}
+
+func isFailure(line string) bool {
+	return slices.ContainsFunc(FailurePrefixes, func(p string) bool { return strings.HasPrefix(line, p) })
 }
 
 func (s *Set) addConfig(rec *benchfmt.Result) {

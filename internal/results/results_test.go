@@ -366,3 +366,27 @@ BenchmarkStarvation/n=1/hog=tight/victim=sleep 1 110 ns/op
 		t.Errorf("metrics = %q; want %q", got, want)
 	}
 }
+
+// TestReadGoTestFailures checks that the failures plain go test -bench
+// output carries (a failed benchmark with its message, a panic) become notes
+// that name their line, so that a report on it does not pass them over.
+func TestReadGoTestFailures(t *testing.T) {
+	path := write(t, "fail.txt", "BenchmarkA-2 1 100 ns/op\n"+
+		"--- FAIL: BenchmarkB\n"+
+		"    b_test.go:9: boom\n"+
+		"    --- FAIL: BenchmarkC/n=1\n"+
+		"FAIL\n"+
+		"panic: oops\n")
+	s, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Note{
+		{path, 2, "go test: --- FAIL: BenchmarkB: b_test.go:9: boom"},
+		{path, 4, "go test: --- FAIL: BenchmarkC/n=1"},
+		{path, 6, "go test: panic: oops"},
+	}
+	if !slices.Equal(s.Notes, want) {
+		t.Errorf("notes = %q; want %q", s.Notes, want)
+	}
+}

@@ -145,7 +145,7 @@ func reason(err error) string {
 	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
 	for _, l := range lines[1:] {
 		l = strings.TrimSpace(l)
-		for _, p := range []string{"panic: ", "fatal error: ", "--- FAIL: ", "signal: "} {
+		for _, p := range results.FailurePrefixes {
 			if strings.HasPrefix(l, p) {
 				return lines[0] + ": " + l
 			}
