@@ -100,7 +100,7 @@ func racers() []racer {
 		}})
 	}
 	return append(rs,
-		racer{name: "ascompleted", run: func(ctx context.Context, p *race) {
+		racer{name: suite.AsCompleted, run: func(ctx context.Context, p *race) {
 			for _, err := range firstdone.AsCompleted(ctx, p.tasks) {
 				p.got = p.now()
 				if err != nil {

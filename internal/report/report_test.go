@@ -822,3 +822,24 @@ func TestCompareTooFew(t *testing.T) {
 		t.Errorf("compare of 6+6 samples marks a row:\n%s", b.String())
 	}
 }
+
+// TestAnswerStartWaiter checks that answer 6 gives the hand-over to a
+// waiting caller from AsCompleted's first-ns when the run has it: First's
+// first-ns holds the cancellation of every loser, which First waits for.
+func TestAnswerStartWaiter(t *testing.T) {
+	lines := []string{
+		"BenchmarkFirstDone/impl=own/n=16/task=tiny-2 100 9000 ns/op 5000 cancel-ns 6000 first-ns 3000 start-ns 100 win-ns",
+		"BenchmarkFirstDone/impl=ascompleted/n=16/task=tiny-2 100 9000 ns/op 5000 cancel-ns 700 first-ns 3000 start-ns 100 win-ns",
+	}
+	for _, tc := range []struct {
+		lines []string
+		want  string
+	}{
+		{lines, "from its completion to the caller's loop over firstdone.AsCompleted having its result took 700.0ns"},
+		{lines[:1], "from its completion to First returning its result took 6.000µs, with the cancellation of the other tasks"},
+	} {
+		if a := answer(t, buildLines(t, "first.txt", tc.lines), "6. "); !strings.Contains(a, tc.want) {
+			t.Errorf("answer 6 = %s\nwant it to contain %q", a, tc.want)
+		}
+	}
+}

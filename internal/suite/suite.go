@@ -113,12 +113,13 @@ var Mixes = []string{Mixed, Skewed, FastSlow}
 
 // Implementations (values of [Impl]) with a role in the report.
 const (
-	Own       = "own"       // the project's implementation of the pattern
-	Serial    = "serial"    // JoinAll: the tasks one after another
-	WaitGroup = "waitgroup" // a goroutine per task and a sync.WaitGroup
-	OSThread  = "osthread"  // JoinAll: an OS thread per task
-	Floor     = "floor"     // FirstDone: a bare goroutine per task
-	ErrGroup  = "errgroup"  // FailFast: golang.org/x/sync/errgroup
+	Own         = "own"         // the project's implementation of the pattern
+	Serial      = "serial"      // JoinAll: the tasks one after another
+	WaitGroup   = "waitgroup"   // a goroutine per task and a sync.WaitGroup
+	OSThread    = "osthread"    // JoinAll: an OS thread per task
+	Floor       = "floor"       // FirstDone: a bare goroutine per task
+	AsCompleted = "ascompleted" // FirstDone: firstdone.AsCompleted, breaking after the first result
+	ErrGroup    = "errgroup"    // FailFast: golang.org/x/sync/errgroup
 )
 
 // Units as the benchmarks report them (b.ReportMetric); the report reads
