@@ -169,10 +169,20 @@ func (r *rep) answerFirst() string {
 	if !ok {
 		return notMeasured("no BenchmarkFirstDone impl=own first-ns")
 	}
-	s := fmt.Sprintf("Take results as they complete: with the project's First (impl=own, %s, GOMAXPROCS=%d) the caller had the winner's result %s after the winner finished",
-		others(f.Cell), f.Procs(), value(f.v, "sec"))
+	s := "Take results as they complete"
+	if a, ok := r.other(f.Metric, firstSec, suite.Impl.Is(suite.AsCompleted)); ok {
+		s += fmt.Sprintf(": a loop over firstdone.AsCompleted (impl=ascompleted, %s, GOMAXPROCS=%d) had the winner's result %s after the winner finished",
+			others(f.Cell), f.Procs(), value(a.v, "sec"))
+		if c, ok := r.other(a.Metric, cancelSec); ok && c.v > a.v {
+			s += fmt.Sprintf(", before the last of the others had returned (%s after it)", value(c.v, "sec"))
+		}
+		s += ". The project's First, which returns only once every task has,"
+	} else {
+		s += fmt.Sprintf(": with the project's First (impl=own, %s, GOMAXPROCS=%d), which returns only once every task has, the caller", others(f.Cell), f.Procs())
+	}
+	s += fmt.Sprintf(" had the winner's result %s after the winner finished", value(f.v, "sec"))
 	if c, ok := r.other(f.Metric, cancelSec); ok {
-		s += fmt.Sprintf(", and the last loser had returned %s after it", value(c.v, "sec"))
+		s += fmt.Sprintf(", the last loser having returned %s after it", value(c.v, "sec"))
 		if fl, ok := r.other(f.Metric, cancelSec, suite.Impl.Is(suite.Floor)); ok {
 			s += fmt.Sprintf(" (the floor, a bare goroutine per task watching ctx.Done: %s%s)", value(fl.v, "sec"), r.alike(c.Metric, fl.Metric))
 		}

@@ -823,23 +823,27 @@ func TestCompareTooFew(t *testing.T) {
 	}
 }
 
-// TestAnswerStartWaiter checks that answer 6 gives the hand-over to a
-// waiting caller from AsCompleted's first-ns when the run has it: First's
-// first-ns holds the cancellation of every loser, which First waits for.
-func TestAnswerStartWaiter(t *testing.T) {
+// TestAnswersFirstDone checks answers 2 and 6 with and without
+// AsCompleted's cells: they give its first result, which does not wait for
+// the losers, when the run has it, and say of First that it returns once
+// every task has, the cancellation of the others included.
+func TestAnswersFirstDone(t *testing.T) {
 	lines := []string{
 		"BenchmarkFirstDone/impl=own/n=16/task=tiny-2 100 9000 ns/op 5000 cancel-ns 6000 first-ns 3000 start-ns 100 win-ns",
 		"BenchmarkFirstDone/impl=ascompleted/n=16/task=tiny-2 100 9000 ns/op 5000 cancel-ns 700 first-ns 3000 start-ns 100 win-ns",
 	}
 	for _, tc := range []struct {
 		lines []string
+		q     string
 		want  string
 	}{
-		{lines, "from its completion to the caller's loop over firstdone.AsCompleted having its result took 700.0ns"},
-		{lines[:1], "from its completion to First returning its result took 6.000µs, with the cancellation of the other tasks"},
+		{lines, "2. ", "firstdone.AsCompleted (impl=ascompleted, n=16 task=tiny, GOMAXPROCS=2) had the winner's result 700.0ns after the winner finished, before the last of the others had returned (5.000µs after it). The project's First, which returns only once every task has, had the winner's result 6.000µs"},
+		{lines[:1], "2. ", "with the project's First (impl=own, n=16 task=tiny, GOMAXPROCS=2), which returns only once every task has, the caller had the winner's result 6.000µs"},
+		{lines, "6. ", "from its completion to the caller's loop over firstdone.AsCompleted having its result took 700.0ns"},
+		{lines[:1], "6. ", "from its completion to First returning its result took 6.000µs, with the cancellation of the other tasks"},
 	} {
-		if a := answer(t, buildLines(t, "first.txt", tc.lines), "6. "); !strings.Contains(a, tc.want) {
-			t.Errorf("answer 6 = %s\nwant it to contain %q", a, tc.want)
+		if a := answer(t, buildLines(t, "first.txt", tc.lines), tc.q); !strings.Contains(a, tc.want) {
+			t.Errorf("answer %s= %s\nwant it to contain %q", tc.q, a, tc.want)
 		}
 	}
 }
