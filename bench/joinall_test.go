@@ -16,7 +16,9 @@ import (
 // skewed (CPU work of heavy-tailed sizes, mean ~1.4 µs, largest ~0.8 ms) and
 // fastslow (500 tiny tasks, then 500 sleeps). impl=serial runs the same tasks
 // one after another: the lower bound for CPU work is its time divided by
-// GOMAXPROCS; for wait work the lower bound is one wait, its ns/task.
+// GOMAXPROCS (the cores, if fewer), and for skewed at least its largest
+// task, 42% of the work at n=1000; for wait work the lower bound is one
+// wait, its ns/task.
 //
 // Cells left out, because they take long and add nothing the others do not
 // show: task=cpu at n=100000 (0.5 s per op for every impl; n=1000 already has

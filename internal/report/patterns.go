@@ -9,6 +9,7 @@ import (
 
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/suite"
+	"github.com/concbench/concbench/internal/work"
 	"github.com/concbench/concbench/patterns/alt"
 	failfastimpls "github.com/concbench/concbench/patterns/failfast/impls"
 	firstdoneimpls "github.com/concbench/concbench/patterns/firstdone/impls"
@@ -68,11 +69,22 @@ func (r *rep) bound(m results.Metric) (float64, bool) {
 		}
 		med, ok := r.Median(results.Metric{Cell: ref, Unit: tidy(b.RefUnit)})
 		if b.PerProc {
-			med /= float64(r.parallel(m.Procs()))
+			med *= max(1/float64(r.parallel(m.Procs())), largestShare(m.Cell))
 		}
 		return med, ok
 	}
 	return 0, false
+}
+
+// largestShare returns the share of a cell's serial work that its largest
+// task does, which no schedule can split: that of task=skewed (the other
+// kinds' tasks are alike, and their share 1/n is below any 1/GOMAXPROCS the
+// suite runs at).
+func largestShare(c results.Cell) float64 {
+	if c.Sub(suite.Task) != suite.Skewed {
+		return 0
+	}
+	return work.SkewedLargest(int(nOf(c)))
 }
 
 // parallel returns how many tasks can run at once at GOMAXPROCS procs:

@@ -17,6 +17,7 @@ import (
 
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/suite"
+	"github.com/concbench/concbench/internal/work"
 	"github.com/concbench/concbench/patterns/alt"
 )
 
@@ -845,5 +846,25 @@ func TestAnswersFirstDone(t *testing.T) {
 		if a := answer(t, buildLines(t, "first.txt", tc.lines), tc.q); !strings.Contains(a, tc.want) {
 			t.Errorf("answer %s= %s\nwant it to contain %q", tc.q, a, tc.want)
 		}
+	}
+}
+
+// TestBoundSkewed checks that the bound of task=skewed is no less than its
+// largest task (work.SkewedLargest of serial's time): with 8 cores at
+// GOMAXPROCS=4, serial's time / 4 is a speed-up that the one task of 42%
+// of the work forbids.
+func TestBoundSkewed(t *testing.T) {
+	md := string(buildLines(t, "skewed.txt", []string{
+		"cores: 8",
+		"BenchmarkJoinAll/impl=serial/n=1000/task=skewed-4 100 100000 ns/op",
+		fmt.Sprintf("BenchmarkJoinAll/impl=own/n=1000/task=skewed-4 100 %.0f ns/op", 100000*work.SkewedLargest(1000)),
+	}))
+	for _, line := range strings.Split(md, "\n") {
+		if strings.HasPrefix(line, "| 1000 | skewed | own | ") && strings.Count(line, "|") == 6 && !strings.HasSuffix(line, " | 100% |") {
+			t.Errorf("own at the largest task's time: %s\nwant eff. 100%%", line)
+		}
+	}
+	if !strings.Contains(md, "| 1000 | skewed | own | ") {
+		t.Errorf("no own skewed row:\n%s", md)
 	}
 }

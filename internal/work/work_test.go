@@ -70,3 +70,16 @@ func TestFastSlowWaits(t *testing.T) {
 		}
 	}
 }
+
+func TestSkewedLargest(t *testing.T) {
+	// n=1000 holds one task of 4096 units (seed with 12 trailing zero bits
+	// or more in its hash) in 9708 units of work; n=1 is all one task.
+	for _, tc := range []struct {
+		n    int
+		want float64
+	}{{1000, 409600.0 / 970800}, {1, 1}, {0, 0}} {
+		if got := work.SkewedLargest(tc.n); got != tc.want {
+			t.Errorf("SkewedLargest(%d) = %v; want %v", tc.n, got, tc.want)
+		}
+	}
+}
