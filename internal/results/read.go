@@ -61,7 +61,7 @@ func (s *Set) Add(name string, data []byte, config ...string) (int, error) {
 	for r.Scan() {
 		switch rec := r.Result().(type) {
 		case *benchfmt.SyntaxError:
-			return n, rec
+			return n, unfinished(rec, data)
 		case *benchfmt.UnitMetadata:
 			s.Units[rec.UnitMetadataKey] = rec
 		case *benchfmt.Result:
@@ -82,6 +82,24 @@ func (s *Set) Add(name string, data []byte, config ...string) (int, error) {
 
 // longLine returns the number of the first line of data too long for
 // benchfmt's reader (a bufio.Scanner of the default size), 0 if none is.
+// unfinished explains a syntax error on a line where go test printed a
+// benchmark's name and then, instead of its result, why the binary stopped
+// (a panic, a signal: the name is printed before the benchmark runs); any
+// other syntax error it returns as it is.
+func unfinished(e *benchfmt.SyntaxError, data []byte) error {
+	lines := bytes.Split(data, []byte("\n"))
+	if e.Line < 1 || e.Line > len(lines) {
+		return e
+	}
+	name, rest, _ := strings.Cut(strings.TrimSpace(string(lines[e.Line-1])), "\t")
+	rest = strings.TrimSpace(rest)
+	if !isFailure(rest) {
+		return e
+	}
+	return fmt.Errorf("%s:%d: %s did not finish: %s (the benchmark was stopped before its result; go test's output after it has no results)",
+		e.FileName, e.Line, strings.TrimSpace(name), rest)
+}
+
 func longLine(data []byte) int {
 	for line := 1; len(data) > 0; line++ {
 		end := bytes.IndexByte(data, '\n')

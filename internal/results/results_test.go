@@ -284,6 +284,10 @@ func TestReadBadInput(t *testing.T) {
 		{"long.txt", ptr("goos: linux\nBenchmarkA-2 100 5 ns/op\nBenchmarkB-2 100 " + strings.Repeat("7", 70000) + " ns/op\n"), "long.txt:3: a line of more than 65536 bytes"},
 		{"longlast.txt", ptr("BenchmarkA-2 100 5 ns/op\n" + strings.Repeat("x", 1<<17)), "longlast.txt:2: a line of more than 65536 bytes"},
 		{"negalloc.txt", ptr("BenchmarkA-2 100 5 ns/op -1 allocs/op\n"), "negalloc.txt:1: BenchmarkA-2: -1 allocs/op is negative"},
+		// go test prints a benchmark's name before it runs: a panic or a
+		// Ctrl-C leaves the name with the reason after it.
+		{"stopped.txt", ptr("BenchmarkA-2 100 5 ns/op\nBenchmarkB-2    \tsignal: interrupt\nFAIL\n"), "stopped.txt:2: BenchmarkB-2 did not finish: signal: interrupt"},
+		{"panicked.txt", ptr("BenchmarkB/n=1-2 \tpanic: boom\n"), "panicked.txt:1: BenchmarkB/n=1-2 did not finish: panic: boom"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, tc.name)
