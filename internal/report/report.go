@@ -401,6 +401,9 @@ func (r *rep) table(b *bytes.Buffer, p pattern, mode, unit string) {
 		if len(r.Config("cores")) != 1 {
 			b.WriteString(" The input has no cores: line, so the bound of CPU work divides serial's time by GOMAXPROCS: above the machine's cores, no implementation can reach it.")
 		}
+		if slices.ContainsFunc(ms, r.beatsBound) {
+			b.WriteString(" Above 100%, a cell beat its bound: the bound is another cell of this run (serial's, floor's), measured with its own noise and overheads, not a limit no run can pass.")
+		}
 		b.WriteString("\n\n")
 	}
 	head, rule := "|", "|"
@@ -421,6 +424,14 @@ func (r *rep) table(b *bytes.Buffer, p pattern, mode, unit string) {
 		b.WriteString(r.tableRow(row, keys, procs, unit, hasBound) + "\n")
 	}
 	b.WriteString("\n")
+}
+
+// beatsBound reports whether m's median is below its bound: an efficiency
+// above 100%.
+func (r *rep) beatsBound(m results.Metric) bool {
+	bound, ok := r.bound(m)
+	med, ok2 := r.Median(m)
+	return ok && ok2 && med > 0 && bound > med
 }
 
 // tableRow is one row of [rep.table]: the cell's keys, then its median and
