@@ -15,11 +15,13 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -28,6 +30,21 @@ import (
 	"github.com/concbench/concbench/internal/childproc"
 	"github.com/concbench/concbench/internal/suite"
 )
+
+// TestMain writes a "cores:" config line before the benchmarks run, when
+// there are any (-test.bench): the report divides the bound of CPU work by
+// the cores when GOMAXPROCS is above them, and plain go test -bench output
+// would not say how many there were. The runner writes the same line into
+// raw.txt. Left out: a "preempt:" line from GODEBUG, which would also
+// label plain output's cells, but cells are matched by it, so the gate
+// would find none of a base without the line at a head with it.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
+		fmt.Printf("cores: %d\n", runtime.NumCPU())
+	}
+	os.Exit(m.Run())
+}
 
 // oneCPU fails the top-level benchmark b when -test.cpu lists more than one
 // value. With b.Loop the testing package measures a cell's first -cpu value
@@ -123,7 +140,8 @@ func TestNames(t *testing.T) {
 // TestOneCPU runs every top-level benchmark in a child process of this test
 // binary, with a -test.cpu list and with one value, and a -test.bench
 // pattern that matches none of its cells: each must refuse the list (see
-// oneCPU) and accept the single value.
+// oneCPU) and accept the single value, and the output must have TestMain's
+// cores: line.
 func TestOneCPU(t *testing.T) {
 	for _, p := range suite.Patterns {
 		for _, tc := range []struct {
@@ -135,6 +153,9 @@ func TestOneCPU(t *testing.T) {
 				refused := err != nil && strings.Contains(out, "golang/go#49980")
 				if refused != tc.refuse {
 					t.Errorf("-test.cpu=%s: refused = %v; want %v (err %v)\n%s", tc.cpu, refused, tc.refuse, err, out)
+				}
+				if want := fmt.Sprintf("cores: %d\n", runtime.NumCPU()); !strings.Contains("\n"+out, "\n"+want) {
+					t.Errorf("output lacks the config line %q:\n%s", want, out)
 				}
 			})
 		}
