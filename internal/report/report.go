@@ -434,6 +434,18 @@ func (r *rep) beatsBound(m results.Metric) bool {
 	return ok && ok2 && med > 0 && bound > med
 }
 
+// fewer returns " (k of n samples)" when m has values in fewer of its
+// cell's samples than sec/op: a metric the benchmark reports only in some
+// (p50-wake-ns needs enough wake-ups), whose median then comes from those
+// samples only; "" otherwise.
+func (r *rep) fewer(m results.Metric) string {
+	k, n := len(r.Values(m)), len(r.Values(results.Metric{Cell: m.Cell, Unit: secOp}))
+	if k >= n {
+		return ""
+	}
+	return fmt.Sprintf(" (%d of %d samples)", k, n)
+}
+
 // tableRow is one row of [rep.table]: the cell's keys, then its median and
 // interval (and efficiency) at each GOMAXPROCS.
 func (r *rep) tableRow(row []results.Cell, keys []column, procs []int, unit string, hasBound bool) string {
@@ -452,7 +464,7 @@ func (r *rep) tableRow(row []results.Cell, keys []column, procs []int, unit stri
 		}
 		m := results.Metric{Cell: row[i], Unit: unit}
 		sum, _ := r.Summary(m)
-		line += " " + marked(sum, unit) + " |"
+		line += " " + marked(sum, unit) + r.fewer(m) + " |"
 		if hasBound {
 			if bound, ok := r.bound(m); ok && sum.Center > 0 {
 				line += " " + percent(bound/sum.Center) + " |"

@@ -868,3 +868,28 @@ func TestBoundSkewed(t *testing.T) {
 		t.Errorf("no own skewed row:\n%s", md)
 	}
 }
+
+// TestFewerSamples checks that a table cell whose metric the benchmark
+// reported in only some samples (p50-wake-ns needs enough wake-ups) says in
+// how many: its median comes from those samples only.
+func TestFewerSamples(t *testing.T) {
+	var lines []string
+	for i := range 6 {
+		line := "BenchmarkStarvation/n=2/hog=yield/victim=sleep-2 1 7e7 ns/op 0.3 progress 1e7 stall-ns"
+		if i%2 == 0 {
+			line += " 30000 p50-wake-ns"
+		}
+		lines = append(lines, line)
+	}
+	md := string(buildLines(t, "some.txt", lines))
+	_, p50, _ := strings.Cut(md, "### p50-wake-ns")
+	p50, _, _ = strings.Cut(p50, "\n### ")
+	_, stall, _ := strings.Cut(md, "### stall-ns")
+	stall, _, _ = strings.Cut(stall, "\n### ")
+	if !strings.Contains(p50, " (3 of 6 samples) |") {
+		t.Errorf("p50-wake-ns table lacks (3 of 6 samples):\n%s", p50)
+	}
+	if strings.Contains(stall, " samples) |") {
+		t.Errorf("stall-ns table, reported in every sample, counts its samples:\n%s", stall)
+	}
+}
