@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,16 +60,14 @@ func runTrackRead(args []string, stdout, stderr io.Writer) error {
 	dir := fs.String("dir", history.DefaultDir, "the history `dir`")
 	out := fs.String("o", "", "also write history.md and the charts into the new `dir`")
 	force := fs.Bool("force", false, "replace the -o directory if it is a previous concbench output (holding only the files concbench wrote there, none of the inputs, and never a run's raw.txt)")
-	threshold := fs.Float64("threshold", track.DefaultThreshold, "smallest regression (fraction) that exits 1")
+	threshold := cli.Percent(track.DefaultThreshold)
+	fs.Var(&threshold, "threshold", "smallest regression that exits 1, in `percent` (5 or 5%), as the gate's")
 	cfg := changepointFlags(fs)
 	if err := cli.Parse(fs, args, 0, 0, "no arguments, or the verb add, sim or quickset"); err != nil {
 		return err
 	}
 	if err := checkConfig(cfg); err != nil {
 		return err
-	}
-	if !(*threshold >= 0) || math.IsInf(*threshold, 0) { // NaN would turn the exit status off
-		return cli.Usagef("-threshold %g: want a fraction of 0 or more (0.05 is 5%%)", *threshold)
 	}
 	if *out != "" && outdir.Inside(*out, *dir) {
 		return cli.Usagef("-o %s: inside the history %s, where it would read as a run: write it elsewhere", *out, *dir)
@@ -80,19 +77,19 @@ func runTrackRead(args []string, stdout, stderr io.Writer) error {
 		return cli.Usage(err)
 	}
 	a := track.Analyze(h, *cfg)
-	a.Markdown(stdout, *cfg, *threshold, nil)
+	a.Markdown(stdout, *cfg, float64(threshold), nil)
 	if *out != "" {
 		var inputs []string
 		for _, r := range h.Runs {
 			inputs = append(inputs, r.Path)
 		}
-		err := writeDir(*out, *force, inputs, func(path string) error { return a.Write(path, *cfg, *threshold) })
+		err := writeDir(*out, *force, inputs, func(path string) error { return a.Write(path, *cfg, float64(threshold)) })
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(stderr, "wrote", filepath.Join(*out, track.PageName))
 	}
-	if regs := a.Regressions(*threshold); len(regs) > 0 {
+	if regs := a.Regressions(float64(threshold)); len(regs) > 0 {
 		return cli.Finding(fmt.Errorf("%d regressions in the history, the first: %s", len(regs), regs[0]))
 	}
 	return nil

@@ -44,7 +44,8 @@ func TestTrackExitStatus(t *testing.T) {
 		want string // in stdout or the error
 	}{
 		{[]string{"track", "-dir", slower}, 1, "1 regressions"},
-		{[]string{"track", "-dir", slower, "-threshold", "0.3"}, 0, "more than 30% worse: 0"},
+		{[]string{"track", "-dir", slower, "-threshold", "30"}, 0, "more than 30% worse: 0"},
+		{[]string{"track", "-dir", slower, "-threshold", "30%"}, 0, "more than 30% worse: 0"},
 		{[]string{"track", "-dir", faster}, 0, "-20.0%"},
 		{[]string{"track", "-dir", bad}, 2, "zz.txt:2"},
 		{[]string{"track", "-dir", filepath.Join(bad, "missing")}, 2, "missing: no such directory"},

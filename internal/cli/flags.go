@@ -5,6 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
+	"strings"
 )
 
 // NewFlagSet returns the flag set of command name ("report", "track add"),
@@ -41,5 +44,22 @@ func Parse(fs *flag.FlagSet, args []string, min, max int, want string) error {
 		fs.Usage()
 		return Usagef("%s: want %s; got %d", fs.Name(), want, n)
 	}
+	return nil
+}
+
+// Percent is a flag value written in percent ("5" or "5%") and held as a
+// fraction (0.05): the -threshold of every command, so that one number
+// means one thing wherever it is given. It refuses a negative value, NaN
+// and infinities.
+type Percent float64
+
+func (p *Percent) String() string { return strconv.FormatFloat(float64(*p)*100, 'g', -1, 64) + "%" }
+
+func (p *Percent) Set(s string) error {
+	f, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+	if err != nil || !(f >= 0) || math.IsInf(f, 0) {
+		return fmt.Errorf("want a percentage such as 5 or 5%%")
+	}
+	*p = Percent(f / 100)
 	return nil
 }

@@ -1,10 +1,8 @@
 package gate
 
 import (
-	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/concbench/concbench/internal/cli"
@@ -31,7 +29,7 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.Bench, "bench", "", "benchmarks to compare, a go test -bench `regexp` (default: \".\"; in concbench's own module its quick set)")
 	fs.IntVar(&o.Rounds, "rounds", DefaultRounds, "rounds of A B B A (`N`); 2N samples a side")
 	fs.StringVar(&o.Benchtime, "benchtime", DefaultBenchtime, "go test -benchtime of every process (`d` or Nx)")
-	threshold := percent(DefaultThreshold)
+	threshold := cli.Percent(DefaultThreshold)
 	fs.Var(&threshold, "threshold", "smallest change that fails, in `percent` (5 or 5%)")
 	fs.Float64Var(&o.Alpha, "alpha", DefaultAlpha, "family-wise error rate of the whole gate")
 	fs.DurationVar(&o.Timeout, "timeout", DefaultTimeout, "watchdog for each benchmark process")
@@ -43,19 +41,4 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	}
 	o.Threshold = float64(threshold)
 	return o, nil
-}
-
-// percent is a flag value written in percent ("5" or "5%") and held as a
-// fraction (0.05).
-type percent float64
-
-func (p *percent) String() string { return strconv.FormatFloat(float64(*p)*100, 'g', -1, 64) + "%" }
-
-func (p *percent) Set(s string) error {
-	f, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
-	if err != nil || !(f >= 0) {
-		return fmt.Errorf("want a percentage such as 5 or 5%%")
-	}
-	*p = percent(f / 100)
-	return nil
 }
