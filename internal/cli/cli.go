@@ -2,7 +2,7 @@
 // convention and the error kinds that select it, and the parsing of a
 // command line ([NewFlagSet], [Parse]).
 //
-//	0  success
+//	0  success, or the help that -h asked for
 //	1  a finding: a regression (gate, track), a benchmark that fails at the
 //	   gate's head only, or a starve verdict other than -expect
 //	2  bad usage or bad input
@@ -50,15 +50,16 @@ func Finding(err error) error {
 	return findingError{err}
 }
 
-// ExitCode maps an error to the process exit status: 0 for nil, 128 plus
-// the signal's number for an [InterruptedError], 2 for usage errors (and
-// flag.ErrHelp), 1 for findings, and 2 for anything else too, since a
+// ExitCode maps an error to the process exit status: 0 for nil and for
+// flag.ErrHelp (the help was asked for and printed, as Go's own flag
+// package exits), 128 plus the signal's number for an [InterruptedError],
+// 2 for usage errors, 1 for findings, and 2 for anything else too, since a
 // command that could not do its job must not look like it found something.
 func ExitCode(err error) int {
 	var f findingError
 	var ie *InterruptedError
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &ie):
 		if n, ok := ie.Signal.(syscall.Signal); ok {

@@ -21,7 +21,8 @@ func TestExitCode(t *testing.T) {
 		{"finding", Finding(base), 1},
 		{"wrapped finding", fmt.Errorf("gate: %w", Finding(base)), 1},
 		{"plain failure", base, 2},
-		{"help", flag.ErrHelp, 2},
+		{"help", flag.ErrHelp, 0},
+		{"wrapped help", fmt.Errorf("run: %w", flag.ErrHelp), 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := ExitCode(tc.err); got != tc.want {
@@ -47,14 +48,15 @@ func TestParse(t *testing.T) {
 		min, max int
 		want     string // in the error; "" for none
 		help     bool   // the help is printed
+		exit     int    // ExitCode of the error, if any
 	}{
-		{"two of two", []string{"-v", "a", "b"}, 2, 2, "", false},
-		{"any number", []string{"a", "b", "c"}, 1, -1, "", false},
-		{"none of none", []string{"-v"}, 0, 0, "", false},
-		{"bad flag", []string{"-x"}, 0, 0, "-x", true},
-		{"too many", []string{"a", "b", "c"}, 2, 2, `cmd: unexpected argument "c"; want OLD NEW`, true},
-		{"too few", []string{"a"}, 2, 2, "cmd: want OLD NEW; got 1", true},
-		{"help", []string{"-h"}, 0, 0, flag.ErrHelp.Error(), true},
+		{"two of two", []string{"-v", "a", "b"}, 2, 2, "", false, 0},
+		{"any number", []string{"a", "b", "c"}, 1, -1, "", false, 0},
+		{"none of none", []string{"-v"}, 0, 0, "", false, 0},
+		{"bad flag", []string{"-x"}, 0, 0, "-x", true, 2},
+		{"too many", []string{"a", "b", "c"}, 2, 2, `cmd: unexpected argument "c"; want OLD NEW`, true, 2},
+		{"too few", []string{"a"}, 2, 2, "cmd: want OLD NEW; got 1", true, 2},
+		{"help", []string{"-h"}, 0, 0, flag.ErrHelp.Error(), true, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stderr strings.Builder
@@ -65,8 +67,8 @@ func TestParse(t *testing.T) {
 				if err != nil {
 					t.Errorf("Parse(%q) = %v; want nil", tc.args, err)
 				}
-			} else if err == nil || !strings.Contains(err.Error(), tc.want) || ExitCode(err) != 2 {
-				t.Errorf("Parse(%q) = %v (exit %d); want an error naming %q, exit 2", tc.args, err, ExitCode(err), tc.want)
+			} else if err == nil || !strings.Contains(err.Error(), tc.want) || ExitCode(err) != tc.exit {
+				t.Errorf("Parse(%q) = %v (exit %d); want an error naming %q, exit %d", tc.args, err, ExitCode(err), tc.want, tc.exit)
 			}
 			if got := strings.Contains(stderr.String(), "usage: cmd [-v] OLD NEW\n  -v\tverbose\n"); got != tc.help {
 				t.Errorf("help printed = %v; want %v; stderr:\n%s", got, tc.help, stderr.String())
