@@ -29,8 +29,9 @@ import (
 //     reaches every sibling.
 //   - task=cpufail: a limited group (limit = GOMAXPROCS) of n CPU tasks
 //     (~10 µs each) that never look at the context; the 10th fails after its
-//     work. wasted-tasks counts tasks started after the failure was recorded;
-//     sec/op shows what that waste costs.
+//     work. wasted-tasks counts tasks started after the failure was recorded,
+//     the mean over the sample's ops (a count, not a span: no single op can
+//     move it further than n); sec/op shows what that waste costs.
 //
 // Cells left out: impl=waitgroup outside task=ok (it cannot cancel, so the
 // waiting siblings of task=fail would never return), and impl=handrolled at
