@@ -13,12 +13,14 @@ package history
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/concbench/concbench/internal/flock"
 	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/results"
 )
@@ -109,9 +111,12 @@ func (m Meta) FileName() string {
 // dir as a new file with m's config lines before it, and returns its path.
 // It refuses data that does not parse or holds no benchmark, data whose own
 // "commit:" or "go:" config lines disagree with m (a short commit matches a
-// full one; a -dirty commit never matches), and a run whose file exists
-// already. The file appears all at once (a temporary file linked into
-// place), so a reader never sees half a run; nothing existing is changed.
+// full one; a -dirty commit never matches), and a run the history holds
+// already. The checks against the history and the write hold a lock on
+// dir (flock(2), where there is one), so two Appends of one run at once
+// store it once. The file appears all at once (a temporary file linked
+// into place), so a reader never sees half a run; nothing existing is
+// changed.
 func Append(dir, name string, data []byte, m Meta) (string, error) {
 	if err := m.check(); err != nil {
 		return "", err
@@ -135,6 +140,16 @@ func Append(dir, name string, data []byte, m Meta) (string, error) {
 	if !strings.HasSuffix(body, "\n") {
 		body += "\n"
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	// The checks against the history and the write are one step: two
+	// Appends of one run at the same moment would both find it absent.
+	unlock, err := lock(dir)
+	if err != nil {
+		return "", err
+	}
+	defer unlock.Close()
 	if err := notIn(dir, name, body); err != nil {
 		return "", err
 	}
@@ -145,9 +160,7 @@ func Append(dir, name string, data []byte, m Meta) (string, error) {
 			return "", fmt.Errorf("%s does not read with the history in %s: %w", name, dir, err)
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
+	testHookWrite()
 	// Two runs of one commit added in the same second get one name: the
 	// later one takes the next free -N.
 	for k := 2; ; k++ {
@@ -195,3 +208,23 @@ func agrees(name string, data []byte, m Meta) error {
 	}
 	return nil
 }
+
+// lock takes the lock on the history in dir: flock on the directory
+// itself, no lock file to commit with the history. Where there is no
+// flock, two Appends of one run at the same moment may both store it.
+func lock(dir string) (io.Closer, error) {
+	f, err := flock.Lock(dir, false)
+	if f == nil && err == nil {
+		testHookLockWait() // held by another Append
+		f, err = flock.Lock(dir, true)
+	}
+	if errors.Is(err, errors.ErrUnsupported) {
+		return io.NopCloser(nil), nil
+	}
+	return f, err
+}
+
+// testHookWrite runs in Append, holding the lock, after the checks and
+// before the write; testHookLockWait runs when lock finds the lock held
+// elsewhere. Tests use them to run a second Append in between.
+var testHookWrite, testHookLockWait = func() {}, func() {}

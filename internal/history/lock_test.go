@@ -1,0 +1,49 @@
+//go:build unix && !aix && !solaris
+
+package history
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestAppendConcurrent runs a second Append of the same run while the
+// first is between its checks and its write, as two `concbench track add`
+// of one raw.txt at once: the run is stored once, and the second Append
+// says it is in the history already. The second Append runs until it
+// returns or waits for the lock, so the test does not depend on timing.
+func TestAppendConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	m := meta(0, "go1.26.0")
+	second := make(chan error, 1)
+	reached := make(chan struct{}, 2) // the second Append waits for the lock, or returned
+	defer func() { testHookWrite, testHookLockWait = func() {}, func() {} }()
+	first := true
+	testHookWrite = func() {
+		if !first {
+			return
+		}
+		first = false
+		go func() {
+			_, err := Append(dir, "in.txt", run(100), m)
+			second <- err
+			reached <- struct{}{}
+		}()
+		<-reached
+	}
+	testHookLockWait = func() { reached <- struct{}{} }
+	if _, err := Append(dir, "in.txt", run(100), m); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err == nil || !strings.Contains(err.Error(), "already in the history") {
+		t.Errorf("second Append of the same run: %v; want already in the history", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("%s holds %v; want the run once", dir, entries)
+	}
+}
