@@ -135,7 +135,11 @@ func (s *session) process(ctx context.Context, round, of int, r run) error {
 		fmt.Fprintf(s.w, "%sfailed: %s\n", note, msg)
 		s.prog.failed(msg)
 	}
-	return s.w.Flush()
+	if err := s.w.Flush(); err != nil {
+		return err
+	}
+	s.kept = s.measured
+	return nil
 }
 
 // reason returns a process failure in one line: the error's first line and,

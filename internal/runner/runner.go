@@ -274,7 +274,8 @@ type session struct {
 	raw       *os.File
 	w         *bufio.Writer // raw, flushed after every process
 	res       *Result
-	measured  int // benchmark result lines written
+	measured  int // benchmark result lines measured
+	kept      int // of them, those raw.txt holds: flushed without an error
 	prog      *progress
 	bud       *budget
 }
@@ -306,14 +307,19 @@ func (c *Config) plan(ctx context.Context) (*session, error) {
 }
 
 // abort removes the run directory unless it was committed, or unless the
-// run failed after measuring something: then it keeps the temporary
-// directory, which holds raw.txt, and says so in *err.
+// run failed after raw.txt held something it measured: then it keeps the
+// temporary directory, which holds raw.txt, and says so in *err. Results
+// that never reached raw.txt (a full disk) are lost, and *err says so
+// instead of pointing at a raw.txt without them.
 func (s *session) abort(err *error) {
 	switch {
 	case s.committed:
-	case s.measured > 0 && *err != nil:
-		*err = fmt.Errorf("%w; what was measured is kept in %s", *err, s.dir.Path())
+	case s.kept > 0 && *err != nil:
+		*err = fmt.Errorf("%w; what was measured up to then (%d of %d result lines) is kept in %s", *err, s.kept, s.measured, s.dir.Path())
 	default:
+		if s.measured > 0 && *err != nil {
+			*err = fmt.Errorf("%w; the %d result lines measured never reached raw.txt and are lost", *err, s.measured)
+		}
 		s.dir.Abort()
 	}
 }
@@ -444,6 +450,7 @@ func (s *session) write() (*Result, error) {
 	if err := s.w.Flush(); err != nil {
 		return nil, err
 	}
+	s.kept = s.measured
 	if err := s.raw.Close(); err != nil {
 		return nil, err
 	}

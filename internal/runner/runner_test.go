@@ -472,3 +472,30 @@ func TestCreateHeader(t *testing.T) {
 		})
 	}
 }
+
+// TestRunRawUnwritable makes every write to raw.txt fail, as on a full
+// disk: raw.txt is a link to /dev/full, planted in the run's temporary
+// directory while the binary builds. Nothing reached raw.txt, so the run
+// must not claim that what it measured is kept, and leaves no temporary
+// directory behind that holds nothing.
+func TestRunRawUnwritable(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full:", err)
+	}
+	out := t.TempDir()
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	tmp := filepath.Join(out, ".20260102T030405Z-unknown.tmp")
+	w := &doOn{substr: "building", do: func() {
+		if err := os.Symlink("/dev/full", filepath.Join(tmp, "raw.txt")); err != nil {
+			t.Error(err)
+		}
+	}}
+	_, err := Run(context.Background(), Config{Rounds: 1, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"},
+		Out: out, ModuleDir: tinyModule(t, okBench), Pkg: "./b", Progress: w, now: func() time.Time { return at }})
+	if err == nil || strings.Contains(err.Error(), "kept") || !strings.Contains(err.Error(), "lost") {
+		t.Errorf("Run whose raw.txt cannot be written: %v; want an error that says the results were lost, not kept", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("%s holds %v; want nothing (raw.txt never held a result)", out, names(entries))
+	}
+}
