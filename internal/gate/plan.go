@@ -11,6 +11,7 @@ import (
 
 	"github.com/concbench/concbench/internal/checkout"
 	"github.com/concbench/concbench/internal/cli"
+	"github.com/concbench/concbench/internal/scratch"
 )
 
 // plan is a gate run whose every input has been checked, before anything
@@ -68,10 +69,13 @@ func newPlan(ctx context.Context, o Options) (*plan, error) {
 			return nil, err
 		}
 	}
-	if p.tmp, err = os.MkdirTemp("", "concbench-gate-"); err != nil {
+	scratch.Sweep() // what killed gates left: their worktrees go with git worktree prune
+	tmp, err := scratch.Make("gate-")
+	if err != nil {
 		return nil, err
 	}
-	p.cleanups = append(p.cleanups, func() { os.RemoveAll(p.tmp) })
+	p.tmp = tmp.Path
+	p.cleanups = append(p.cleanups, tmp.Remove)
 	return p, nil
 }
 

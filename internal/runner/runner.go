@@ -34,6 +34,7 @@ import (
 	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/report"
 	"github.com/concbench/concbench/internal/results"
+	"github.com/concbench/concbench/internal/scratch"
 	"github.com/concbench/concbench/internal/starve"
 	"github.com/concbench/concbench/patterns/starvation"
 )
@@ -241,12 +242,15 @@ func Run(ctx context.Context, c Config) (_ *Result, err error) {
 		return nil, err
 	}
 	defer s.abort(&err)
-	binDir, err := os.MkdirTemp("", "concbench-bin-")
+	if swept := scratch.Sweep(); len(swept) > 0 {
+		c.progressf("removed the build directories of killed runs and gates: %s\n", strings.Join(swept, ", "))
+	}
+	binDir, err := scratch.Make("bin-")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(binDir)
-	bins, err := c.build(ctx, binDir)
+	defer binDir.Remove()
+	bins, err := c.build(ctx, binDir.Path)
 	if err != nil {
 		return nil, err
 	}
