@@ -13,10 +13,14 @@
 //
 // Exit status: 0 success, 1 a finding (a regression, a benchmark that fails
 // at the gate's head only, a starve verdict other than -expect), 2 bad
-// usage or bad input, 128+N interrupted by signal N (130 for
-// SIGINT, 143 for SIGTERM, 129 for SIGHUP): every command handles the
-// three alike, killing its child processes, removing its temporary files
-// and keeping what was measured. The commands live in importable
+// usage or bad input, 128+N interrupted by signal N (130 for SIGINT, 143
+// for SIGTERM, 129 for SIGHUP, 141 for SIGPIPE, a write to a closed stdout
+// or stderr pipe): every command handles them alike, killing its child
+// processes, removing its temporary files and keeping what was measured.
+// SIGQUIT keeps the Go runtime's meaning, a goroutine dump and exit status
+// 2, and SIGKILL cannot be caught: the claimed run directory (.NAME.tmp,
+// with raw.txt) stays, and the next run or gate removes the build
+// directory (see internal/scratch). The commands live in importable
 // packages under internal/; this file only dispatches.
 package main
 
@@ -64,10 +68,10 @@ func main() {
 
 	ctx, stop := cli.NotifyContext(context.Background())
 	err := cli.Interrupted(ctx, run(ctx, os.Args[1:], os.Stdout, os.Stderr))
-	stop()
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintln(os.Stderr, "concbench:", err)
+		fmt.Fprintln(os.Stderr, "concbench:", err) // before stop: stderr may be a closed pipe
 	}
+	stop()
 	os.Exit(cli.ExitCode(err))
 }
 

@@ -272,3 +272,38 @@ func checkGone(t *testing.T, pid int) {
 	t.Helper()
 	childproctest.WaitGone(t, pid, bound)
 }
+
+// TestRunBrokenPipe runs concbench run with its stderr a pipe that nobody
+// reads (concbench run 2>&1 | head, once head is gone): the first
+// progress line raises SIGPIPE, which must stop the run as the other
+// signals do, exit 141 after cleaning up, and not kill it on the spot,
+// which leaves its claimed .NAME.tmp and its build directory behind.
+func TestRunBrokenPipe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts concbench and builds a module")
+	}
+	mod := hangModule(t)
+	tmp, out := t.TempDir(), filepath.Join(t.TempDir(), "results")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), bound)
+	defer cancel()
+	c := exec.CommandContext(ctx, os.Args[0], "run", "-count", "1", "-cpu", "1", "-preempt", "async",
+		"-bench", "A", "-benchtime", "1x", "-endless", "0", "-tokio", "", "-out", out)
+	c.Dir = mod
+	c.Env = append(os.Environ(), mainEnv+"=1", "TMPDIR="+tmp, "GOFLAGS=-mod=mod")
+	c.Stdout, c.Stderr = w, w
+	err = c.Run()
+	w.Close()
+	if c.ProcessState == nil || !c.ProcessState.Exited() || c.ProcessState.ExitCode() != 141 {
+		t.Errorf("concbench run with a closed stderr pipe: %v; want exit status 141 (SIGPIPE handled), not death by the signal", err)
+	}
+	for _, dir := range []string{tmp, out} {
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("%s holds %v after the run; want nothing (no claim, no build directory)", dir, entries)
+		}
+	}
+}

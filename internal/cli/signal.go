@@ -29,10 +29,20 @@ func (e *InterruptedError) Error() string { return "interrupted by " + e.Signal.
 // was measured. The first signal also stops the notification, so a second
 // one has its default effect and ends a process that hangs while cleaning
 // up. stop releases the signals at once.
+//
+// A write to a closed stdout or stderr pipe (concbench run 2>&1 | head)
+// raises SIGPIPE, which would end the process at once, leaving its
+// temporary files and an unmarked raw.txt: until stop, SIGPIPE is caught
+// instead, so that such writes fail with EPIPE, and the first one cancels
+// the context as [Signals] do (exit status 141). It stays caught after
+// that: every progress line a command writes while it cleans up raises it
+// again.
 func NotifyContext(parent context.Context) (ctx context.Context, stop context.CancelFunc) {
 	ctx, cancel := context.WithCancelCause(parent)
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, Signals...)
+	pipe := make(chan os.Signal, 1)
+	signal.Notify(pipe, syscall.SIGPIPE)
 	done := make(chan struct{})
 	go func() {
 		defer signal.Stop(ch)
@@ -43,12 +53,23 @@ func NotifyContext(parent context.Context) (ctx context.Context, stop context.Ca
 		case <-done:
 		}
 	}()
+	go func() {
+		for {
+			select {
+			case sig := <-pipe:
+				cancel(&InterruptedError{Signal: sig}) // no effect after the first cancel
+			case <-done:
+				return
+			}
+		}
+	}()
 	// stop is a context.CancelFunc, which may be called by several
 	// goroutines at once: the Once makes the close happen once.
 	var once sync.Once
 	return ctx, func() {
 		once.Do(func() { close(done) })
 		signal.Stop(ch)
+		signal.Stop(pipe)
 		cancel(context.Canceled)
 	}
 }
