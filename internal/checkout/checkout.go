@@ -8,28 +8,39 @@
 package checkout
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
+
+	"github.com/concbench/concbench/internal/childproc"
 )
 
 // Output runs name with args in dir and returns its standard output,
 // trimmed of surrounding white space. Its error names the command and holds
 // what the command wrote to its standard error.
+//
+// The command and what it starts (git's hooks, such as git-lfs's
+// post-checkout; go's downloads) die with a cancelled ctx and with the
+// calling process: it runs through internal/childproc, in a process group
+// of its own that cancelling kills whole. Killing the command alone left
+// a hook running after an interrupted gate, which waited for the hook to
+// close the command's output.
 func Output(ctx context.Context, dir, name string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, name, args...)
+	cmd := childproc.Command(ctx, name, args...)
 	cmd.Dir = dir
-	out, err := cmd.Output()
-	if err != nil {
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := childproc.Run(cmd); err != nil {
 		var ee *exec.ExitError
-		if errors.As(err, &ee) && len(ee.Stderr) > 0 {
-			return "", fmt.Errorf("%s %s: %s", name, strings.Join(args, " "), strings.TrimSpace(string(ee.Stderr)))
+		if errors.As(err, &ee) && errb.Len() > 0 {
+			return "", fmt.Errorf("%s %s: %s", name, strings.Join(args, " "), strings.TrimSpace(errb.String()))
 		}
 		return "", fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
 	}
-	return strings.TrimSpace(string(out)), nil
+	return strings.TrimSpace(out.String()), nil
 }
 
 // GoFilesDiffer reports whether what go build reads in the checkout dir

@@ -4,15 +4,18 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/internal/childproc/childproctest"
 	"github.com/concbench/concbench/internal/cli"
 )
 
@@ -111,4 +114,48 @@ func processesUsing(path string) []string {
 		}
 	}
 	return out
+}
+
+// TestCancelInHook cancels a gate while git checks out its base worktree
+// and the repository's post-checkout hook runs, as git-lfs's does: the
+// hook must die with git (its process group), not run on after the gate
+// has returned. The hook closes its output first, so that the gate
+// returns without waiting for it either way; it sleeps far longer than
+// the bound in which it must be gone.
+func TestCancelInHook(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc to find processes left behind")
+	}
+	_, dir := tinyRepo(t, "")
+	pidFile := filepath.Join(t.TempDir(), "hook.pid")
+	writeFile(t, filepath.Join(dir, ".git", "hooks", "post-checkout"),
+		"#!/bin/sh\necho $$ > "+pidFile+".tmp && mv "+pidFile+".tmp "+pidFile+"\nexec >/dev/null 2>&1\nexec sleep 600\n")
+	if err := os.Chmod(filepath.Join(dir, ".git", "hooks", "post-checkout"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	o, err := ParseArgs([]string{"-aa", "-base", "HEAD~1", "-pkg", "./b", "-rounds", "3", "-benchtime", "1x"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Dir, o.Summary = dir, ""
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, o, io.Discard, io.Discard) }()
+	pid := 0
+	for deadline := time.Now().Add(time.Minute); pid == 0; time.Sleep(10 * time.Millisecond) {
+		b, _ := os.ReadFile(pidFile)
+		if pid, _ = strconv.Atoi(strings.TrimSpace(string(b))); pid == 0 && time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("the hook did not start; the gate returned %v", <-done)
+		}
+	}
+	cancel()
+	if err := <-done; err == nil {
+		t.Errorf("a gate cancelled in its checkout returned nil; want an error")
+	}
+	childproctest.WaitGone(t, pid, time.Minute) // kills it and fails if it is still there
+	if n := worktrees(t, dir); n != 1 {
+		t.Errorf("%d worktrees left; want only the main one", n)
+	}
 }
