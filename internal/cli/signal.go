@@ -26,7 +26,8 @@ func (e *InterruptedError) Error() string { return "interrupted by " + e.Signal.
 // [context.Cause]). The first signal cancels the context, and commands
 // then clean up: they kill their child processes and process groups,
 // remove their temporary files, directories and worktrees, and keep what
-// was measured. The first signal also stops the notification, so a second
+// was measured. A signal the process started with ignored stays ignored
+// (see notify). The first signal also stops the notification, so a second
 // one has its default effect and ends a process that hangs while cleaning
 // up. stop releases the signals at once.
 //
@@ -40,9 +41,9 @@ func (e *InterruptedError) Error() string { return "interrupted by " + e.Signal.
 func NotifyContext(parent context.Context) (ctx context.Context, stop context.CancelFunc) {
 	ctx, cancel := context.WithCancelCause(parent)
 	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, Signals...)
+	notify(ch, Signals...)
 	pipe := make(chan os.Signal, 1)
-	signal.Notify(pipe, syscall.SIGPIPE)
+	notify(pipe, syscall.SIGPIPE)
 	done := make(chan struct{})
 	go func() {
 		defer signal.Stop(ch)
@@ -71,6 +72,18 @@ func NotifyContext(parent context.Context) (ctx context.Context, stop context.Ca
 		signal.Stop(ch)
 		signal.Stop(pipe)
 		cancel(context.Canceled)
+	}
+}
+
+// notify is signal.Notify for those of sigs that the process did not
+// start with ignored. signal.Notify would catch those too, so that a run
+// started under nohup (SIGHUP ignored), or as a shell script's background
+// job (SIGINT ignored), would stop on the signal it was meant to outlive.
+func notify(ch chan<- os.Signal, sigs ...os.Signal) {
+	for _, sig := range sigs {
+		if !signal.Ignored(sig) {
+			signal.Notify(ch, sig)
+		}
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -55,5 +57,34 @@ func TestNotifyContextStopTwice(t *testing.T) {
 	stop()
 	if err := context.Cause(ctx); err != context.Canceled {
 		t.Errorf("context.Cause after stop = %v; want context.Canceled", err)
+	}
+}
+
+// TestIgnoredStaysIgnored starts this test binary again with SIGHUP
+// ignored, as nohup starts a command, in a role that sends itself SIGHUP
+// and then SIGTERM: the context must be cancelled by SIGTERM, the SIGHUP
+// having stayed ignored, as nohup asked.
+func TestIgnoredStaysIgnored(t *testing.T) {
+	if os.Getenv("CLI_TEST_IGNORED") == "1" {
+		ctx, stop := NotifyContext(context.Background())
+		defer stop()
+		syscall.Kill(os.Getpid(), syscall.SIGHUP)
+		syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		select {
+		case <-ctx.Done():
+			fmt.Println("cancelled by", context.Cause(ctx))
+		case <-time.After(time.Minute): // a bound, not a timing claim
+			fmt.Println("not cancelled")
+		}
+		return
+	}
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh to start a process with SIGHUP ignored")
+	}
+	cmd := exec.Command("sh", "-c", `trap "" HUP; exec "$0" -test.run='^TestIgnoredStaysIgnored$' -test.v=false`, os.Args[0])
+	cmd.Env = append(os.Environ(), "CLI_TEST_IGNORED=1")
+	out, err := cmd.CombinedOutput()
+	if want := "cancelled by interrupted by terminated"; !strings.Contains(string(out), want) {
+		t.Errorf("a process started with SIGHUP ignored, sent SIGHUP then SIGTERM: %v\n%s\nwant %q", err, out, want)
 	}
 }
