@@ -135,27 +135,35 @@ func runSteps(ctx context.Context, o Options, stdout, stderr io.Writer) error {
 		return err
 	}
 	m, err := p.measure(ctx, base, head, stderr)
-	if o.Raw != "" && m != nil && m.raw.Len() > 0 {
-		// Written also when the gate stops (a signal, a failing benchmark):
-		// what was measured is kept, and its last line says why it ends.
-		if err != nil {
-			fmt.Fprintf(&m.raw, "stopped: in round %d: %s\n", m.rounds+1, firstLine(err))
-		}
-		if werr := outdir.WriteFile(o.Raw, m.raw.Bytes()); werr != nil {
-			return errors.Join(err, fmt.Errorf("-o: %w", werr)) // and why it stopped, if it did
-		}
-	}
+	rawErr := p.writeRaw(m, err) // reported with the verdict, not instead of it
 	var hf headFailure
 	if errors.As(err, &hf) {
 		if werr := p.writeVerdict(failure{hf, base.label, head.label}.markdown(), stdout, stderr); werr != nil {
-			return werr
+			return errors.Join(werr, rawErr)
 		}
-		return cli.Finding(err)
+		return errors.Join(cli.Finding(err), rawErr)
 	}
 	if err != nil {
-		return err
+		return errors.Join(err, rawErr)
 	}
-	return p.decide(m, base.label, head.label, stdout, stderr)
+	return errors.Join(p.decide(m, base.label, head.label, stdout, stderr), rawErr)
+}
+
+// writeRaw writes what was measured to -o, also when the gate stopped (a
+// signal, a failing benchmark): then its last line says why it ends. An
+// -o that cannot be written (a full disk) is an error, which the gate
+// returns after its verdict: a verdict is never lost to its -o.
+func (p *plan) writeRaw(m *measured, err error) error {
+	if p.o.Raw == "" || m == nil || m.raw.Len() == 0 {
+		return nil
+	}
+	if err != nil {
+		fmt.Fprintf(&m.raw, "stopped: in round %d: %s\n", m.rounds+1, firstLine(err))
+	}
+	if werr := outdir.WriteFile(p.o.Raw, m.raw.Bytes()); werr != nil {
+		return fmt.Errorf("-o: %w", werr)
+	}
+	return nil
 }
 
 // decide judges the samples, writes the verdict and returns the error that

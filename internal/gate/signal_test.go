@@ -2,6 +2,7 @@ package gate
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -157,5 +159,55 @@ func TestCancelInHook(t *testing.T) {
 	childproctest.WaitGone(t, pid, time.Minute) // kills it and fails if it is still there
 	if n := worktrees(t, dir); n != 1 {
 		t.Errorf("%d worktrees left; want only the main one", n)
+	}
+}
+
+// onLine calls do once, when a line written to it contains substr: a
+// stderr that acts as the gate reaches a step.
+type onLine struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	substr string
+	do     func()
+}
+
+func (w *onLine) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if w.do != nil && strings.Contains(w.buf.String(), w.substr) {
+		w.do()
+		w.do = nil
+	}
+	return len(p), nil
+}
+
+// TestRawUnwritable makes the gate's -o unwritable while it measures: a
+// file of that name appears, as another gate with the same -o would write
+// it. The verdict must still be written (the -o failure reported after
+// it, exit 2), and the file that appeared left as it is.
+func TestRawUnwritable(t *testing.T) {
+	_, dir := tinyRepo(t, "")
+	raw := filepath.Join(t.TempDir(), "raw.txt")
+	o, err := ParseArgs([]string{"-aa", "-base", "HEAD~1", "-pkg", "./b", "-rounds", "3", "-benchtime", "1x", "-threshold", "100", "-o", raw}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Dir, o.Summary = dir, ""
+	var stdout bytes.Buffer
+	stderr := &onLine{substr: "gate: round 1/", do: func() {
+		if err := os.WriteFile(raw, []byte("another gate's\n"), 0o644); err != nil {
+			t.Error(err)
+		}
+	}}
+	err = Run(context.Background(), o, &stdout, stderr)
+	if code := cli.ExitCode(err); code != 2 || !strings.Contains(fmt.Sprint(err), "-o: ") {
+		t.Errorf("gate whose -o appeared meanwhile: exit %d, %v; want 2 and the -o error", code, err)
+	}
+	if !strings.Contains(stdout.String(), "| BenchmarkWork") {
+		t.Errorf("stdout lacks the verdict:\n%s", stdout.String())
+	}
+	if b, _ := os.ReadFile(raw); string(b) != "another gate's\n" {
+		t.Errorf("-o file that appeared = %q; want it untouched", b)
 	}
 }
