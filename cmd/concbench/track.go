@@ -124,7 +124,8 @@ func runTrackAdd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		"Adds a run (a raw.txt of concbench run, or go test -bench output) to the history as a new file,\n"+
 		"with the commit, its time, the Go and module versions of the checkout in -C, the machine and\n"+
 		"the date (the run's start, from its runid: line, else now) as config lines. Refuses a file that\n"+
-		"does not parse, disagrees with the checkout, or is in the history already.\n\nflags:\n", stderr)
+		"does not parse, disagrees with the checkout, is in the history already, or is of a run that was\n"+
+		"interrupted.\n\nflags:\n", stderr)
 	dir := fs.String("dir", history.DefaultDir, "the history `dir`")
 	module := fs.String("C", ".", "the checkout the run was measured at (`dir`)")
 	machine := fs.String("machine", "", "machine description (default: FILE's machine: or cpu: config line)")
@@ -139,6 +140,13 @@ func runTrackAdd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	in, err := results.Read(file) // a bad file fails before any git or go command
 	if err != nil {
 		return cli.Usage(err)
+	}
+	for _, n := range in.Notes {
+		if strings.HasPrefix(n.Text, results.InterruptedPrefix) {
+			// Its cells have fewer samples than a whole run's, some none:
+			// in the history that reads as a change of the code.
+			return cli.Usagef("%s:%d: the run was %s: add a run that finished", n.File, n.Line, n.Text)
+		}
 	}
 	date, ok := history.RunStart(in)
 	if !ok {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/concbench/concbench/internal/cli"
+	"github.com/concbench/concbench/internal/results"
 )
 
 // writeRuns writes a history of 16 commits whose ns/op steps by factor at
@@ -38,6 +39,8 @@ func TestTrackExitStatus(t *testing.T) {
 	slower, faster := writeRuns(t, 1.2), writeRuns(t, 0.8)
 	bad := writeRuns(t, 1)
 	os.WriteFile(filepath.Join(bad, "zz.txt"), []byte("commit: x\nBenchmarkX-2 100 oops ns/op\n"), 0o644)
+	cut := filepath.Join(t.TempDir(), "raw.txt")
+	os.WriteFile(cut, []byte("machine: m\nBenchmarkX-2 100 5 ns/op\n"+results.NotePrefix+results.InterruptedPrefix+"2 of 10 at x\n"), 0o644)
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -52,6 +55,7 @@ func TestTrackExitStatus(t *testing.T) {
 		{[]string{"track", "-dir", slower, "-alpha", "0.0001"}, 2, "-alpha"},
 		{[]string{"track", "add", "-dir", slower, filepath.Join(bad, "zz.txt")}, 2, "zz.txt"},
 		{[]string{"track", "add"}, 2, "one FILE"},
+		{[]string{"track", "add", "-dir", t.TempDir(), cut}, 2, "raw.txt:3: the run was interrupted in round 2 of 10"},
 		{[]string{"track", "add", "-C", t.TempDir(), "-dir", t.TempDir(), filepath.Join(slower, "01.txt")}, 2, "-C "},
 		{[]string{"track", "sim", "-points", "10"}, 2, "-points"},
 	} {

@@ -4,6 +4,7 @@ package history
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -45,5 +46,27 @@ func TestAppendConcurrent(t *testing.T) {
 	}
 	if len(entries) != 1 {
 		t.Errorf("%s holds %v; want the run once", dir, entries)
+	}
+}
+
+// TestAppendRemovesLeftovers checks that Append, holding the lock, removes
+// the temporary file of an Append that was killed while writing, which the
+// history workflow's git add would otherwise commit.
+func TestAppendRemovesLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	left := filepath.Join(dir, ".tmp-123456")
+	if err := os.WriteFile(left, run(100), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path, err := Append(dir, "in.txt", run(100), meta(0, "go1.26.0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Name() != filepath.Base(path) {
+		t.Errorf("%s holds %v; want only %s", dir, entries, filepath.Base(path))
 	}
 }

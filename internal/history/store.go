@@ -145,11 +145,14 @@ func Append(dir, name string, data []byte, m Meta) (string, error) {
 	}
 	// The checks against the history and the write are one step: two
 	// Appends of one run at the same moment would both find it absent.
-	unlock, err := lock(dir)
+	unlock, held, err := lock(dir)
 	if err != nil {
 		return "", err
 	}
 	defer unlock.Close()
+	if held {
+		removeLeftovers(dir)
+	}
 	if err := notIn(dir, name, body); err != nil {
 		return "", err
 	}
@@ -211,17 +214,29 @@ func agrees(name string, data []byte, m Meta) error {
 
 // lock takes the lock on the history in dir: flock on the directory
 // itself, no lock file to commit with the history. Where there is no
-// flock, two Appends of one run at the same moment may both store it.
-func lock(dir string) (io.Closer, error) {
+// flock, two Appends of one run at the same moment may both store it;
+// held is false there.
+func lock(dir string) (unlock io.Closer, held bool, err error) {
 	f, err := flock.Lock(dir, false)
 	if f == nil && err == nil {
 		testHookLockWait() // held by another Append
 		f, err = flock.Lock(dir, true)
 	}
 	if errors.Is(err, errors.ErrUnsupported) {
-		return io.NopCloser(nil), nil
+		return io.NopCloser(nil), false, nil
 	}
-	return f, err
+	return f, err == nil, err
+}
+
+// removeLeftovers removes the temporary files of outdir.WriteFile in dir,
+// which an Append killed while writing left behind (a reader skips them,
+// but the history workflow's git add would commit them). Only a caller
+// holding dir's lock may: every Append writes its own under that lock.
+func removeLeftovers(dir string) {
+	paths, _ := filepath.Glob(filepath.Join(dir, ".tmp-*"))
+	for _, p := range paths {
+		os.Remove(p)
+	}
 }
 
 // testHookWrite runs in Append, holding the lock, after the checks and

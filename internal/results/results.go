@@ -40,6 +40,10 @@ const NotePrefix = "# concbench: "
 // starve.Verdict prints it.
 const EndlessPrefix = "endless: "
 
+// InterruptedPrefix starts the note of a run whose rounds were
+// interrupted: some cells have fewer samples than the others, some none.
+const InterruptedPrefix = "interrupted in round "
+
 // BudgetPrefix starts a note that is not a problem: what the run's time
 // budget bought (rounds, cells within ±10%), as the runner writes it.
 const BudgetPrefix = "budget: "

@@ -124,8 +124,8 @@ func (s *session) process(ctx context.Context, round, of int, r run) error {
 	s.measured += n
 	if ctx.Err() != nil {
 		res.Interrupted = true
-		fmt.Fprintf(s.w, "%sinterrupted in round %d of %d at %s runtime=%s; kept the results of %d of %d processes, and what the stopped one had finished\n",
-			note, round, of, r.cl, r.p.runtime, res.Processes, res.Planned)
+		fmt.Fprintf(s.w, "%s%s%d of %d at %s runtime=%s; kept the results of %d of %d processes, and what the stopped one had finished\n",
+			note, results.InterruptedPrefix, round, of, r.cl, r.p.runtime, res.Processes, res.Planned)
 		return nil
 	}
 	res.Processes++
