@@ -21,7 +21,9 @@
 // sleeper for about one or two of sysmon's 10 ms time slices at a time; with
 // it off, tight and leafcall hogs hold it back for their whole length,
 // while call and yield hogs still let it through as before. The measured
-// figures are in a run's report (concbench run, scripts/preempt.sh).
+// figures are in a run's report (concbench run, scripts/preempt.sh);
+// docs/starvation.md has the design notes, the reference run's figures and
+// the designs rejected.
 package starvation
 
 import (
