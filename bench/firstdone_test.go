@@ -13,12 +13,17 @@ import (
 	firstdoneimpls "github.com/concbench/concbench/patterns/firstdone/impls"
 )
 
-// BenchmarkFirstDone models a race of n tasks where task 0, started first,
-// wins by construction: it runs one task of its kind (tiny: ~40 ns of CPU at
-// once; wait: a 1 ms timer, by which time every loser is parked) while the
-// other n-1 tasks wait for their context and return when it is cancelled —
-// hedged requests, a search over replicas. Each op is one whole race:
-// start, first result, cancellation, and the wait for every loser.
+// BenchmarkFirstDone models a race of n tasks where one wins by
+// construction: it runs one task of its kind (tiny: ~40 ns of CPU at once;
+// wait: a 1 ms timer, by which time every loser is parked) while the other
+// n-1 tasks wait for their context and return when it is cancelled — hedged
+// requests, a search over replicas. The winner is task 0, started first, in
+// the tiny and wait cells, and task n-1, started last, in the lastwins cells
+// (tiny work, n >= 16): implementations that hand tasks out one at a time
+// until one wins (own, conc) are at their best when the first task wins,
+// and a caller cannot choose which replica answers first. Each op is one
+// whole race: start, first result, cancellation, and the wait for every
+// loser.
 //
 // Besides sec/op it reports the median over the sample's ops (its last
 // maxSpans) of these spans, from time.Now stamps taken inside the tasks and around the call
@@ -30,7 +35,8 @@ import (
 //   - start-ns: the call began -> the winner's first instruction: a go
 //     statement's start-up, plus the implementation's set-up before its first
 //     go statement (a context and a few allocations), plus, with
-//     GOMAXPROCS=1, however long the caller keeps the only P.
+//     GOMAXPROCS=1, however long the caller keeps the only P; in the
+//     lastwins cells, after every other task was started.
 //   - win-ns: the winner's own run, first instruction to return. With
 //     task=wait it is the 1 ms timer plus how late it fired, which depends
 //     on the implementation: once every P is idle the runtime sleeps until
@@ -43,10 +49,7 @@ import (
 // impl=select takes at most 3 tasks and runs at n=2 only. Left out: tasks
 // that ignore their context (the call then waits for them, whatever the
 // implementation), FirstSuccess, which differs from First only in
-// skipping failures, and a winner other than task 0: implementations that
-// hand tasks out one at a time until one wins (own, conc) are at their best
-// when the first task wins, and with the last one winning among 1024 they
-// measured 2 to 4 times slower while errgroup's and chan's races did not
+// skipping failures, and winners between the first and the last task
 // (docs/firstdone.md, "Where the winner sits").
 func BenchmarkFirstDone(b *testing.B) {
 	oneCPU(b)
@@ -55,7 +58,10 @@ func BenchmarkFirstDone(b *testing.B) {
 			if r.maxTasks > 0 && n > r.maxTasks {
 				continue
 			}
-			for _, kind := range []string{suite.Tiny, suite.Wait} {
+			for _, kind := range []string{suite.Tiny, suite.Wait, suite.LastWins} {
+				if kind == suite.LastWins && n < 16 {
+					continue // of two tasks, the last one is the second
+				}
 				b.Run(suite.Name(suite.Impl.Is(r.name), suite.N.Is(n), suite.Task.Is(kind)), func(b *testing.B) {
 					p := newRace(n, kind)
 					first, cancel, start, win := newSpans(), newSpans(), newSpans(), newSpans()
@@ -113,21 +119,18 @@ func racers() []racer {
 	)
 }
 
-// floor is the least a race can do: a goroutine per task, the winner (task
-// 0, known in advance) cancelling the others' context, a WaitGroup.
+// floor is the least a race can do: a goroutine per task, in order, the
+// winner (known in advance) cancelling the others' context, a WaitGroup.
 func floor(ctx context.Context, p *race) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	var wg sync.WaitGroup
 	wg.Add(len(p.tasks))
-	winner := p.tasks[0]
-	go func() {
-		winner(ctx)
-		cancel(firstdone.ErrLost)
-		wg.Done()
-	}()
-	for _, t := range p.tasks[1:] {
+	for i, t := range p.tasks {
 		go func() {
 			t(ctx)
+			if i == p.winner {
+				cancel(firstdone.ErrLost)
+			}
 			wg.Done()
 		}()
 	}
@@ -138,9 +141,10 @@ func floor(ctx context.Context, p *race) {
 
 // race holds a race's tasks and the stamps they take, in ns since base.
 type race struct {
-	tasks []func(context.Context) (int, error)
-	base  time.Time
-	left  atomic.Int32 // losers still running
+	tasks  []func(context.Context) (int, error)
+	winner int // the index of the task that wins
+	base   time.Time
+	left   atomic.Int32 // losers still running
 
 	called, started, won, lastLoser, got int64
 }
@@ -149,12 +153,26 @@ func (p *race) now() int64 { return int64(time.Since(p.base)) }
 
 func newRace(n int, kind string) *race {
 	p := &race{tasks: make([]func(context.Context) (int, error), n), base: time.Now()}
-	p.tasks[0] = func(ctx context.Context) (int, error) {
+	if kind == suite.LastWins {
+		p.winner = n - 1
+	}
+	for i := range n {
+		if i != p.winner {
+			p.tasks[i] = func(ctx context.Context) (int, error) {
+				<-ctx.Done()
+				if p.left.Add(-1) == 0 {
+					p.lastLoser = p.now()
+				}
+				return 0, context.Cause(ctx)
+			}
+		}
+	}
+	p.tasks[p.winner] = func(ctx context.Context) (int, error) {
 		p.started = p.now()
 		var v int
 		var err error
 		switch kind {
-		case suite.Tiny:
+		case suite.Tiny, suite.LastWins:
 			v = work.Tiny(0)
 		case suite.Wait:
 			v, err = work.Wait(ctx, 0)
@@ -163,15 +181,6 @@ func newRace(n int, kind string) *race {
 		}
 		p.won = p.now()
 		return v, err
-	}
-	for i := 1; i < n; i++ {
-		p.tasks[i] = func(ctx context.Context) (int, error) {
-			<-ctx.Done()
-			if p.left.Add(-1) == 0 {
-				p.lastLoser = p.now()
-			}
-			return 0, context.Cause(ctx)
-		}
 	}
 	return p
 }

@@ -94,6 +94,10 @@ const (
 	OK      = "ok"      // FailFast: every task succeeds
 	Fail    = "fail"    // FailFast: one task fails, the others wait for cancel
 	CPUFail = "cpufail" // FailFast: tasks that ignore the context, one fails
+	// LastWins is FirstDone's race with the winner last: task n-1 runs a
+	// tiny task and the others wait for their context (task 0 wins in the
+	// tiny and wait cells).
+	LastWins = "lastwins"
 )
 
 // Task kinds that look like real callers, deterministic and the same in every
