@@ -151,7 +151,10 @@ func Append(dir, name string, data []byte, m Meta) (string, error) {
 	}
 	defer unlock.Close()
 	if held {
-		removeLeftovers(dir)
+		// An Append killed while writing left its temporary file: a
+		// reader skips it, but the history workflow's git add would
+		// commit it. Every Append writes its own holding this lock.
+		outdir.RemoveTemps(dir)
 	}
 	if err := notIn(dir, name, body); err != nil {
 		return "", err
@@ -226,17 +229,6 @@ func lock(dir string) (unlock io.Closer, held bool, err error) {
 		return io.NopCloser(nil), false, nil
 	}
 	return f, err == nil, err
-}
-
-// removeLeftovers removes the temporary files of outdir.WriteFile in dir,
-// which an Append killed while writing left behind (a reader skips them,
-// but the history workflow's git add would commit them). Only a caller
-// holding dir's lock may: every Append writes its own under that lock.
-func removeLeftovers(dir string) {
-	paths, _ := filepath.Glob(filepath.Join(dir, ".tmp-*"))
-	for _, p := range paths {
-		os.Remove(p)
-	}
 }
 
 // testHookWrite runs in Append, holding the lock, after the checks and

@@ -14,7 +14,7 @@ import (
 // behind on an error. It fails, with an error wrapping fs.ErrExist, if
 // anything has the name path: nothing is ever overwritten.
 func WriteFile(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	f, err := os.CreateTemp(filepath.Dir(path), tempPattern)
 	if err != nil {
 		return err
 	}
@@ -42,4 +42,18 @@ func WriteFile(path string, data []byte) error {
 		return err
 	}
 	return nil
+}
+
+// tempPattern names WriteFile's temporary files, next to the file written.
+const tempPattern = ".tmp-*"
+
+// RemoveTemps removes the temporary files that a WriteFile into dir left
+// when its process was killed. Only a caller that keeps every other
+// WriteFile out of dir meanwhile (a lock) may call it: it would remove
+// theirs too.
+func RemoveTemps(dir string) {
+	paths, _ := filepath.Glob(filepath.Join(dir, tempPattern))
+	for _, p := range paths {
+		os.Remove(p)
+	}
 }
