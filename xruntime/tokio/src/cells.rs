@@ -151,32 +151,37 @@ impl Drop for Dropped {
 
 type Racer = std::pin::Pin<Box<dyn Future<Output = u64> + Send>>;
 
-/// The tasks of one race: task 0 wins by running one task of kind, the
-/// others wait until they are dropped.
-fn racers(p: &Arc<Race>, n: usize, kind: Kind) -> Vec<Racer> {
+/// The tasks of one race: one task wins by running one task of kind, the
+/// others wait until they are dropped. The winner is task 0, or task n-1
+/// when last (the lastwins cells), as in the Go suite.
+fn racers(p: &Arc<Race>, n: usize, kind: Kind, last: bool) -> Vec<Racer> {
     let w = p.clone();
-    let mut tasks: Vec<Racer> = vec![Box::pin(async move {
+    let winner: Racer = Box::pin(async move {
         w.started.store(w.now(), Ordering::Release);
         let v = kind.run(0).await;
         w.won.store(w.now(), Ordering::Release);
         v
-    })];
-    for _ in 1..n {
-        let guard = Dropped(p.clone());
-        tasks.push(Box::pin(async move {
-            let _guard = guard;
-            std::future::pending::<u64>().await
-        }));
-    }
+    });
+    let mut tasks: Vec<Racer> = (1..n)
+        .map(|_| {
+            let guard = Dropped(p.clone());
+            Box::pin(async move {
+                let _guard = guard;
+                std::future::pending::<u64>().await
+            }) as Racer
+        })
+        .collect();
+    tasks.insert(if last { n - 1 } else { 0 }, winner);
     tasks
 }
 
 const FIRST_IMPLS: [&str; 4] = ["tokioselect", "tokioselectall", "tokiojoinset", "tokiounordered"];
 
-/// BenchmarkFirstDone: a race of n tasks that task 0 wins; first-ns,
-/// cancel-ns, start-ns and win-ns as the Go suite defines them, a loser's
-/// "return" being its drop. impl=tokioselect (select! of two branches)
-/// runs at n=2 only.
+/// BenchmarkFirstDone: a race of n tasks that task 0 wins (task=tiny and
+/// task=wait) or, at n >= 16, task n-1 with tiny work (task=lastwins);
+/// first-ns, cancel-ns, start-ns and win-ns as the Go suite defines them, a
+/// loser's "return" being its drop. impl=tokioselect (select! of two
+/// branches) runs at n=2 only.
 fn first_done() -> Vec<Cell> {
     let mut cells = Vec::new();
     for im in FIRST_IMPLS {
@@ -184,16 +189,21 @@ fn first_done() -> Vec<Cell> {
             if im == "tokioselect" && n > 2 {
                 continue;
             }
-            for kind in [Kind::Tiny, Kind::Wait] {
-                let name = format!("BenchmarkFirstDone/impl={im}/n={n}/task={}", kind.name());
-                cells.push(cell(name, move |rt, t| race_cell(rt, t, im, n, kind)));
+            let mut races = vec![(Kind::Tiny, false), (Kind::Wait, false)];
+            if n >= 16 {
+                races.push((Kind::Tiny, true));
+            }
+            for (kind, last) in races {
+                let task = if last { "lastwins" } else { kind.name() };
+                let name = format!("BenchmarkFirstDone/impl={im}/n={n}/task={task}");
+                cells.push(cell(name, move |rt, t| race_cell(rt, t, im, n, kind, last)));
             }
         }
     }
     cells
 }
 
-fn race_cell(rt: &Runtime, t: Benchtime, im: &'static str, n: usize, kind: Kind) -> (Loop, Metrics) {
+fn race_cell(rt: &Runtime, t: Benchtime, im: &'static str, n: usize, kind: Kind, last: bool) -> (Loop, Metrics) {
     let p = Arc::new(Race {
         base: Instant::now(),
         left: AtomicU64::new(0),
@@ -207,7 +217,7 @@ fn race_cell(rt: &Runtime, t: Benchtime, im: &'static str, n: usize, kind: Kind)
         let spans = &spans;
         async move {
             p.left.store(n as u64 - 1, Ordering::Release);
-            let mut tasks = racers(&p, n, kind);
+            let mut tasks = racers(&p, n, kind, last);
             let called = p.now();
             let v = match im {
                 "tokioselect" => {
@@ -401,4 +411,50 @@ fn starvation(procs: usize) -> Vec<Cell> {
         }
     }
     cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::FutureExt;
+
+    fn race() -> Arc<Race> {
+        Arc::new(Race {
+            base: Instant::now(),
+            left: AtomicU64::new(0),
+            started: AtomicI64::new(0),
+            won: AtomicI64::new(0),
+            last_loser: AtomicI64::new(0),
+        })
+    }
+
+    /// The winner is the only task that completes on its first poll: task
+    /// 0 in the tiny cells, task n-1 in the lastwins cells.
+    #[test]
+    fn winner_sits_first_or_last() {
+        for (last, want) in [(false, 0), (true, 15)] {
+            let p = race();
+            let done: Vec<usize> = racers(&p, 16, Kind::Tiny, last)
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, t)| t.now_or_never().map(|_| i))
+                .collect();
+            assert_eq!(done, [want], "last = {last}: tasks done at once");
+        }
+    }
+
+    /// task=lastwins runs where Go's does: n >= 16, every impl but select.
+    #[test]
+    fn lastwins_cells() {
+        let names: Vec<String> = first_done()
+            .into_iter()
+            .map(|c| c.name)
+            .filter(|n| n.ends_with("/task=lastwins"))
+            .collect();
+        let want: Vec<String> = ["tokioselectall", "tokiojoinset", "tokiounordered"]
+            .iter()
+            .flat_map(|im| [16, 1024].map(|n| format!("BenchmarkFirstDone/impl={im}/n={n}/task=lastwins")))
+            .collect();
+        assert_eq!(names, want);
+    }
 }
