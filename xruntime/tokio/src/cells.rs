@@ -133,6 +133,16 @@ struct Race {
 }
 
 impl Race {
+    fn new() -> Arc<Race> {
+        Arc::new(Race {
+            base: Instant::now(),
+            left: AtomicU64::new(0),
+            started: AtomicI64::new(0),
+            won: AtomicI64::new(0),
+            last_loser: AtomicI64::new(0),
+        })
+    }
+
     fn now(&self) -> i64 {
         self.base.elapsed().as_nanos() as i64
     }
@@ -204,13 +214,7 @@ fn first_done() -> Vec<Cell> {
 }
 
 fn race_cell(rt: &Runtime, t: Benchtime, im: &'static str, n: usize, kind: Kind, last: bool) -> (Loop, Metrics) {
-    let p = Arc::new(Race {
-        base: Instant::now(),
-        left: AtomicU64::new(0),
-        started: AtomicI64::new(0),
-        won: AtomicI64::new(0),
-        last_loser: AtomicI64::new(0),
-    });
+    let p = Race::new();
     let spans = RefCell::new(Vec::new()); // per op: first, cancel, start, win
     let l = bench(rt, t, || {
         let p = p.clone();
@@ -418,22 +422,12 @@ mod tests {
     use super::*;
     use futures::FutureExt;
 
-    fn race() -> Arc<Race> {
-        Arc::new(Race {
-            base: Instant::now(),
-            left: AtomicU64::new(0),
-            started: AtomicI64::new(0),
-            won: AtomicI64::new(0),
-            last_loser: AtomicI64::new(0),
-        })
-    }
-
     /// The winner is the only task that completes on its first poll: task
     /// 0 in the tiny cells, task n-1 in the lastwins cells.
     #[test]
     fn winner_sits_first_or_last() {
         for (last, want) in [(false, 0), (true, 15)] {
-            let p = race();
+            let p = Race::new();
             let done: Vec<usize> = racers(&p, 16, Kind::Tiny, last)
                 .into_iter()
                 .enumerate()
