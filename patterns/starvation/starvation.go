@@ -55,16 +55,19 @@ import (
 // preemption off, 3 tight hogs of about 70 ms, on a shared 2-core machine:
 // Length 80 ms, Stall 155 ms in one run of three).
 //
-// It panics if n < 1 or iters < 0, and if the victim is broken, which it
-// judges only while no hog holds the CPU: if the victim makes no wake-up
-// within 10 s of its start (before any hog has started) or within 10 s once
-// the hogs are done, or if its Run does not return within 10 s of its
-// context's end. In each case Measure has ended the victim's context and
+// It panics if n < 1 or iters < 0, if h or v has no Run, and if the victim
+// is broken, which it judges only while no hog holds the CPU: if the victim
+// makes no wake-up within 10 s of its start (before any hog has started) or
+// within 10 s once the hogs are done, or if its Run does not return within
+// 10 s of its context's end. In each case Measure has ended the victim's context and
 // panics without waiting for Run any longer: the victim's goroutine, and any
 // it started, are left running, or blocked, for as long as Run takes.
 func Measure(h Hog, v Victim, n, iters int) Window {
 	if n < 1 || iters < 0 {
 		panic(fmt.Sprintf("starvation: Measure with %d hogs of %d iterations; want n >= 1, iters >= 0", n, iters))
+	}
+	if h.Run == nil || v.Run == nil {
+		panic(fmt.Sprintf("starvation: Measure with hog %q or victim %q without Run", h.Name, v.Name))
 	}
 	r := &recorder{woke: make(chan struct{}, 1)}
 	ctx, cancel := context.WithCancel(context.Background())

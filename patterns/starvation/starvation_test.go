@@ -129,10 +129,27 @@ func TestMeasureWithoutAsyncPreemption(t *testing.T) {
 }
 
 func TestMeasureMisuse(t *testing.T) {
-	for _, tc := range []struct{ n, iters int }{{0, 10}, {1, -1}} {
-		if r := measurePanic(starvation.Hogs[0], starvation.Victims[0], tc.n, tc.iters); r == nil {
-			t.Errorf("Measure(n=%d, iters=%d) did not panic; want a starvation: panic", tc.n, tc.iters)
-		}
+	// Misuse panics in Measure's caller with a starvation: message. A Hog or
+	// Victim without Run crashed the program from a goroutine of Measure's
+	// (a nil function call there); found by an adversarial test.
+	hog, victim := starvation.Hogs[0], starvation.Victims[0]
+	for _, tc := range []struct {
+		name     string
+		h        starvation.Hog
+		v        starvation.Victim
+		n, iters int
+	}{
+		{"no hogs", hog, victim, 0, 10},
+		{"negative iters", hog, victim, 1, -1},
+		{"zero Hog", starvation.Hog{}, victim, 1, 10},
+		{"zero Victim", hog, starvation.Victim{}, 1, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := measurePanic(tc.h, tc.v, tc.n, tc.iters)
+			if msg, _ := r.(string); !strings.HasPrefix(msg, "starvation: ") {
+				t.Errorf("Measure panicked with %#v; want a starvation: message", r)
+			}
+		})
 	}
 }
 
