@@ -55,13 +55,17 @@ import (
 // preemption off, 3 tight hogs of about 70 ms, on a shared 2-core machine:
 // Length 80 ms, Stall 155 ms in one run of three).
 //
-// It panics if n < 1 or iters < 0, if h or v has no Run, and if the victim
-// is broken, which it judges only while no hog holds the CPU: if the victim
-// makes no wake-up within 10 s of its start (before any hog has started) or
-// within 10 s once the hogs are done, or if its Run does not return within
-// 10 s of its context's end. In each case Measure has ended the victim's context and
-// panics without waiting for Run any longer: the victim's goroutine, and any
-// it started, are left running, or blocked, for as long as Run takes.
+// It panics if n < 1 or iters < 0, if h or v has no Run, if a hog's Run
+// does not return (it called runtime.Goexit: the window would have no end),
+// and if the victim is broken, which it judges only while no hog holds the
+// CPU: if the victim makes no wake-up within 10 s of its start (before any
+// hog has started) or within 10 s once the hogs are done, or if its Run does
+// not return within 10 s of its context's end. In each case but the first
+// two Measure has ended the victim's context and panics without waiting for
+// Run any longer: the victim's goroutine, and any it started, are left
+// running, or blocked, for as long as Run takes. A panic in a hog's or the
+// victim's Run is not carried to the caller: it crashes the program, as in
+// any goroutine.
 func Measure(h Hog, v Victim, n, iters int) Window {
 	if n < 1 || iters < 0 {
 		panic(fmt.Sprintf("starvation: Measure with %d hogs of %d iterations; want n >= 1, iters >= 0", n, iters))
@@ -95,6 +99,7 @@ func Measure(h Hog, v Victim, n, iters int) Window {
 	// held-back wake-up may run before Measure's goroutine does.
 	var mu sync.Mutex
 	endNano := int64(math.MaxInt64)
+	hogsReturned := 0 // not ended by runtime.Goexit
 	for range n {
 		hogs.Go(func() {
 			x := h.Run(iters)
@@ -102,10 +107,14 @@ func Measure(h Hog, v Victim, n, iters int) Window {
 			sink.Add(x)
 			mu.Lock()
 			endNano = min(endNano, now)
+			hogsReturned++
 			mu.Unlock()
 		})
 	}
-	hogs.Wait()
+	hogs.Wait() // each hog unlocks mu before its Done, which synchronizes before Wait returns
+	if hogsReturned < n {
+		panic(fmt.Sprintf("starvation: %d of the hogs did not return from Run (runtime.Goexit)", n-hogsReturned))
+	}
 	end := start.Add(time.Duration(endNano - startNano))
 	// Once the victim has woken after the last hog returned, every wake-up
 	// due before end has happened: it wakes one at a time.

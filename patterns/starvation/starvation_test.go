@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -235,6 +236,31 @@ func TestMeasureBrokenVictim(t *testing.T) {
 				}
 				if returned.Load() {
 					t.Errorf("Measure came back after the victim's Run returned; want it back without waiting for Run")
+				}
+			})
+		})
+	}
+}
+
+func TestMeasureHogGoexit(t *testing.T) {
+	// A hog whose Run calls runtime.Goexit never returns, so the window has
+	// no end: Measure returned a window of 292 years (from the hogs' start
+	// to the largest int64 of nanotime). Now it panics, as for a broken
+	// victim, also when another hog returned. Found by an adversarial test.
+	for _, n := range []int{1, 2} {
+		t.Run(fmt.Sprint("hogs=", n), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var calls atomic.Int32
+				h := starvation.Hog{Name: "exits", Run: func(iters int) uint64 {
+					if calls.Add(1) == 1 {
+						runtime.Goexit()
+					}
+					return starvation.Tight(iters)
+				}}
+				r := measurePanic(h, starvation.Victims[0], n, 10)
+				const want = "starvation: 1 of the hogs did not return from Run (runtime.Goexit)"
+				if r != want {
+					t.Errorf("Measure panicked with %#v; want %q", r, want)
 				}
 			})
 		})
