@@ -79,3 +79,29 @@ func panicNilChild() string {
 	}
 	return "ok"
 }
+
+func TestNilContext(t *testing.T) {
+	// A nil context is misuse: each entry point panics with a firstdone:
+	// message, as failfast.New does. It panicked inside the context package
+	// ("cannot create context from nil parent"), and AsCompleted only once
+	// ranged over. Found by an adversarial test.
+	tasks := []func(context.Context) (int, error){func(context.Context) (int, error) { return 1, nil }}
+	for _, tc := range []struct {
+		name string
+		call func()
+	}{
+		{"First", func() { firstdone.First(nil, tasks) }},               //lint:ignore SA1012 misuse on purpose
+		{"FirstSuccess", func() { firstdone.FirstSuccess(nil, tasks) }}, //lint:ignore SA1012 misuse on purpose
+		{"AsCompleted", func() { firstdone.AsCompleted(nil, tasks) }},   //lint:ignore SA1012 misuse on purpose
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				want := "firstdone: " + tc.name + " with a nil context"
+				if got := fmt.Sprint(recover()); got != want {
+					t.Errorf("panic = %q; want %q", got, want)
+				}
+			}()
+			tc.call()
+		})
+	}
+}

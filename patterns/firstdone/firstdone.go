@@ -53,9 +53,9 @@ var (
 // failures). As soon as a task returns, the context of the others is
 // cancelled with cause [ErrLost]; First returns once every task has returned.
 //
-// With no tasks First returns [ErrNoTasks]. First does not look at ctx
-// itself: when ctx is done, the tasks see it through theirs, and the first to
-// return (probably with ctx's cause) wins.
+// With no tasks First returns [ErrNoTasks]; with a nil ctx it panics. First
+// does not look at ctx itself: when ctx is done, the tasks see it through
+// theirs, and the first to return (probably with ctx's cause) wins.
 //
 // If a task panics, that counts as completing: the others are cancelled with
 // the *[PanicError] as cause, and once all have returned First panics in the
@@ -104,6 +104,7 @@ func FirstSuccess[T any](ctx context.Context, tasks []func(context.Context) (T, 
 // statement ends only after they have all returned; their results are
 // dropped. With no tasks the sequence is empty. A done ctx reaches the tasks
 // through their context; their results, probably ctx's cause, are yielded.
+// AsCompleted panics if ctx is nil.
 //
 // If a task panics, the tasks still running are cancelled at once with the
 // *[PanicError] as cause, and once they have returned the range statement
@@ -121,6 +122,9 @@ func FirstSuccess[T any](ctx context.Context, tasks []func(context.Context) (T, 
 // the first completion ends the hand-off, so tasks that do not block run in
 // parallel.
 func AsCompleted[T any](ctx context.Context, tasks []func(context.Context) (T, error)) iter.Seq2[T, error] {
+	if ctx == nil {
+		panic("firstdone: AsCompleted with a nil context")
+	}
 	return func(yield func(T, error) bool) {
 		if len(tasks) == 0 {
 			return
@@ -166,6 +170,13 @@ type PanicError = panics.Error
 
 // race runs First (skip false) and FirstSuccess (skip true).
 func race[T any](ctx context.Context, tasks []func(context.Context) (T, error), skip bool) (T, error) {
+	if ctx == nil {
+		name := "First"
+		if skip {
+			name = "FirstSuccess"
+		}
+		panic("firstdone: " + name + " with a nil context")
+	}
 	if len(tasks) == 0 {
 		var zero T
 		return zero, ErrNoTasks
