@@ -105,3 +105,24 @@ func TestNilContext(t *testing.T) {
 		})
 	}
 }
+
+func TestNilTask(t *testing.T) {
+	// A nil task is not checked up front: it panics when called, as any
+	// task may, so each entry point panics with a *PanicError of the
+	// runtime error once the others returned. 100 tasks start by hand-off.
+	for name, call := range entries {
+		for _, n := range []int{1, 3, 100} {
+			tasks := make([]func(context.Context) (int, error), n)
+			for i := range tasks {
+				tasks[i] = func(ctx context.Context) (int, error) { <-ctx.Done(); return i, nil }
+			}
+			tasks[n/2] = nil
+			v, err := call(tasks)
+			p, ok := v.(*firstdone.PanicError)
+			var re runtime.Error
+			if !ok || p.Task != n/2 || !errors.As(p, &re) {
+				t.Errorf("%s, n=%d: panicked with %v, err %v; want a *PanicError of task %d with a runtime.Error", name, n, v, err, n/2)
+			}
+		}
+	}
+}

@@ -16,7 +16,8 @@
 // ignores it keeps the call waiting. Losers can tell why they were cancelled
 // with [context.Cause]: [ErrLost] when another task won, [ErrStopped] when
 // the caller stopped iterating, a *[PanicError] when a task panicked, or the
-// parent context's cause.
+// parent context's cause. A nil task is not checked up front: it is a task
+// that panics with a runtime error when it starts.
 //
 // The impls.Impls table (package patterns/firstdone/impls) sets the
 // alternatives beside it; docs/firstdone.md has which to use, the

@@ -118,3 +118,29 @@ func panicNilChild() string {
 	}
 	return "ok"
 }
+
+func TestRunPanicThenDeferredGoexit(t *testing.T) {
+	// A task panics and a deferred call of it calls runtime.Goexit: the
+	// runtime ends the panic (recover returns nil from then on), so the
+	// task counts as failed with ErrGoexit, Run does not panic, and the
+	// others keep their results.
+	withProcs(t, func(t *testing.T) {
+		for _, n := range []int{1, 8, 1000} {
+			got, v, err := panicWithin(t, tasksOf(n, func(i int) (int, error) {
+				if i == n/2 {
+					defer runtime.Goexit()
+					panic("lost")
+				}
+				return i + 1, nil
+			}))
+			if v != nil || !errors.Is(err, joinall.ErrGoexit) {
+				t.Fatalf("n=%d: Run panicked with %v, err = %v; want no panic, ErrGoexit", n, v, err)
+			}
+			for i, r := range got {
+				if want := i + 1; i != n/2 && r != want {
+					t.Errorf("n=%d: results[%d] = %d; want %d", n, i, r, want)
+				}
+			}
+		}
+	})
+}

@@ -40,14 +40,18 @@ import (
 // Tasks never run on the caller's goroutine. If a task panics, the other
 // tasks still run to completion, and then Run panics in the caller's
 // goroutine with a *[PanicError] holding the first panic's value and the
-// panicking task's stack. A task that calls runtime.Goexit ends the worker
-// goroutine running it, not the caller; it counts as failed with [ErrGoexit]
-// (as panicked, if a deferred call of it panics, except with nil under
-// GODEBUG=panicnil=1: recover cannot tell that from no panic), and the
-// others still run. A task that calls runtime.LockOSThread without
-// unlocking locks the worker, not the caller: later tasks run by that worker
-// run on the locked thread, and the thread ends when the worker does, as
-// with any goroutine that exits locked.
+// panicking task's stack. A nil task is such a task: Run does not look at
+// the tasks before it calls them, and calling it panics with a runtime
+// error. A task that calls runtime.Goexit ends the worker goroutine running
+// it, not the caller; it counts as failed with [ErrGoexit] (as panicked, if
+// a deferred call of it panics, except with nil under GODEBUG=panicnil=1:
+// recover cannot tell that from no panic), and the others still run. A
+// deferred call that calls Goexit while its task panics ends that panic
+// for good (recover no longer sees it): the task counts as failed with
+// ErrGoexit. A task that calls runtime.LockOSThread without unlocking locks
+// the worker, not the caller: later tasks run by that worker run on the
+// locked thread, and the thread ends when the worker does, as with any
+// goroutine that exits locked.
 //
 // With more than one processor and at most 8 tasks per processor, each task
 // gets a goroutine of its own. Otherwise tasks run on workers, each of which

@@ -257,3 +257,26 @@ func TestRunOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestRunNilTask(t *testing.T) {
+	// A nil task is not checked up front (that would be a loop over the
+	// tasks on every call): it panics when called, as any task may, so the
+	// others still run and Run panics with a *PanicError of the runtime
+	// error. Sizes cover a goroutine per task and workers.
+	withProcs(t, func(t *testing.T) {
+		for _, n := range []int{1, 8, 100} {
+			var ran atomic.Int32
+			tasks := tasksOf(n, func(i int) (int, error) { ran.Add(1); return i, nil })
+			tasks[n/2] = nil
+			_, v, _ := panicWithin(t, tasks)
+			p, ok := v.(*joinall.PanicError)
+			var re runtime.Error
+			if !ok || p.Task != n/2 || !errors.As(p, &re) {
+				t.Errorf("n=%d: Run panicked with %v; want a *PanicError of task %d with a runtime.Error", n, v, n/2)
+			}
+			if got := int(ran.Load()); got != n-1 {
+				t.Errorf("n=%d: %d tasks ran; want %d", n, got, n-1)
+			}
+		}
+	})
+}
