@@ -126,3 +126,30 @@ func panicNilChild() string {
 	}
 	return "ok"
 }
+
+func TestGoFromTaskUnderLimit(t *testing.T) {
+	// A task that calls Go under Limit(1) holds the only slot while its Go
+	// waits for one: the Go blocks until the context is done, here by the
+	// parent's cancel, and then returns without starting its task; Wait
+	// returns the parent's cause. As x/sync's errgroup with SetLimit, minus
+	// the way out through the context.
+	synctest.Test(t, func(t *testing.T) {
+		parent, cancel := context.WithCancelCause(context.Background())
+		stop := errors.New("stop")
+		g, _ := failfast.New(parent, failfast.Limit(1))
+		var inner, returned atomic.Bool
+		g.Go(func(context.Context) error {
+			g.Go(func(context.Context) error { inner.Store(true); return nil })
+			returned.Store(true)
+			return nil
+		})
+		synctest.Wait() // the inner Go is blocked on the limit
+		if returned.Load() {
+			t.Fatalf("the inner Go returned with the only slot held; want it blocked")
+		}
+		cancel(stop)
+		if err := g.Wait(); err != stop || inner.Load() {
+			t.Errorf("Wait = %v, inner task ran: %v; want %v, false", err, inner.Load(), stop)
+		}
+	})
+}

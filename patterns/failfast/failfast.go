@@ -107,7 +107,10 @@ func New(ctx context.Context, opts ...Option) (*Group, context.Context) {
 // also while Wait waits, which then waits for their tasks too, and for a Go
 // blocked on the Limit. As with sync.WaitGroup's Add, a call made while no
 // task of the group runs and no other Go is blocked on the Limit (the
-// first call, for one) must happen before Wait is called.
+// first call, for one) must happen before Wait is called. A task's Go
+// under a Limit waits for a slot while the task holds its own: once every
+// slot is held by a task blocked so, they wait until the context is done
+// (as with errgroup's SetLimit, where they wait for ever).
 func (g *Group) Go(f func(ctx context.Context) error) {
 	switch {
 	case g.cancel == nil:
