@@ -56,13 +56,18 @@ func AllErrors() Option {
 // context is cancelled when a task fails (its cause, context.Cause, is then
 // the task's error), when a task panics (the cause is the *[PanicError]), when
 // ctx is cancelled, or when Wait returns, whichever comes first. New panics if
-// ctx is nil.
+// ctx or an option is nil.
 //
 // Cost: what x/sync's errgroup.WithContext costs, a context per group and a
 // goroutine per started task; docs/failfast.md has the measured numbers.
 func New(ctx context.Context, opts ...Option) (*Group, context.Context) {
 	if ctx == nil {
 		panic("failfast: New with a nil context")
+	}
+	for i, o := range opts {
+		if o == nil {
+			panic(fmt.Sprintf("failfast: New with a nil option, opts[%d]", i))
+		}
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	g := &Group{ctx: ctx, done: ctx.Done(), cancel: cancel}
