@@ -32,7 +32,8 @@ import (
 // results[i] is what tasks[i] returned, whatever the others did; a failing
 // task does not stop the others. The error is nil if no task failed, and
 // otherwise the tasks' errors joined with [errors.Join] in submission order.
-// With no tasks, Run returns an empty slice at once.
+// With no tasks, Run returns an empty slice at once; with more than 2^31-1
+// it panics before calling any.
 //
 // Any task may block until another task of the same call has run, in either
 // order: Run never deadlocks where a goroutine per task would not.
