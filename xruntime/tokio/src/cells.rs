@@ -265,7 +265,8 @@ const FAIL_IMPLS: [&str; 2] = ["tokiotryjoinall", "tokiojoinset"];
 #[derive(Debug)]
 struct Failed;
 
-/// BenchmarkFailFast: task=ok (n tiny tasks, ns/task), task=fail (the last
+/// BenchmarkFailFast: task=ok (n tiny tasks, ns/task), task=mixed and
+/// task=skewed (the happy path with work's mixes, n=1024 only), task=fail (the last
 /// task fails at once, the others wait until dropped; cancel-ns from the
 /// failure to the return) and task=cpufail (n cpu tasks with a limit of
 /// GOMAXPROCS for impl=tokiojoinset, the 10th failing after its work;
@@ -276,14 +277,21 @@ fn fail_fast(procs: usize) -> Vec<Cell> {
     for im in FAIL_IMPLS {
         for n in [16usize, 1024] {
             let name = |task| format!("BenchmarkFailFast/impl={im}/n={n}/task={task}");
-            cells.push(cell(name("ok"), move |rt, t| {
-                let l = bench(rt, t, || async move {
-                    let tasks = (0..n as u64).map(|i| async move { Ok::<u64, Failed>(work::tiny(i)) });
-                    black_box(fail_fast_run(im, 0, tasks).await.expect("no task fails"));
-                });
-                let m = per_task(&l, n);
-                (l, m)
-            }));
+            let mut happy = vec![("ok", Kind::Tiny)];
+            if n == 1024 {
+                happy.extend([(Kind::Mixed.name(), Kind::Mixed), (Kind::Skewed.name(), Kind::Skewed)]);
+            }
+            for (task, kind) in happy {
+                cells.push(cell(name(task), move |rt, t| {
+                    let l = bench(rt, t, || async move {
+                        let tasks =
+                            (0..n as u64).map(|i| async move { Ok::<u64, Failed>(kind.task(i, n as u64).await) });
+                        black_box(fail_fast_run(im, 0, tasks).await.expect("no task fails"));
+                    });
+                    let m = per_task(&l, n);
+                    (l, m)
+                }));
+            }
             cells.push(cell(name("fail"), move |rt, t| fail_cell(rt, t, im, n)));
             cells.push(cell(name("cpufail"), move |rt, t| cpu_fail_cell(rt, t, im, n, procs)));
         }
@@ -435,6 +443,21 @@ mod tests {
                 .collect();
             assert_eq!(done, [want], "last = {last}: tasks done at once");
         }
+    }
+
+    /// The happy-path mixes run where Go's do: n=1024 only.
+    #[test]
+    fn failfast_mix_cells() {
+        let names: Vec<String> = fail_fast(2)
+            .into_iter()
+            .map(|c| c.name)
+            .filter(|n| n.ends_with("/task=mixed") || n.ends_with("/task=skewed"))
+            .collect();
+        let want: Vec<String> = FAIL_IMPLS
+            .iter()
+            .flat_map(|im| ["mixed", "skewed"].map(|k| format!("BenchmarkFailFast/impl={im}/n=1024/task={k}")))
+            .collect();
+        assert_eq!(names, want);
     }
 
     /// task=lastwins runs where Go's does: n >= 16, every impl but select.
