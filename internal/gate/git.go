@@ -2,12 +2,17 @@ package gate
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/concbench/concbench/internal/checkout"
 	"github.com/concbench/concbench/internal/cli"
+	"github.com/concbench/concbench/internal/scratch"
 )
 
 // repo is the git repository holding the module the gate measures.
@@ -65,11 +70,35 @@ func (r repo) worktree(ctx context.Context, path, sha string) (remove func(), er
 	return remove, err
 }
 
+// removeWorktree removes the worktree at path, and only it: not git
+// worktree prune, which also forgets the user's worktrees whose directory
+// is missing (moved, or on a disk not mounted), with their index. One that
+// remove misses is forgotten by the next gate (see forgetKilled).
 func (r repo) removeWorktree(path string) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	_, _ = git(ctx, r.top, "worktree", "remove", "--force", path) // prune below catches what remove misses
-	_, _ = git(ctx, r.top, "worktree", "prune")
+	_, _ = git(ctx, r.top, "worktree", "remove", "--force", path)
+}
+
+// forgetKilled removes the worktrees that killed gates registered in the
+// repository and whose scratch directory is gone (see scratch.Sweep): those
+// in a directory named as the gate's scratch directories, that no longer
+// exist. git worktree remove --force forgets a worktree whose directory is
+// missing.
+func (r repo) forgetKilled(ctx context.Context) {
+	list, err := git(ctx, r.top, "worktree", "list", "--porcelain")
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(list, "\n") {
+		path, ok := strings.CutPrefix(line, "worktree ")
+		if !ok || !strings.HasPrefix(filepath.Base(filepath.Dir(path)), scratch.Prefix+scratchName) {
+			continue
+		}
+		if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+			r.removeWorktree(path)
+		}
+	}
 }
 
 // workingTreeLabel describes the working tree as a side, or refuses it when

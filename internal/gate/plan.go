@@ -69,8 +69,9 @@ func newPlan(ctx context.Context, o Options) (*plan, error) {
 			return nil, err
 		}
 	}
-	scratch.Sweep() // what killed gates left: their worktrees go with git worktree prune
-	tmp, err := scratch.Make("gate-")
+	scratch.Sweep() // what killed gates left
+	r.forgetKilled(ctx)
+	tmp, err := scratch.Make(scratchName)
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +130,10 @@ func (r repo) rev(ctx context.Context, flag, ref string, clean bool) (rev, error
 	}
 	return rev{name: flag, sha: sha, label: label, at: at}, nil
 }
+
+// scratchName starts the names of the gate's scratch directories, after
+// scratch.Prefix.
+const scratchName = "gate-"
 
 // moduleRoot returns the nearest directory at or above dir with a go.mod.
 func moduleRoot(dir string) (string, error) {
