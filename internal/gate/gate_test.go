@@ -240,6 +240,8 @@ func TestBadInput(t *testing.T) {
 	dirty := t.TempDir()
 	run(t, dirty, "git", "clone", "--quiet", dir, ".")
 	writeFile(t, filepath.Join(dirty, "b", "new_test.go"), "package b\n")
+	shallow := t.TempDir() // as actions/checkout makes it by default
+	run(t, shallow, "git", "clone", "--quiet", "--depth", "1", "file://"+dir, ".")
 
 	// Every check but the last two comes before anything is built.
 	tests := []struct {
@@ -251,6 +253,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"no base", dir, nil, "--base REF is required", false},
 		{"unknown ref", dir, []string{"-base", "nosuchbranch"}, `--base "nosuchbranch": not a commit`, false},
+		{"base not in a shallow clone", shallow, []string{"-base", "HEAD~1"}, `--base "HEAD~1": not a commit in ` + shallow + ", a shallow clone", false},
 		{"unknown head", dir, []string{"-base", "HEAD", "-head", "v9"}, `--head "v9": not a commit`, false},
 		{"option as ref", dir, []string{"-base", "--output=x"}, "not a git revision", false},
 		{"dirty with -clean", dirty, []string{"-base", "HEAD~1", "-clean"}, "uncommitted changes", false},

@@ -40,13 +40,17 @@ func openRepo(ctx context.Context, dir string) (repo, error) {
 }
 
 // resolve returns the commit hash that ref names, or a usage error naming
-// the flag.
+// the flag. In a shallow clone (actions/checkout's default) the error says
+// so: there, the usual base, HEAD~1 or a branch not fetched, is missing.
 func (r repo) resolve(ctx context.Context, flag, ref string) (string, error) {
 	if ref == "" || strings.HasPrefix(ref, "-") {
 		return "", cli.Usagef("--%s %q: not a git revision", flag, ref)
 	}
 	sha, err := git(ctx, r.top, "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
 	if err != nil {
+		if shallow, _ := git(ctx, r.top, "rev-parse", "--is-shallow-repository"); shallow == "true" {
+			return "", cli.Usagef("--%s %q: not a commit in %s, a shallow clone: fetch the history (git fetch --unshallow; actions/checkout with fetch-depth: 0)", flag, ref, r.top)
+		}
 		return "", cli.Usagef("--%s %q: not a commit in %s", flag, ref, r.top)
 	}
 	return sha, nil
