@@ -219,7 +219,7 @@ func SummarizeError(summary string, err error, stderr io.Writer) {
 	if summary == "" || err == nil || errors.Is(err, flag.ErrHelp) {
 		return
 	}
-	md := fmt.Sprintf("### concbench gate\n\n**The gate could not judge (exit %d):**\n\n```\n%s\n```\n", cli.ExitCode(err), err)
+	md := fmt.Sprintf("### concbench gate\n\n**The gate could not judge (exit %d):**\n\n%s", cli.ExitCode(err), codeBlock(err.Error()))
 	if werr := appendFile(summary, md); werr != nil {
 		fmt.Fprintf(stderr, "gate: warning: step summary: %v\n", werr)
 	}
