@@ -83,7 +83,7 @@ func (p *plan) list(ctx context.Context, r rev) (listed, error) {
 		remove, err := p.repo.worktree(ctx, l.wt, r.sha)
 		p.cleanups = append(p.cleanups, remove)
 		if err != nil {
-			return l, err
+			return l, l.hide(err, r.name)
 		}
 		top = l.wt
 	}

@@ -70,8 +70,14 @@ func (r repo) dirty(ctx context.Context) (bool, error) {
 // registered in the repository.
 func (r repo) worktree(ctx context.Context, path, sha string) (remove func(), err error) {
 	remove = func() { r.removeWorktree(path) }
-	_, err = git(ctx, r.top, "worktree", "add", "--detach", "--quiet", path, sha)
-	return remove, err
+	args := []string{"worktree", "add", "--detach", "--quiet", path, sha}
+	if _, err = git(ctx, r.top, args...); err != nil {
+		// Why, without the command line: its path is gone by the time
+		// anyone reads the message.
+		why := strings.TrimPrefix(err.Error(), "git "+strings.Join(args, " ")+": ")
+		return remove, hidden{"git worktree add: " + why, err}
+	}
+	return remove, nil
 }
 
 // removeWorktree removes the worktree at path, and only it: not git

@@ -44,3 +44,31 @@ func TestUserWorktreesKept(t *testing.T) {
 		t.Errorf("killed gate's worktree registered = %v; want %v\n%s", got, want, list)
 	}
 }
+
+// TestCheckoutFails gates a repository whose post-checkout hook fails, so
+// that git cannot check the base out: the error must say which side, and
+// why (the hook's words), and leave no worktree.
+func TestCheckoutFails(t *testing.T) {
+	t.Parallel()
+	_, dir := tinyRepo(t, "")
+	hook := filepath.Join(dir, ".git", "hooks", "post-checkout")
+	writeFile(t, hook, "#!/bin/sh\necho 'hook says no' >&2\nexit 1\n")
+	if err := os.Chmod(hook, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code, err := gate(t, context.Background(), dir, "", "-base", "HEAD~1", "-pkg", "./a")
+	if code != 2 {
+		t.Fatalf("exit = %d (%v); want 2\n%s%s", code, err, out, stderr)
+	}
+	for _, want := range []string{"base `HEAD~1` (", "hook says no"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error = %q; want it to contain %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), scratch.Prefix+"gate-") {
+		t.Errorf("error = %q; names a temporary path, gone by now", err)
+	}
+	if n := worktrees(t, dir); n != 1 {
+		t.Errorf("%d worktrees left; want only the main one", n)
+	}
+}
