@@ -240,6 +240,9 @@ func TestBadInput(t *testing.T) {
 	dirty := t.TempDir()
 	run(t, dirty, "git", "clone", "--quiet", dir, ".")
 	writeFile(t, filepath.Join(dirty, "b", "new_test.go"), "package b\n")
+	workspace := t.TempDir() // a go.work not committed, as Go advises
+	run(t, workspace, "git", "clone", "--quiet", dir, ".")
+	writeFile(t, filepath.Join(workspace, "go.work"), "go 1.25\n\nuse .\n")
 	shallow := t.TempDir() // as actions/checkout makes it by default
 	run(t, shallow, "git", "clone", "--quiet", "--depth", "1", "file://"+dir, ".")
 
@@ -254,6 +257,7 @@ func TestBadInput(t *testing.T) {
 		{"no base", dir, nil, "--base REF is required", false},
 		{"unknown ref", dir, []string{"-base", "nosuchbranch"}, `--base "nosuchbranch": not a commit`, false},
 		{"base not in a shallow clone", shallow, []string{"-base", "HEAD~1"}, `--base "HEAD~1": not a commit in ` + shallow + ", a shallow clone", false},
+		{"go.work not in the repository", workspace, []string{"-base", "HEAD~1"}, "go.work " + filepath.Join(workspace, "go.work") + ": not a file of the repository", false},
 		{"unknown head", dir, []string{"-base", "HEAD", "-head", "v9"}, `--head "v9": not a commit`, false},
 		{"option as ref", dir, []string{"-base", "--output=x"}, "not a git revision", false},
 		{"dirty with -clean", dirty, []string{"-base", "HEAD~1", "-clean"}, "uncommitted changes", false},

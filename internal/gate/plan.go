@@ -51,6 +51,9 @@ func newPlan(ctx context.Context, o Options) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := r.checkWorkspace(ctx, o.Dir); err != nil {
+		return nil, err
+	}
 	p := &plan{o: o, repo: r, listDir: r.prefix, patterns: o.Pkgs, start: time.Now()}
 	if len(o.Pkgs) == 0 {
 		if err := p.defaults(ctx, root); err != nil {
@@ -134,6 +137,27 @@ func (r repo) rev(ctx context.Context, flag, ref string, clean bool) (rev, error
 // scratchName starts the names of the gate's scratch directories, after
 // scratch.Prefix.
 const scratchName = "gate-"
+
+// checkWorkspace refuses a go.work workspace that the revisions checked out
+// would not build in alike. go finds a go.work in a side's own checkout;
+// one that only the working tree has (Go advises not to commit go.work)
+// would build the head in the workspace and the base without it, with
+// other versions of the modules the workspace replaces, and the gate would
+// compare the two. A GOWORK set in the environment is one file for both
+// sides, whose modules are the working tree's.
+func (r repo) checkWorkspace(ctx context.Context, dir string) error {
+	work, err := checkout.Output(ctx, dir, "go", "env", "GOWORK")
+	if err != nil || work == "" || work == "off" {
+		return err
+	}
+	if env := os.Getenv("GOWORK"); env != "" {
+		return cli.Usagef("GOWORK=%s: base and head would both build in this one workspace, whose modules are the working tree's: unset GOWORK, so that each revision builds in the go.work it has, or set GOWORK=off", env)
+	}
+	if _, err := git(ctx, r.top, "ls-files", "--error-unmatch", "--", work); err != nil {
+		return cli.Usagef("go.work %s: not a file of the repository, so the head would build in this workspace and the base without it: gate the module on its own with GOWORK=off, or commit go.work", work)
+	}
+	return nil
+}
 
 // moduleRoot returns the nearest directory at or above dir with a go.mod.
 func moduleRoot(dir string) (string, error) {
