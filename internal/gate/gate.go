@@ -44,6 +44,7 @@ import (
 
 	"github.com/concbench/concbench/internal/cli"
 	"github.com/concbench/concbench/internal/gate/verdict"
+	"github.com/concbench/concbench/internal/md"
 	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/runner"
 )
@@ -219,7 +220,7 @@ func SummarizeError(summary string, err error, stderr io.Writer) {
 	if summary == "" || err == nil || errors.Is(err, flag.ErrHelp) {
 		return
 	}
-	md := fmt.Sprintf("### concbench gate\n\n**The gate could not judge (exit %d):**\n\n%s", cli.ExitCode(err), codeBlock(err.Error()))
+	md := fmt.Sprintf("### concbench gate\n\n**The gate could not judge (exit %d):**\n\n%s", cli.ExitCode(err), md.CodeBlock(err.Error()))
 	if werr := appendFile(summary, md); werr != nil {
 		fmt.Fprintf(stderr, "gate: warning: step summary: %v\n", werr)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/concbench/concbench/internal/gate/verdict"
+	"github.com/concbench/concbench/internal/md"
 	"golang.org/x/perf/benchunit"
 )
 
@@ -69,7 +70,7 @@ func (t table) rows(b *strings.Builder) {
 			v = "**" + v + "**"
 		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n",
-			cell(r.Bench), cell(r.Unit), sc.Format(r.BaseMedian), sc.Format(r.HeadMedian), signedPct(r.Delta), p, v)
+			md.Cell(r.Bench), md.Cell(r.Unit), sc.Format(r.BaseMedian), sc.Format(r.HeadMedian), signedPct(r.Delta), p, v)
 	}
 	b.WriteString("\n")
 }
@@ -129,30 +130,7 @@ type failure struct {
 
 func (f failure) markdown() string {
 	return fmt.Sprintf("### concbench gate\n\nbase %s · head %s\n\n**The head's benchmark failed** in package `%s`, round %d, where the base's ran without failing (or the base has no such package): the change broke it.\n\n%s",
-		f.base, f.head, f.pkg, f.round, codeBlock(strings.TrimSpace(f.err.Error())))
-}
-
-// cell is s in a cell of a Markdown table. Benchmark names and units may
-// hold any byte but a space: an unescaped | would start a new cell, and a
-// backslash would escape the character after it.
-func cell(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "|", `\|`).Replace(s)
-}
-
-// codeBlock is s in a fenced Markdown code block, its fence longer than
-// any run of backticks in s: a benchmark's output, quoted, may hold one.
-func codeBlock(s string) string {
-	longest, run := 0, 0
-	for _, c := range s {
-		if c != '`' {
-			run = 0
-			continue
-		}
-		run++
-		longest = max(longest, run)
-	}
-	fence := strings.Repeat("`", max(3, longest+1))
-	return fence + "\n" + s + "\n" + fence + "\n"
+		f.base, f.head, f.pkg, f.round, md.CodeBlock(strings.TrimSpace(f.err.Error())))
 }
 
 // names lists "benchmark unit" for the results of kind k.
