@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/concbench/concbench/internal/md"
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/suite"
 )
@@ -116,7 +117,7 @@ func (r *rep) compareTable(b *bytes.Buffer, bench, unit string) {
 		c, _ := r.Compare(row[0], row[1])
 		fmt.Fprintf(b, "| %d |", row[0].Procs())
 		for _, k := range keys {
-			fmt.Fprintf(b, " %s |", k.value(row[0].Cell))
+			fmt.Fprintf(b, " %s |", md.Cell(k.value(row[0].Cell)))
 		}
 		fmt.Fprintf(b, " %s | %s | %s |\n", marked(sa, unit), marked(so, unit), delta(c, sa.Center, so.Center))
 	}

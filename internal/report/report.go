@@ -29,6 +29,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/concbench/concbench/internal/md"
 	"github.com/concbench/concbench/internal/precision"
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/suite"
@@ -451,7 +452,7 @@ func (r *rep) fewer(m results.Metric) string {
 func (r *rep) tableRow(row []results.Cell, keys []column, procs []int, unit string, hasBound bool) string {
 	line := "|"
 	for _, k := range keys {
-		line += " " + k.value(row[0]) + " |"
+		line += " " + md.Cell(k.value(row[0])) + " |"
 	}
 	for _, n := range procs {
 		i := slices.IndexFunc(row, func(c results.Cell) bool { return c.Procs() == n })

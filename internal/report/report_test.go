@@ -15,6 +15,7 @@ import (
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchmath"
 
+	"github.com/concbench/concbench/internal/md"
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/suite"
 	"github.com/concbench/concbench/internal/work"
@@ -891,5 +892,23 @@ func TestFewerSamples(t *testing.T) {
 	}
 	if strings.Contains(stall, " samples) |") {
 		t.Errorf("stall-ns table, reported in every sample, counts its samples:\n%s", stall)
+	}
+}
+
+// TestNameCells reports go test output whose sub-benchmark names hold
+// Markdown's table syntax: the name's cell must be escaped (see package
+// md), or its row splits.
+func TestNameCells(t *testing.T) {
+	for _, name := range []string{"a|b", `a\|b`, `a\-b`} {
+		t.Run(name, func(t *testing.T) {
+			lines := []string{"pkg: example.com/x"}
+			for range 6 {
+				lines = append(lines, "BenchmarkParse/"+name+"-2 1000 1000 ns/op", "BenchmarkParse/plain-2 1000 900 ns/op")
+			}
+			got := string(buildLines(t, "x.txt", lines))
+			if want := "| " + md.Cell(name) + " | 1.000µs"; !strings.Contains(got, want) {
+				t.Errorf("report has no row starting %q:\n%s", want, got)
+			}
+		})
 	}
 }
