@@ -277,6 +277,8 @@ func TestBadInput(t *testing.T) {
 		{"bad budget", dir, []string{"-base", "HEAD", "-budget", "-1s"}, "-budget -1s", false},
 		{"raw file exists", dir, []string{"-base", "HEAD", "-o", filepath.Join(dir, "go.mod")}, "file exists", false},
 		{"raw file in a missing directory", dir, []string{"-base", "HEAD", "-o", filepath.Join(dir, "no", "raw.txt")}, "does not exist", false},
+		{"absolute package directory", dir, []string{"-base", "HEAD", "-pkg", filepath.Join(dir, "a")}, "-pkg " + filepath.Join(dir, "a") + ": an absolute directory", false},
+		{"package outside the module", dir, []string{"-base", "HEAD", "-pkg", "./a ../..."}, "-pkg ../...: outside the module " + dir, false},
 		{"no such package", dir, []string{"-base", "HEAD", "-pkg", "./nosuch"}, "-pkg ./nosuch", false},
 		{"package without benchmarks", dir, []string{"-base", "HEAD", "-pkg", "./c"}, "no package with a benchmark", false},
 		{"nothing matched", dir, []string{"-aa", "-base", "HEAD", "-pkg", "./a", "-bench", "NoSuchBenchmark"}, `-bench "NoSuchBenchmark" matched no benchmark in package example.com/two/a`, true},

@@ -54,6 +54,11 @@ func newPlan(ctx context.Context, o Options) (*plan, error) {
 	if err := r.checkWorkspace(ctx, o.Dir); err != nil {
 		return nil, err
 	}
+	for _, pat := range o.Pkgs {
+		if err := checkPattern(root, o.Dir, pat); err != nil {
+			return nil, err
+		}
+	}
 	p := &plan{o: o, repo: r, listDir: r.prefix, patterns: o.Pkgs, start: time.Now()}
 	if len(o.Pkgs) == 0 {
 		if err := p.defaults(ctx, root); err != nil {
@@ -155,6 +160,28 @@ func (r repo) checkWorkspace(ctx context.Context, dir string) error {
 	}
 	if _, err := git(ctx, r.top, "ls-files", "--error-unmatch", "--", work); err != nil {
 		return cli.Usagef("go.work %s: not a file of the repository, so the head would build in this workspace and the base without it: gate the module on its own with GOWORK=off, or commit go.work", work)
+	}
+	return nil
+}
+
+// checkPattern refuses a -pkg directory pattern that no revision can have:
+// an absolute one names the working tree's directory, which is not in the
+// base's checkout, and one outside the module root names no package of
+// the module (go's message then named the gate's temporary directory).
+func checkPattern(root, dir, pat string) error {
+	if filepath.IsAbs(pat) {
+		return cli.Usagef("-pkg %s: an absolute directory, which only the working tree has: write it relative to the current directory (./a/...), as each revision is checked out in a directory of its own", pat)
+	}
+	if pat != "." && pat != ".." && !strings.HasPrefix(pat, "./") && !strings.HasPrefix(pat, "../") {
+		return nil // an import path
+	}
+	prefix, _, _ := strings.Cut(pat, "...")
+	abs, err := filepath.Abs(filepath.Join(dir, prefix))
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(root, abs); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return cli.Usagef("-pkg %s: outside the module %s", pat, root)
 	}
 	return nil
 }
