@@ -100,7 +100,7 @@ func (p *plan) list(ctx context.Context, r rev) (listed, error) {
 // up to top. The directory need not exist.
 func hasModule(top, dir string) bool {
 	root, err := moduleRoot(dir)
-	return err == nil && len(root) >= len(top) // dir lies in top: so does root if this long
+	return err == nil && within(top, root)
 }
 
 // buildSide builds a test binary for each package of l.

@@ -243,6 +243,12 @@ func TestBadInput(t *testing.T) {
 	workspace := t.TempDir() // a go.work not committed, as Go advises
 	run(t, workspace, "git", "clone", "--quiet", dir, ".")
 	writeFile(t, filepath.Join(workspace, "go.work"), "go 1.25\n\nuse .\n")
+	above := filepath.Join(t.TempDir(), "repo") // a repository inside the module, its go.mod above it
+	writeFile(t, filepath.Join(above, "..", "go.mod"), "module x\n\ngo 1.25\n")
+	writeFile(t, filepath.Join(above, "b", "b_test.go"), workIn("b", 10))
+	run(t, above, "git", "init", "--quiet")
+	run(t, above, "git", "add", ".")
+	run(t, above, "git", "commit", "--quiet", "-m", "one")
 	shallow := t.TempDir() // as actions/checkout makes it by default
 	run(t, shallow, "git", "clone", "--quiet", "--depth", "1", "file://"+dir, ".")
 
@@ -279,6 +285,8 @@ func TestBadInput(t *testing.T) {
 		{"raw file in a missing directory", dir, []string{"-base", "HEAD", "-o", filepath.Join(dir, "no", "raw.txt")}, "does not exist", false},
 		{"absolute package directory", dir, []string{"-base", "HEAD", "-pkg", filepath.Join(dir, "a")}, "-pkg " + filepath.Join(dir, "a") + ": an absolute directory", false},
 		{"package outside the module", dir, []string{"-base", "HEAD", "-pkg", "./a ../..."}, "-pkg ../...: outside the module " + dir, false},
+		{"go.mod above the repository", above, []string{"-base", "HEAD", "-pkg", "./..."}, filepath.Dir(above) + "/go.mod: outside the repository " + above, false},
+		{"go.mod above the repository, default packages", above, []string{"-base", "HEAD"}, "outside the repository", false},
 		{"no such package", dir, []string{"-base", "HEAD", "-pkg", "./nosuch"}, "-pkg ./nosuch", false},
 		{"package without benchmarks", dir, []string{"-base", "HEAD", "-pkg", "./c"}, "no package with a benchmark", false},
 		{"nothing matched", dir, []string{"-aa", "-base", "HEAD", "-pkg", "./a", "-bench", "NoSuchBenchmark"}, `-bench "NoSuchBenchmark" matched no benchmark in package example.com/two/a`, true},

@@ -51,6 +51,9 @@ func newPlan(ctx context.Context, o Options) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := r.checkModule(root); err != nil {
+		return nil, err
+	}
 	if err := r.checkWorkspace(ctx, o.Dir); err != nil {
 		return nil, err
 	}
@@ -143,6 +146,20 @@ func (r repo) rev(ctx context.Context, flag, ref string, clean bool) (rev, error
 // scratch.Prefix.
 const scratchName = "gate-"
 
+// checkModule refuses a module whose go.mod is above the repository's top
+// (a stray one in $HOME, say): no revision checked out has it, and the gate
+// would find no module at the base and compare nothing.
+func (r repo) checkModule(root string) error {
+	real, err := filepath.EvalSymlinks(root) // git's top has none
+	if err != nil {
+		return err
+	}
+	if !within(r.top, real) {
+		return cli.Usagef("%s: outside the repository %s, so no revision checked out has the module: run the gate in a module whose go.mod the repository holds", filepath.Join(root, "go.mod"), r.top)
+	}
+	return nil
+}
+
 // checkWorkspace refuses a go.work workspace that the revisions checked out
 // would not build in alike. go finds a go.work in a side's own checkout;
 // one that only the working tree has (Go advises not to commit go.work)
@@ -180,10 +197,16 @@ func checkPattern(root, dir, pat string) error {
 	if err != nil {
 		return err
 	}
-	if rel, err := filepath.Rel(root, abs); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if !within(root, abs) {
 		return cli.Usagef("-pkg %s: outside the module %s", pat, root)
 	}
 	return nil
+}
+
+// within reports whether path is dir or lies under it, both absolute.
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // moduleRoot returns the nearest directory at or above dir with a go.mod.
