@@ -394,3 +394,37 @@ func TestReadGoTestFailures(t *testing.T) {
 		t.Errorf("notes = %q; want %q", s.Notes, want)
 	}
 }
+
+// TestCompareP compares tiny samples with ties, on which x/perf's U test
+// returns a p-value above 1 ([1] against [1 2]: 4/3), which concbench
+// compare printed as "p=1.333".
+func TestCompareP(t *testing.T) {
+	tests := []struct{ old, new string }{
+		{"1", "1 2"},
+		{"100", "0 0"},
+		{"1", "2 2"},
+		{"1 2 3 4 5 6", "1 2 3 4 5 6"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.old+"/"+tt.new, func(t *testing.T) {
+			var sets [2]*Set
+			for i, vals := range []string{tt.old, tt.new} {
+				var b strings.Builder
+				for _, v := range strings.Fields(vals) {
+					fmt.Fprintf(&b, "BenchmarkA-2 10 %s ns/op\n", v)
+				}
+				s, err := Read(write(t, fmt.Sprint(i), b.String()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				sets[i] = s
+			}
+			m := sets[0].Metrics()[0]
+			cell, _ := sets[1].Lookup(m.Cell)
+			c, ok := CompareSets(sets[0], m, sets[1], Metric{Cell: cell, Unit: m.Unit})
+			if !ok || !(c.P >= 0 && c.P <= 1) {
+				t.Errorf("got = %v, %v; want a p-value in [0, 1]", c.P, ok)
+			}
+		})
+	}
+}
