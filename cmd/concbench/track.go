@@ -121,8 +121,9 @@ func writeDir(dir string, force bool, inputs []string, write func(path string) e
 
 func runTrackAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("track add", "usage: concbench track add [flags] FILE\n\n"+
-		"Adds a run (a raw.txt of concbench run, or go test -bench output) to the history as a new file,\n"+
-		"with the commit, its time, the Go and module versions of the checkout in -C, the machine and\n"+
+		"Adds a run of concbench's benchmarks (a raw.txt of concbench run, or go test -bench output) to the\n"+
+		"history as a new file, with the commit, its time, the versions of Go and of concbench's dependencies\n"+
+		"("+strings.Join(history.Modules, ", ")+") in the checkout in -C, the machine and\n"+
 		"the date (the run's start, from its runid: line, else now) as config lines. Refuses a file that\n"+
 		"does not parse, disagrees with the checkout, is in the history already, or is of a run that was\n"+
 		"interrupted.\n\nflags:\n", stderr)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -41,6 +42,17 @@ func TestTrackExitStatus(t *testing.T) {
 	os.WriteFile(filepath.Join(bad, "zz.txt"), []byte("commit: x\nBenchmarkX-2 100 oops ns/op\n"), 0o644)
 	cut := filepath.Join(t.TempDir(), "raw.txt")
 	os.WriteFile(cut, []byte("machine: m\nBenchmarkX-2 100 5 ns/op\n"+results.NotePrefix+results.InterruptedPrefix+"2 of 10 at x\n"), 0o644)
+	other := t.TempDir() // a checkout of a module that is not concbench
+	if err := os.WriteFile(filepath.Join(other, "go.mod"), []byte("module example.com/other\n\ngo 1.25\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "one"}} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = other
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -57,6 +69,7 @@ func TestTrackExitStatus(t *testing.T) {
 		{[]string{"track", "add"}, 2, "one FILE"},
 		{[]string{"track", "add", "-dir", t.TempDir(), cut}, 2, "raw.txt:3: the run was interrupted in round 2 of 10"},
 		{[]string{"track", "add", "-C", t.TempDir(), "-dir", t.TempDir(), filepath.Join(slower, "01.txt")}, 2, "-C "},
+		{[]string{"track", "add", "-C", other, "-dir", t.TempDir(), filepath.Join(slower, "01.txt")}, 2, "the module does not require golang.org/x/sync: a history run records"},
 		{[]string{"track", "sim", "-points", "10"}, 2, "-points"},
 	} {
 		t.Run(strings.Join(tc.args[1:], " "), func(t *testing.T) {

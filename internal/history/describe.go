@@ -37,8 +37,12 @@ func Describe(ctx context.Context, dir string, now time.Time) (Meta, error) {
 		return m, err
 	}
 	for _, mod := range Modules {
-		if m.Modules[mod], err = checkout.Output(ctx, dir, "go", "list", "-m", "-f", "{{.Version}}", mod); err != nil {
+		if m.Modules[mod], err = checkout.Output(ctx, dir, "go", "list", "-m", "-e", "-f", "{{.Version}}", mod); err != nil {
 			return m, err
+		}
+		if m.Modules[mod] == "" { // -e: not an error but no version
+			return m, fmt.Errorf("the module does not require %s: a history run records the versions of concbench's dependencies (%s), and track add files runs of concbench's own benchmarks, measured in its checkout",
+				mod, strings.Join(Modules, ", "))
 		}
 	}
 	return m, nil
