@@ -137,6 +137,9 @@ fn parse(args: &[String]) -> Result<Options, String> {
             o.list = true;
             continue;
         }
+        if name == "paniconexit0" {
+            continue; // go test passes it to every test binary; no os.Exit here to guard
+        }
         let mut value = || {
             inline
                 .clone()
@@ -179,4 +182,29 @@ fn parse(args: &[String]) -> Result<Options, String> {
         }
     }
     Ok(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The flags concbench's runner passes, as go test passes them to a
+    /// test binary.
+    #[test]
+    fn parse_takes_go_test_flags() {
+        let args: Vec<String> = [
+            "-test.paniconexit0",
+            "-test.run=^$",
+            "-test.bench=JoinAll",
+            "-test.benchtime=10ms",
+            "-test.cpu=2",
+            "-test.count=1",
+        ]
+        .map(String::from)
+        .to_vec();
+        let o = parse(&args).expect("go test's flags parse");
+        assert_eq!((o.cpus, o.count), (vec![2], 1));
+        let bad = parse(&["-test.nosuchflag".to_string()]).map(|_| ()).unwrap_err();
+        assert_eq!(bad, "flag provided but not defined: -nosuchflag");
+    }
 }
