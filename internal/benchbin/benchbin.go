@@ -68,7 +68,11 @@ func (r Run) Do(ctx context.Context) ([]byte, error) {
 		ctx, cancel = context.WithTimeout(ctx, r.Timeout)
 		defer cancel()
 	}
-	cmd := childproc.Command(ctx, r.Bin, r.Args...)
+	// As go test runs a test binary: a benchmark that calls os.Exit(0)
+	// panics, instead of ending the process as if every benchmark after it
+	// had been removed.
+	args := append([]string{"-test.paniconexit0"}, r.Args...)
+	cmd := childproc.Command(ctx, r.Bin, args...)
 	cmd.Dir = r.Dir
 	cmd.Env = append(os.Environ(), r.Env...)
 	cmd.WaitDelay = 5 * time.Second

@@ -21,6 +21,7 @@ func TestBuildAndRun(t *testing.T) {
 	for b.Loop() {}
 }
 func BenchmarkHang(b *testing.B) { time.Sleep(time.Hour) } // not select {}: with no timer pending the runtime calls that a deadlock and exits
+func BenchmarkExit0(b *testing.B) { os.Exit(0) } // go test fails it; run by hand, it looked like a pass
 func BenchmarkPartial(b *testing.B) {
 	os.Stdout.WriteString("a line without its newline")
 	panic("crash after a partial line")
@@ -54,6 +55,10 @@ func BenchmarkPartial(b *testing.B) {
 		t.Errorf("failing run: err = %v; want the benchmark's failure message", err)
 	}
 
+	_, err = Run{Bin: bin, Args: []string{"-test.run=^$", "-test.bench=Exit0"}, Timeout: time.Minute}.Do(ctx)
+	if err == nil || !strings.Contains(err.Error(), "os.Exit(0)") {
+		t.Errorf("os.Exit(0) in a benchmark: err = %v; want go test's failure, unexpected call to os.Exit(0)", err)
+	}
 	// A crash's "panic: " starts a line of the error even when standard
 	// output ended mid-line (the runner looks for it there).
 	_, err = Run{Bin: bin, Args: []string{"-test.run=^$", "-test.bench=Partial"}, Timeout: time.Minute}.Do(ctx)
