@@ -19,8 +19,22 @@ import (
 // constant, and go1.25.0 before commit goAt, go1.26.0 from it on.
 func writeHistory(t testing.TB, dir string, n, goAt int, factor func(int) float64) {
 	rng := rand.New(rand.NewPCG(1, 2))
+	runs := make([]string, n)
+	for i := range runs {
+		var b strings.Builder
+		for range 6 {
+			fmt.Fprintf(&b, "BenchmarkX/impl=own-2 1000 %.1f ns/op 64 B/op\n", 1000*factor(i)*(1+0.01*rng.NormFloat64()))
+		}
+		runs[i] = b.String()
+	}
+	writeRuns(t, dir, goAt, runs)
+}
+
+// writeRuns adds runs[i] to the history in dir as the run of commit i, an
+// hour after commit i-1, at Go 1.25.0 before commit goAt and 1.26.0 from it.
+func writeRuns(t testing.TB, dir string, goAt int, runs []string) {
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	for i := range n {
+	for i, run := range runs {
 		g := "go1.25.0"
 		if i >= goAt {
 			g = "go1.26.0"
@@ -30,11 +44,7 @@ func writeHistory(t testing.TB, dir string, n, goAt int, factor func(int) float6
 			Modules: map[string]string{"golang.org/x/sync": "v0.22.0", "github.com/sourcegraph/conc": "v0.3.0"},
 			Machine: "test", Date: t0.Add(time.Duration(i)*time.Hour + time.Minute),
 		}
-		var b strings.Builder
-		for range 6 {
-			fmt.Fprintf(&b, "BenchmarkX/impl=own-2 1000 %.1f ns/op 64 B/op\n", 1000*factor(i)*(1+0.01*rng.NormFloat64()))
-		}
-		if _, err := history.Append(dir, "run", []byte(b.String()), m); err != nil {
+		if _, err := history.Append(dir, "run", []byte(run), m); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -106,6 +116,31 @@ func TestStepSize(t *testing.T) {
 	}
 	if got := Steps(h, h.Series()[0], "golang.org/x/sync"); len(got) != 0 {
 		t.Errorf("x/sync steps got = %+v; want none", got)
+	}
+}
+
+// A step with one point before it and two after, the one before equal to
+// the first after (B/op moves in steps): x/perf's U test gives p = 4/3
+// there, which is reported as 1.
+func TestStepPAtMostOne(t *testing.T) {
+	dir := t.TempDir()
+	writeRuns(t, dir, 1, []string{
+		"BenchmarkX/impl=own-2 1000 100 ns/op 64 B/op\n",
+		"BenchmarkX/impl=own-2 1000 101 ns/op 64 B/op\n",
+		"BenchmarkX/impl=own-2 1000 102 ns/op 72 B/op\n",
+	})
+	h, err := history.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []Step
+	for _, s := range h.Series() {
+		if s.Unit == "B/op" {
+			steps = Steps(h, s, history.KeyGo)
+		}
+	}
+	if len(steps) != 1 || steps[0].P != 1 {
+		t.Errorf("got = %+v; want one step with p = 1", steps)
 	}
 }
 
