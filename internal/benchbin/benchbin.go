@@ -93,7 +93,7 @@ func (r Run) Do(ctx context.Context) ([]byte, error) {
 			// newline: keep a crash's first line a line of its own.
 			out = append(slices.Clip(out), '\n')
 		}
-		return stdout.Bytes(), fmt.Errorf("%s %v: %v\n%s%s", filepath.Base(r.Bin), r.Args, err, out, excerpt(stderr.Bytes()))
+		return stdout.Bytes(), fmt.Errorf("%s %v: %v\n%s%s", filepath.Base(r.Bin), args, err, out, excerpt(stderr.Bytes()))
 	}
 }
 

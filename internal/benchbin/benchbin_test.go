@@ -59,6 +59,9 @@ func BenchmarkPartial(b *testing.B) {
 	if err == nil || !strings.Contains(err.Error(), "os.Exit(0)") {
 		t.Errorf("os.Exit(0) in a benchmark: err = %v; want go test's failure, unexpected call to os.Exit(0)", err)
 	}
+	if err == nil || !strings.Contains(err.Error(), "[-test.paniconexit0 -test.run=^$") {
+		t.Errorf("err = %v; want the command line as run, -test.paniconexit0 included", err)
+	}
 	// A crash's "panic: " starts a line of the error even when standard
 	// output ended mid-line (the runner looks for it there).
 	_, err = Run{Bin: bin, Args: []string{"-test.run=^$", "-test.bench=Partial"}, Timeout: time.Minute}.Do(ctx)
