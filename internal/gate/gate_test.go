@@ -202,6 +202,18 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("output lacks the A/A count of 0 flagged:\n%s", out)
 		}
 	})
+	t.Run("ref with a backtick", func(t *testing.T) {
+		// git allows a backtick in a ref name; the label keeps it inside
+		// one code span.
+		run(t, dir, "git", "tag", "v`1", "HEAD~1")
+		out, stderr, code, err := gate(t, ctx, dir, "", "-aa", "-base", "v`1", "-bench", "Work", "-pkg", "./a")
+		if code != 0 {
+			t.Fatalf("exit = %d (%v); want 0\n%s%s", code, err, out, stderr)
+		}
+		if !strings.Contains(out, "``v`1`` (") {
+			t.Errorf("output lacks the base's label ``v`1``:\n%s", out)
+		}
+	})
 	if n := worktrees(t, dir); n != 1 {
 		t.Errorf("%d worktrees left; want only the main one", n)
 	}

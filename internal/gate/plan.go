@@ -11,6 +11,7 @@ import (
 
 	"github.com/concbench/concbench/internal/checkout"
 	"github.com/concbench/concbench/internal/cli"
+	"github.com/concbench/concbench/internal/md"
 	"github.com/concbench/concbench/internal/scratch"
 )
 
@@ -134,10 +135,10 @@ func (r repo) rev(ctx context.Context, flag, ref string, clean bool) (rev, error
 	if err != nil {
 		return rev{}, err
 	}
-	label, at := fmt.Sprintf("`%s` (%.8s)", ref, sha), ref
+	label, at := fmt.Sprintf("%s (%.8s)", md.Code(ref), sha), ref
 	if strings.HasPrefix(sha, ref) { // given as a hash: say it once
 		at = fmt.Sprintf("%.8s", sha)
-		label = "`" + at + "`"
+		label = md.Code(at)
 	}
 	return rev{name: flag, sha: sha, label: label, at: at}, nil
 }

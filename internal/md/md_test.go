@@ -81,3 +81,17 @@ func ExampleCodeBlock() {
 	//     x_test.go:9: got ```
 	// ````
 }
+
+func TestCode(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"main", "`main`"},
+		{"a`b", "``a`b``"},
+		{"`x", "`` `x ``"},
+		{"a``b`", "``` a``b` ```"},
+	}
+	for _, tt := range tests {
+		if got := Code(tt.in); got != tt.want {
+			t.Errorf("Code(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
