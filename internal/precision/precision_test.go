@@ -171,3 +171,36 @@ func TestSteadiness(t *testing.T) {
 		t.Errorf("Steadiness of a run without the probe = %+v, true; want false", st)
 	}
 }
+
+// TestSteadinessFewSamples checks the probe's sentence on a short run: one
+// sample has no spread to report, and fewer than 6 have no interval, which
+// the report writes "±∞" as benchstat does, not "±+Inf%".
+func TestSteadinessFewSamples(t *testing.T) {
+	for _, tc := range []struct {
+		samples int
+		ok      bool
+		want    string
+	}{
+		{1, false, ""},
+		{2, true, "median 30.00µs ±∞)"},
+		{5, true, "median 30.00µs ±∞)"},
+		{6, true, "median 30.00µs ±0%)"},
+	} {
+		s := results.New()
+		var in strings.Builder
+		for range tc.samples {
+			in.WriteString("BenchmarkJoinAll/impl=serial/n=1000/task=tiny 100 30000 ns/op\n")
+		}
+		if _, err := s.Add("run.txt", []byte(in.String())); err != nil {
+			t.Fatal(err)
+		}
+		st, ok := precision.Steadiness(s)
+		if ok != tc.ok {
+			t.Errorf("%d samples: Steadiness ok = %v; want %v (%v)", tc.samples, ok, tc.ok, st)
+			continue
+		}
+		if got := st.String(); ok && (!strings.Contains(got, tc.want) || strings.Contains(got, "Inf")) {
+			t.Errorf("%d samples: got = %q; want it to hold %q", tc.samples, got, tc.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package precision
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"golang.org/x/perf/benchunit"
@@ -34,8 +35,9 @@ type Steady struct {
 func (st Steady) Spread() float64 { return st.Slowest / st.Fastest }
 
 // Steadiness returns the probe's sec/op in s, ok false if s has no probe
-// cell (its -bench left it out) with samples: in the Go runtime, at
-// GOMAXPROCS=1, preemption on if both modes ran.
+// cell (its -bench left it out) with two samples or more (one sample has no
+// spread to tell of): in the Go runtime, at GOMAXPROCS=1, preemption on if
+// both modes ran.
 func Steadiness(s *results.Set) (st Steady, ok bool) {
 	var best results.Metric
 	for _, m := range s.Metrics() {
@@ -52,7 +54,7 @@ func Steadiness(s *results.Set) (st Steady, ok bool) {
 	}
 	vals := slices.Clone(s.Values(best))
 	sum, ok := s.Summary(best)
-	if !ok || len(vals) == 0 {
+	if !ok || len(vals) < 2 {
 		return Steady{}, false
 	}
 	slices.Sort(vals)
@@ -64,8 +66,12 @@ func Steadiness(s *results.Set) (st Steady, ok bool) {
 // a report's header and the precision command.
 func (st Steady) String() string {
 	sec := func(v float64) string { return benchunit.Scale(v, benchunit.Decimal) + "s" }
+	within := "∞" // fewer than 6 samples have no interval, as benchstat writes it
+	if !math.IsInf(st.HalfWidth, 0) {
+		within = fmt.Sprintf("%.0f%%", 100*st.HalfWidth)
+	}
 	return fmt.Sprintf("%s at GOMAXPROCS=1, a plain loop of CPU work on one goroutine, took %s in its fastest and %s in its slowest of %d samples "+
-		"(×%.2f; median %s ±%.0f%%). It starts no goroutine and never waits, so what moves it is mostly the machine (a shared host's other work, its clock), "+
+		"(×%.2f; median %s ±%s). It starts no goroutine and never waits, so what moves it is mostly the machine (a shared host's other work, its clock), "+
 		"which every cell of the run saw: few cells can be steadier",
-		st.Name, sec(st.Fastest), sec(st.Slowest), st.Samples, st.Spread(), sec(st.Median), 100*st.HalfWidth)
+		st.Name, sec(st.Fastest), sec(st.Slowest), st.Samples, st.Spread(), sec(st.Median), within)
 }
