@@ -67,14 +67,24 @@ type slower struct {
 
 // slowerThanFastest compares c with the fastest cell (by sec/op median) of
 // its group g and reports whether c is significantly slower (differs), not
-// (same: also when c is the fastest), or too few samples to tell.
+// (same: also when c is the fastest), or too few samples to tell. The
+// fastest median is itself compared with the next one: with samples too few
+// for the U-test (one each), the lowest median is not evidence of anything.
 func (r *rep) slowerThanFastest(g []results.Cell, c results.Cell) (slower, significance) {
 	med := func(c results.Cell) float64 {
 		v, _ := r.Median(results.Metric{Cell: c, Unit: secOp})
 		return v
 	}
-	fastest := slices.MinFunc(g, func(a, b results.Cell) int { return cmpFloat(med(a), med(b)) })
-	if fastest == c || med(fastest) <= 0 {
+	byMedian := func(a, b results.Cell) int { return cmpFloat(med(a), med(b)) }
+	fastest := slices.MinFunc(g, byMedian)
+	if fastest == c {
+		next := slices.MinFunc(slices.DeleteFunc(slices.Clone(g), func(o results.Cell) bool { return o == c }), byMedian)
+		if sig, _ := r.differ(results.Metric{Cell: c, Unit: secOp}, results.Metric{Cell: next, Unit: secOp}); sig == tooFew {
+			return slower{}, tooFew
+		}
+		return slower{}, same
+	}
+	if med(fastest) <= 0 {
 		return slower{}, same
 	}
 	sig, _ := r.differ(results.Metric{Cell: fastest, Unit: secOp}, results.Metric{Cell: c, Unit: secOp})

@@ -912,3 +912,29 @@ func TestNameCells(t *testing.T) {
 		})
 	}
 }
+
+// TestGuidanceFastestNeedsSamples checks that an implementation is called
+// the fastest only where the U-test could have found it slower: with one
+// sample per cell, the lowest median is not evidence.
+func TestGuidanceFastestNeedsSamples(t *testing.T) {
+	fixedImpls(t)
+	for _, tc := range []struct {
+		samples int
+		own     string
+	}{
+		{1, "| own | re-panics in the caller once the others returned | – | fastest or within noise in 0 of 1 cells; too few samples to compare with the fastest in 1 |"},
+		{3, "| own | re-panics in the caller once the others returned | – | fastest or within noise in 0 of 1 cells; too few samples to compare with the fastest in 1 |"},
+		{6, "| own | re-panics in the caller once the others returned | – | fastest or within noise in 1 of 1 cells |"},
+	} {
+		var lines []string
+		for i := range tc.samples {
+			lines = append(lines,
+				fmt.Sprintf("BenchmarkJoinAll/impl=own/n=10/task=wait 1 %d ns/op", 1200000+i),
+				fmt.Sprintf("BenchmarkJoinAll/impl=serial/n=10/task=wait 1 %d ns/op", 11000000+i))
+		}
+		md := string(buildLines(t, "few.txt", lines))
+		if got := row(t, md, "| own |", "## Join all (BenchmarkJoinAll)"); got != tc.own {
+			t.Errorf("%d samples: got = %s; want %s", tc.samples, got, tc.own)
+		}
+	}
+}
