@@ -938,3 +938,46 @@ func TestGuidanceFastestNeedsSamples(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerJoinExtrapolation checks answer 1's estimate of n waits one
+// after another (n × serial's time per task): left out when serial's
+// ns/task was not measured (it printed "0.000s" and "about 0.0× faster"),
+// and when the measured n=10 comparison found no difference; and called
+// slower when the numbers say so.
+func TestAnswerJoinExtrapolation(t *testing.T) {
+	join := func(samples int, perTask bool, bigNs int) []string {
+		var lines []string
+		for i := range samples {
+			serial := fmt.Sprintf("BenchmarkJoinAll/impl=serial/n=10/task=wait 1 %d ns/op", 11000000+i)
+			if perTask {
+				serial += fmt.Sprintf(" %d ns/task", 1100000+i)
+			}
+			lines = append(lines, serial,
+				fmt.Sprintf("BenchmarkJoinAll/impl=own/n=10/task=wait 1 %d ns/op", 1200000+i),
+				fmt.Sprintf("BenchmarkJoinAll/impl=own/n=1000/task=wait 1 %d ns/op", bigNs+i))
+		}
+		return lines
+	}
+	for _, tc := range []struct {
+		name      string
+		lines     []string
+		want, not []string
+	}{
+		{"no ns/task", join(6, false, 2500000), []string{"Waiting tasks overlap", "9.2× faster."}, []string{"0.000s", "0.0×", "one wait alone", "n=1000"}},
+		{"one sample", join(1, true, 2500000), []string{"too few samples", "one wait alone is 1.100ms."}, []string{"n=1000", "439×"}},
+		{"faster", join(6, true, 2500000), []string{"n=1000 took 2.500ms concurrently", "about 1.100s (n × one wait): about 440× faster."}, nil},
+		{"slower", join(6, true, 2000000000), []string{"n=1000 took 2.000s concurrently", "about 1.100s (n × one wait): about 1.8× slower."}, []string{"× faster."}},
+	} {
+		a := answer(t, buildLines(t, "join.txt", tc.lines), "1. ")
+		for _, w := range tc.want {
+			if !strings.Contains(a, w) {
+				t.Errorf("%s: got = %s; want it to hold %q", tc.name, a, w)
+			}
+		}
+		for _, w := range tc.not {
+			if strings.Contains(a, w) {
+				t.Errorf("%s: got = %s; want no %q", tc.name, a, w)
+			}
+		}
+	}
+}
