@@ -122,6 +122,12 @@ func draw2(s *results.Set, title, unit, ylabel, file string, cats []string, ser 
 			named++
 		}
 	}
+	if p.Y.Min == p.Y.Max && p.Y.Min > 0 && !math.IsInf(2*p.Y.Max, 0) {
+		// One value and no whiskers (one cell, or samples too few for an
+		// interval): gonum would widen the range by ±1 in the unit, from
+		// -1s to 1s around 129µs. Start at zero and put the value mid-height.
+		p.Y.Min, p.Y.Max = 0, 2*p.Y.Max
+	}
 	categoryAxis(p, cats)
 	p.Add(plotter.NewGrid())
 	svg, err := render(p, legend, cats, named > 0)
