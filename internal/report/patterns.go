@@ -55,25 +55,33 @@ func patternOf(bench string) pattern {
 // bound returns the measured lower bound of m by the suite's rules
 // (suite.Bounds), and false if no rule applies or its cell was not measured.
 func (r *rep) bound(m results.Metric) (float64, bool) {
-	for _, b := range suite.Bounds {
-		if m.Bench() != b.Pattern || m.Unit != tidy(b.Unit) || len(b.Tasks) > 0 && !slices.Contains(b.Tasks, m.Sub(suite.Task)) {
-			continue
-		}
-		fields := []string{suite.Impl.Field(), b.Impl}
-		if b.N != "" {
-			fields = append(fields, suite.N.Field(), b.N)
-		}
-		ref, ok := r.With(m.Cell, fields...)
-		if !ok {
-			return 0, false
-		}
-		med, ok := r.Median(results.Metric{Cell: ref, Unit: tidy(b.RefUnit)})
-		if b.PerProc {
-			med *= max(1/float64(r.parallel(m.Procs())), largestShare(m.Cell))
-		}
-		return med, ok
+	b, ok := boundRule(m)
+	if !ok {
+		return 0, false
 	}
-	return 0, false
+	fields := []string{suite.Impl.Field(), b.Impl}
+	if b.N != "" {
+		fields = append(fields, suite.N.Field(), b.N)
+	}
+	ref, ok := r.With(m.Cell, fields...)
+	if !ok {
+		return 0, false
+	}
+	med, ok := r.Median(results.Metric{Cell: ref, Unit: tidy(b.RefUnit)})
+	if b.PerProc {
+		med *= max(1/float64(r.parallel(m.Procs())), largestShare(m.Cell))
+	}
+	return med, ok
+}
+
+// boundRule returns the rule of suite.Bounds that applies to m, if any.
+func boundRule(m results.Metric) (suite.Bound, bool) {
+	for _, b := range suite.Bounds {
+		if m.Bench() == b.Pattern && m.Unit == tidy(b.Unit) && (len(b.Tasks) == 0 || slices.Contains(b.Tasks, m.Sub(suite.Task))) {
+			return b, true
+		}
+	}
+	return suite.Bound{}, false
 }
 
 // largestShare returns the share of a cell's serial work that its largest

@@ -399,7 +399,12 @@ func (r *rep) table(b *bytes.Buffer, p pattern, mode, unit string) {
 	fmt.Fprintf(b, "### %s\n\n", r.OrigUnit(unit))
 	if hasBound {
 		fmt.Fprintf(b, "eff. = measured lower bound / median (100%% = at the bound).")
-		if len(r.Config("cores")) != 1 {
+		perProc := slices.ContainsFunc(ms, func(m results.Metric) bool {
+			b, ok := boundRule(m)
+			_, measured := r.bound(m)
+			return ok && b.PerProc && measured
+		})
+		if perProc && len(r.Config("cores")) != 1 {
 			b.WriteString(" The input has no cores: line, so the bound of CPU work divides serial's time by GOMAXPROCS: above the machine's cores, no implementation can reach it.")
 		}
 		if slices.ContainsFunc(ms, r.beatsBound) {

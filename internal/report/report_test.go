@@ -982,3 +982,39 @@ func TestAnswerJoinExtrapolation(t *testing.T) {
 		}
 	}
 }
+
+// TestNoCoresSentence checks that the note on a missing cores: line, which
+// is about the bound of CPU work (serial's time divided by GOMAXPROCS),
+// appears under a table only where that bound is used: not under FirstDone's
+// cancel-ns (floor's) or JoinAll's waiting work (one wait).
+func TestNoCoresSentence(t *testing.T) {
+	const note = "The input has no cores: line"
+	for _, tc := range []struct {
+		name, heading string
+		lines         []string
+		want          bool
+	}{
+		{"cpu work", "### ns/op", []string{
+			"BenchmarkJoinAll/impl=serial/n=1000/task=tiny-2 100 40000 ns/op 40 ns/task",
+			"BenchmarkJoinAll/impl=own/n=1000/task=tiny-2 100 25000 ns/op 25 ns/task",
+		}, true},
+		{"waiting work", "### ns/op", []string{
+			"BenchmarkJoinAll/impl=serial/n=10/task=wait-2 1 11000000 ns/op 1100000 ns/task",
+			"BenchmarkJoinAll/impl=own/n=10/task=wait-2 1 1200000 ns/op 120000 ns/task",
+		}, false},
+		{"cancel", "### cancel-ns", []string{
+			"BenchmarkFirstDone/impl=floor/n=16/task=tiny-2 1 9000 ns/op 300 cancel-ns",
+			"BenchmarkFirstDone/impl=own/n=16/task=tiny-2 1 10000 ns/op 400 cancel-ns",
+		}, false},
+	} {
+		md := string(buildLines(t, "nocores.txt", tc.lines))
+		_, table, ok := strings.Cut(md, tc.heading+"\n")
+		if !ok {
+			t.Fatalf("%s: no %q in the report:\n%s", tc.name, tc.heading, md)
+		}
+		table, _, _ = strings.Cut(table, "\n|")
+		if got := strings.Contains(table, note); got != tc.want {
+			t.Errorf("%s: got = %v; want %v: note under %s: %q", tc.name, got, tc.want, tc.heading, table)
+		}
+	}
+}
