@@ -225,9 +225,13 @@ func (r *rep) answerErrors() string {
 // starveCell picks the starvation cell the answers read: hog=tight (or the
 // first hog kind) with every P taken, at the largest GOMAXPROCS.
 func (r *rep) starveCell(mode string) (results.Cell, bool) {
+	return r.starveCellAt(mode, r.procs(suite.Starvation, mode))
+}
+
+// starveCellAt is starveCell at the largest of procs.
+func (r *rep) starveCellAt(mode string, procs []int) (results.Cell, bool) {
 	hogs := r.keyValues(suite.Starvation, suite.Hog)
 	victims := r.keyValues(suite.Starvation, suite.Victim)
-	procs := r.procs(suite.Starvation, mode)
 	if len(hogs) == 0 || len(victims) == 0 || len(procs) == 0 {
 		return results.Cell{}, false
 	}
@@ -252,7 +256,10 @@ func (r *rep) lookup(bench, mode string, procs int, want ...suite.Part) (results
 
 func (r *rep) answerStarve() string {
 	with, noOff := "With async preemption (Go's default)", "; preemption off was not measured in this run"
-	c, ok := r.starveCell("async")
+	c, ok := r.starveCellAt("async", r.compared(suite.Starvation))
+	if !ok {
+		c, ok = r.starveCell("async")
+	}
 	if !ok {
 		// Plain go test -bench output has no preempt: line: its mode is
 		// Go's default unless GODEBUG said otherwise, which it does not record.

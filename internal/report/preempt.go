@@ -124,11 +124,21 @@ func (r *rep) compareTable(b *bytes.Buffer, bench, unit string) {
 	b.WriteString("\n")
 }
 
+// compared returns the GOMAXPROCS values at which bench ran with both
+// async preemption and preemption off, ascending.
+func (r *rep) compared(bench string) []int {
+	off := r.procs(bench, "off")
+	return slices.DeleteFunc(r.procs(bench, "async"), func(n int) bool { return !slices.Contains(off, n) })
+}
+
 // hogSentence says what happened to the victim next to one hog kind, in
 // the cell where every P runs a hog (n = GOMAXPROCS) at the largest
-// GOMAXPROCS measured.
+// GOMAXPROCS measured in both modes (async alone if none).
 func (r *rep) hogSentence(bench, hog string) string {
-	procs := r.procs(bench, "async")
+	procs := r.compared(bench)
+	if len(procs) == 0 {
+		procs = r.procs(bench, "async")
+	}
 	if len(procs) == 0 {
 		return fmt.Sprintf("hog=%s: not measured with async preemption in this run.", hog)
 	}

@@ -1018,3 +1018,35 @@ func TestNoCoresSentence(t *testing.T) {
 		}
 	}
 }
+
+// TestStarvationOffAtFewerProcs checks answer 4 and the preemption section
+// when preemption off ran at GOMAXPROCS=1 only and async at 1 and 2 (a
+// -cpu 1 rerun of the off half): they compare the modes where both ran,
+// instead of saying that preemption off was not measured.
+func TestStarvationOffAtFewerProcs(t *testing.T) {
+	data, err := os.ReadFile("testdata/run.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mode := ""
+	var lines []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "preempt: "); ok {
+			mode = v
+		}
+		name, _, _ := strings.Cut(line, " ")
+		if mode == "off" && strings.HasPrefix(name, "BenchmarkStarvation/") && strings.HasSuffix(name, "-2") {
+			continue
+		}
+		lines = append(lines, line)
+	}
+	md := buildLines(t, "off1.txt", lines)
+	if a := answer(t, md, "4. "); strings.Contains(a, "not measured") || !strings.Contains(a, "GOMAXPROCS=1) the victim") || !strings.Contains(a, "with it off") {
+		t.Errorf("answer 4: got = %s; want the modes compared at GOMAXPROCS=1", a)
+	}
+	_, section, _ := strings.Cut(string(md), "## Preemption")
+	section, _, _ = strings.Cut(section, "\n### ")
+	if strings.Contains(section, "not measured") || !strings.Contains(section, "GOMAXPROCS=1) — ") {
+		t.Errorf("preemption section: got = %s; want every hog kind compared at GOMAXPROCS=1", section)
+	}
+}
