@@ -607,6 +607,28 @@ func writeLines(t *testing.T, name string, lines []string) string {
 	return path
 }
 
+// runLines returns the lines of testdata/run.txt for which keep, given the
+// preempt mode in force at the line (set by the line itself if it is a
+// preempt: line), returns true.
+func runLines(t *testing.T, keep func(mode, line string) bool) []string {
+	t.Helper()
+	data, err := os.ReadFile("testdata/run.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mode := ""
+	var lines []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "preempt: "); ok {
+			mode = v
+		}
+		if keep(mode, line) {
+			lines = append(lines, line)
+		}
+	}
+	return lines
+}
+
 // buildLines writes lines into a file named name and builds its report.
 func buildLines(t *testing.T, name string, lines []string) []byte {
 	t.Helper()
@@ -716,26 +738,16 @@ func TestChartNotDrawn(t *testing.T) {
 // samples are too few, not "no significant difference" or "within noise".
 func TestTooFewSamples(t *testing.T) {
 	fixedImpls(t)
-	data, err := os.ReadFile("testdata/run.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
 	seen := map[string]bool{}
-	mode := ""
-	var lines []string
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "preempt: "); ok {
-			mode = v
-		}
+	lines := runLines(t, func(mode, line string) bool {
 		name, _, _ := strings.Cut(line, " ")
-		if strings.HasPrefix(name, "Benchmark") {
-			if seen[mode+" "+name] {
-				continue
-			}
-			seen[mode+" "+name] = true
+		if !strings.HasPrefix(name, "Benchmark") {
+			return true
 		}
-		lines = append(lines, line)
-	}
+		first := !seen[mode+" "+name]
+		seen[mode+" "+name] = true
+		return first
+	})
 	md := string(buildLines(t, "once.txt", lines))
 	for _, tc := range []struct{ q, want string }{
 		{"1. ", "This run has too few samples to tell whether concurrency helped"},
@@ -759,21 +771,9 @@ func TestTooFewSamples(t *testing.T) {
 // of plain go test -bench output, which has no preempt: line, and says that
 // their mode was not recorded, instead of calling them not measured.
 func TestStarvationUnlabelled(t *testing.T) {
-	data, err := os.ReadFile("testdata/run.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mode := ""
-	var lines []string
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "preempt: "); ok {
-			mode = v
-			continue
-		}
-		if mode == "async" || !strings.HasPrefix(line, "BenchmarkStarvation") {
-			lines = append(lines, line)
-		}
-	}
+	lines := runLines(t, func(mode, line string) bool {
+		return !strings.HasPrefix(line, "preempt: ") && (mode == "async" || !strings.HasPrefix(line, "BenchmarkStarvation"))
+	})
 	md := buildLines(t, "plain.txt", lines)
 	want := "In the input's unrecorded preemption mode (no preempt: line; async unless GODEBUG=asyncpreemptoff=1 was set), next to "
 	if a := answer(t, md, "4. "); !strings.Contains(a, want) || !strings.Contains(a, "the input has no preempt: off cells") {
@@ -1024,22 +1024,10 @@ func TestNoCoresSentence(t *testing.T) {
 // -cpu 1 rerun of the off half): they compare the modes where both ran,
 // instead of saying that preemption off was not measured.
 func TestStarvationOffAtFewerProcs(t *testing.T) {
-	data, err := os.ReadFile("testdata/run.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	mode := ""
-	var lines []string
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "preempt: "); ok {
-			mode = v
-		}
+	lines := runLines(t, func(mode, line string) bool {
 		name, _, _ := strings.Cut(line, " ")
-		if mode == "off" && strings.HasPrefix(name, "BenchmarkStarvation/") && strings.HasSuffix(name, "-2") {
-			continue
-		}
-		lines = append(lines, line)
-	}
+		return mode != "off" || !strings.HasPrefix(name, "BenchmarkStarvation/") || !strings.HasSuffix(name, "-2")
+	})
 	md := buildLines(t, "off1.txt", lines)
 	if a := answer(t, md, "4. "); strings.Contains(a, "not measured") || !strings.Contains(a, "GOMAXPROCS=1) the victim") || !strings.Contains(a, "with it off") {
 		t.Errorf("answer 4: got = %s; want the modes compared at GOMAXPROCS=1", a)
