@@ -53,6 +53,9 @@ func (s *Set) Add(name string, data []byte, config ...string) (int, error) {
 	if len(config)%2 != 0 {
 		panic("results: Add needs config key, value pairs")
 	}
+	if err := s.runOnce(name, data); err != nil {
+		return 0, err
+	}
 	s.Files = append(s.Files, name)
 	s.notes(name, data)
 	r := benchfmt.NewReader(nil, "")
@@ -78,6 +81,26 @@ func (s *Set) Add(name string, data []byte, config ...string) (int, error) {
 		return n, err
 	}
 	return n, nil
+}
+
+// runOnce refuses data whose "runid:" line names a run already read into
+// s, in data or before: a run's raw.txt appended to itself, or copied, would
+// count every sample twice and narrow every interval it has.
+func (s *Set) runOnce(name string, data []byte) error {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, bufio.MaxScanTokenSize) // as benchfmt's reader, which rejects a longer line
+	for line := 1; sc.Scan(); line++ {
+		id, ok := strings.CutPrefix(sc.Text(), "runid:")
+		if id = strings.TrimSpace(id); !ok || id == "" {
+			continue
+		}
+		at := fmt.Sprintf("%s:%d", name, line)
+		if first, seen := s.runids[id]; seen {
+			return fmt.Errorf("%s: run %s again (first at %s): its samples would count twice", at, id, first)
+		}
+		s.runids[id] = at
+	}
+	return nil
 }
 
 // longLine returns the number of the first line of data too long for

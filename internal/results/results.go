@@ -77,6 +77,7 @@ type Set struct {
 	origUnit      map[string]string   // tidied unit -> unit as written
 	config        map[string][]string // file config key -> distinct values
 	configKey     []string            // config keys in the order first seen
+	runids        map[string]string   // runid -> where it was first read, file:line
 }
 
 // New returns an empty set to [Set.Add] inputs to.
@@ -100,6 +101,7 @@ func New() *Set {
 		shapes:   map[string]unitSeen{},
 		origUnit: map[string]string{},
 		config:   map[string][]string{},
+		runids:   map[string]string{},
 	}
 }
 

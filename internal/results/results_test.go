@@ -288,6 +288,8 @@ func TestReadBadInput(t *testing.T) {
 		// Ctrl-C leaves the name with the reason after it.
 		{"stopped.txt", ptr("BenchmarkA-2 100 5 ns/op\nBenchmarkB-2    \tsignal: interrupt\nFAIL\n"), "stopped.txt:2: BenchmarkB-2 did not finish: signal: interrupt"},
 		{"panicked.txt", ptr("BenchmarkB/n=1-2 \tpanic: boom\n"), "panicked.txt:1: BenchmarkB/n=1-2 did not finish: panic: boom"},
+		// A run appended to itself (cat raw.txt raw.txt) would count twice.
+		{"selfcat.txt", ptr("runid: r1\nBenchmarkA-2 100 5 ns/op\nrunid: r1\nBenchmarkA-2 100 5 ns/op\n"), "selfcat.txt:3: run r1 again (first at "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(dir, tc.name)
@@ -318,6 +320,17 @@ func TestReadBadInput(t *testing.T) {
 	link := filepath.Join(t.TempDir(), "link.txt")
 	if err := os.Symlink(six, link); err != nil {
 		t.Fatal(err)
+	}
+	// A copy of a run, under another name, is the same run: refused by its
+	// runid, whatever its cells.
+	r1, r1copy := filepath.Join(dir, "r1.txt"), filepath.Join(dir, "r1copy.txt")
+	for path, body := range map[string]string{r1: "runid: r1\nBenchmarkA-2 100 5 ns/op\n", r1copy: "runid: r1\nBenchmarkB-2 100 5 ns/op\n"} {
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Read(r1, r1copy); err == nil || !strings.Contains(err.Error(), "r1copy.txt:1: run r1 again (first at "+r1+":1)") {
+		t.Errorf("Read(r1.txt, r1copy.txt) = %v; want an error naming the run read twice", err)
 	}
 	for _, again := range []string{six, link} {
 		if _, err := Read(six, again); err == nil || !strings.Contains(err.Error(), "given twice") {
