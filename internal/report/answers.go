@@ -276,8 +276,8 @@ func (r *rep) answerStarve() string {
 	if !ok1 || !ok2 {
 		return notMeasured("no BenchmarkStarvation " + others(c) + " stall and progress")
 	}
-	s := fmt.Sprintf("%s, next to %s hogs on every P (hog=%s, GOMAXPROCS=%d) the victim waited at most %s to run and made %s of the wake-ups due",
-		with, c.Sub(suite.N), c.Sub(suite.Hog), c.Procs(), value(astall.v, "sec"), percent(aprog.v))
+	s := fmt.Sprintf("%s, next to %s on every P (hog=%s, GOMAXPROCS=%d) the victim waited at most %s to run and made %s of the wake-ups due",
+		with, nHogs(c.Sub(suite.N)), c.Sub(suite.Hog), c.Procs(), value(astall.v, "sec"), percent(aprog.v))
 	off, ok := r.With(c, results.Preempt, "off")
 	ostall, ok1 := r.other(results.Metric{Cell: off}, stallSec)
 	oprog, ok2 := r.other(results.Metric{Cell: off}, progress)
@@ -328,13 +328,21 @@ func tokioFlavour(procs int) string {
 	return fmt.Sprintf("a multi_thread runtime, worker_threads=%d", procs)
 }
 
+// nHogs is "1 hog" or "n hogs", n as a cell names it.
+func nHogs(n string) string {
+	if n == "1" {
+		return "1 hog"
+	}
+	return n + " hogs"
+}
+
 func (r *rep) answerEndless() string {
 	c, ok := r.starveCell("off")
 	if !ok {
 		return notMeasured("no BenchmarkStarvation with preempt=off")
 	}
-	s := fmt.Sprintf("The benchmark's hogs are bounded, so the run finishes; with preemption off, hog=%s (GOMAXPROCS=%d, %s hogs): %s. An endless loop is that hog without an end: the victim would never run again",
-		c.Sub(suite.Hog), c.Procs(), c.Sub(suite.N), r.verdict(c))
+	s := fmt.Sprintf("The benchmark's hogs are bounded, so the run finishes; with preemption off, hog=%s (GOMAXPROCS=%d, %s): %s. An endless loop is that hog without an end: the victim would never run again",
+		c.Sub(suite.Hog), c.Procs(), nHogs(c.Sub(suite.N)), r.verdict(c))
 	if a, ok := r.With(c, results.Preempt, "async"); ok && r.has(a, stallSec) {
 		s += fmt.Sprintf(", while with async preemption the same cell was %s", r.verdict(a))
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -96,7 +97,7 @@ func (r *rep) wakeChart(hogs []string, procs int, victim string) (*Chart, error)
 	for i, h := range hogs {
 		cats[i] = "hog=" + h
 	}
-	title := fmt.Sprintf("Victim's longest stall per hog run, %d hogs, GOMAXPROCS=%d, victim=%s", procs, procs, victim)
+	title := fmt.Sprintf("Victim's longest stall per hog run, %s, GOMAXPROCS=%d, victim=%s", nHogs(strconv.Itoa(procs)), procs, victim)
 	file := fmt.Sprintf("starvation-wake-gomaxprocs%d-%s.svg", procs, victim)
 	return draw2(r.Set, title, "sec", "longest stall (median, 95% interval)", file, cats, ser)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/concbench/concbench/internal/md"
@@ -155,7 +156,7 @@ func (r *rep) hogSentence(bench, hog string) string {
 		}
 		clauses = append(clauses, fmt.Sprintf("victim=%s: %s", victim, strings.Join(modes, "; ")))
 	}
-	return fmt.Sprintf("**hog=%s** (n=%d hogs, GOMAXPROCS=%d) — %s.", hog, n, n, strings.Join(clauses, " — "))
+	return fmt.Sprintf("**hog=%s** (n=%s, GOMAXPROCS=%d) — %s.", hog, nHogs(strconv.Itoa(n)), n, strings.Join(clauses, " — "))
 }
 
 // verdict calls one cell starved or bounded, with the numbers that decide.

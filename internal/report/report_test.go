@@ -1038,3 +1038,11 @@ func TestStarvationOffAtFewerProcs(t *testing.T) {
 		t.Errorf("preemption section: got = %s; want every hog kind compared at GOMAXPROCS=1", section)
 	}
 }
+
+func TestNHogs(t *testing.T) {
+	for n, want := range map[string]string{"1": "1 hog", "2": "2 hogs", "16": "16 hogs"} {
+		if got := nHogs(n); got != want {
+			t.Errorf("nHogs(%q) = %q; want %q", n, got, want)
+		}
+	}
+}
