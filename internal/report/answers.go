@@ -184,7 +184,7 @@ func (r *rep) answerFirst() string {
 	if a, ok := r.other(f.Metric, firstSec, suite.Impl.Is(suite.AsCompleted)); ok {
 		s += fmt.Sprintf(": a loop over firstdone.AsCompleted (impl=ascompleted, %s, GOMAXPROCS=%d) had the winner's result %s after the winner finished",
 			others(f.Cell), f.Procs(), value(a.v, "sec"))
-		if c, ok := r.other(a.Metric, cancelSec); ok && c.v > a.v {
+		if c, ok := r.other(a.Metric, cancelSec); ok && c.v > a.v && r.differs(a.Metric, c.Metric) {
 			s += fmt.Sprintf(", before the last of the others had returned (%s after it)", value(c.v, "sec"))
 		}
 		s += ". The project's First, which returns only once every task has,"
@@ -440,6 +440,12 @@ func (r *rep) differ(a, b results.Metric) (significance, string) {
 		return tooFew, fmt.Sprintf("too few samples to test the difference (n=%d+%d: no samples of these sizes differ significantly at α = %v)", c.N1, c.N2, c.Alpha)
 	}
 	return same, fmt.Sprintf("no significant difference (%s)", c.String())
+}
+
+// differs reports whether the U-test tells a and b apart.
+func (r *rep) differs(a, b results.Metric) bool {
+	sig, _ := r.differ(a, b)
+	return sig == differs
 }
 
 // testable reports whether samples of c's sizes can differ significantly

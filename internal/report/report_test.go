@@ -1046,3 +1046,25 @@ func TestNHogs(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerFirstOrder checks that answer 2 says AsCompleted's first result
+// came before the last loser returned only when the U-test tells the two
+// spans apart, not from two medians alone.
+func TestAnswerFirstOrder(t *testing.T) {
+	first := func(samples int) []string {
+		var lines []string
+		for i := range samples {
+			lines = append(lines,
+				fmt.Sprintf("BenchmarkFirstDone/impl=own/n=16/task=tiny 1000 %d ns/op %d first-ns %d cancel-ns", 11000+i, 5000+i, 4500+i),
+				fmt.Sprintf("BenchmarkFirstDone/impl=ascompleted/n=16/task=tiny 1000 %d ns/op %d first-ns %d cancel-ns", 19000+i, 500+i, 9000+i))
+		}
+		return lines
+	}
+	const order = "before the last of the others had returned"
+	if a := answer(t, buildLines(t, "one.txt", first(1)), "2. "); strings.Contains(a, order) {
+		t.Errorf("one sample: got = %s; want no %q", a, order)
+	}
+	if a := answer(t, buildLines(t, "six.txt", first(6)), "2. "); !strings.Contains(a, order) {
+		t.Errorf("six samples: got = %s; want %q", a, order)
+	}
+}
