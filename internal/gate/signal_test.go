@@ -189,7 +189,9 @@ func (w *onLine) Write(p []byte) (int, error) {
 func TestRawUnwritable(t *testing.T) {
 	_, dir := tinyRepo(t, "")
 	raw := filepath.Join(t.TempDir(), "raw.txt")
-	o, err := ParseArgs([]string{"-aa", "-base", "HEAD~1", "-pkg", "./b", "-rounds", "3", "-benchtime", "1x", "-threshold", "100", "-o", raw}, io.Discard)
+	// 20ms, not 1x: at 1x many CPU-time samples are 0, and the A/A check can
+	// flag a false regression (exit 1) that hides the -o error.
+	o, err := ParseArgs([]string{"-aa", "-base", "HEAD~1", "-pkg", "./b", "-rounds", "3", "-benchtime", "20ms", "-threshold", "100", "-o", raw}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
