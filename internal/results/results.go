@@ -226,11 +226,16 @@ func CompareSets(olds *Set, old Metric, news *Set, new Metric) (benchmath.Compar
 	if len(olds.values[old]) == 0 || len(news.values[new]) == 0 {
 		return benchmath.Comparison{}, false
 	}
-	c := olds.Units.GetAssumption(old.Unit).Compare(olds.sample(old), news.sample(new))
-	// x/perf doubles the one-sided p-value of the U test without capping
-	// it: tiny samples with ties get more than 1 ([1] against [1 2]: 4/3).
+	return CompareSamples(olds.Units.GetAssumption(old.Unit), olds.sample(old), news.sample(new)), true
+}
+
+// CompareSamples is a.Compare(x, y) with its p-value at most 1: x/perf
+// doubles the one-sided p-value of the U test without capping it, so tiny
+// samples with ties get more than 1 ([1] against [1 2]: 4/3).
+func CompareSamples(a benchmath.Assumption, x, y *benchmath.Sample) benchmath.Comparison {
+	c := a.Compare(x, y)
 	c.P = min(c.P, 1)
-	return c, true
+	return c
 }
 
 func (s *Set) sample(m Metric) *benchmath.Sample {

@@ -4,6 +4,7 @@ import (
 	"golang.org/x/perf/benchmath"
 
 	"github.com/concbench/concbench/internal/history"
+	"github.com/concbench/concbench/internal/results"
 )
 
 // StepWindow is how many commits on each side of a version change a [Step]
@@ -51,8 +52,8 @@ func Steps(h *history.History, s history.Series, key string) []Step {
 			hi++
 		}
 		st := Step{Key: key, From: from, To: to, Point: i, Before: median(med[lo:i]), After: median(med[i:hi]), P: 1}
-		if c := benchmath.AssumeNothing.Compare(sample(med[lo:i]), sample(med[i:hi])); c.P == c.P {
-			st.P = min(c.P, 1) // x/perf doubles the one-sided p without a cap: 4/3 for [64] against [64 72]
+		if c := results.CompareSamples(benchmath.AssumeNothing, sample(med[lo:i]), sample(med[i:hi])); c.P == c.P {
+			st.P = c.P
 		}
 		out = append(out, st)
 	}
