@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -53,11 +54,10 @@ func (s *Set) Add(name string, data []byte, config ...string) (int, error) {
 	if len(config)%2 != 0 {
 		panic("results: Add needs config key, value pairs")
 	}
-	if err := s.runOnce(name, data); err != nil {
+	if err := s.lines(name, data); err != nil {
 		return 0, err
 	}
 	s.Files = append(s.Files, name)
-	s.notes(name, data)
 	r := benchfmt.NewReader(nil, "")
 	r.Reset(bytes.NewReader(data), name, config...)
 	n := 0
@@ -81,26 +81,6 @@ func (s *Set) Add(name string, data []byte, config ...string) (int, error) {
 		return n, err
 	}
 	return n, nil
-}
-
-// runOnce refuses data whose "runid:" line names a run already read into
-// s, in data or before: a run's raw.txt appended to itself, or copied, would
-// count every sample twice and narrow every interval it has.
-func (s *Set) runOnce(name string, data []byte) error {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, bufio.MaxScanTokenSize) // as benchfmt's reader, which rejects a longer line
-	for line := 1; sc.Scan(); line++ {
-		id, ok := strings.CutPrefix(sc.Text(), "runid:")
-		if id = strings.TrimSpace(id); !ok || id == "" {
-			continue
-		}
-		at := fmt.Sprintf("%s:%d", name, line)
-		if first, seen := s.runids[id]; seen {
-			return fmt.Errorf("%s: run %s again (first at %s): its samples would count twice", at, id, first)
-		}
-		s.runids[id] = at
-	}
-	return nil
 }
 
 // longLine returns the number of the first line of data too long for
@@ -274,30 +254,49 @@ func trimPartialRune(b []byte) []byte {
 	return b
 }
 
-// notes keeps the runner's notes of data, and the failures go test printed
-// into it (plain go test -bench output; the runner's raw.txt has none, see
-// [Copy]): a "--- FAIL: " line with the message under it, a panic, a fatal
-// error. Neither is part of the benchmark format, which ignores them.
-func (s *Set) notes(path string, data []byte) {
+// lines reads what benchfmt's reader does not from data's lines. It keeps
+// the runner's notes and the failures go test printed into data (plain go
+// test -bench output; the runner's raw.txt has none, see [Copy]): a "--- FAIL: "
+// line with the message under it, a panic, a fatal error. Neither is part of
+// the benchmark format, which ignores them. And it refuses data whose
+// "runid:" line names a run already read into s, in data or before: a run's
+// raw.txt appended to itself, or copied, would count every sample twice and
+// narrow every interval it has. On an error s is as it was.
+func (s *Set) lines(name string, data []byte) error {
+	var notes []Note
+	runids := map[string]string{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, bufio.MaxScanTokenSize) // as benchfmt's reader, which rejects a longer line
 	// fail is the last "--- FAIL: " note, until the line under it.
-	var fail *Note
+	fail := -1
 	for line := 1; sc.Scan(); line++ {
 		text, trimmed := sc.Text(), strings.TrimSpace(sc.Text())
-		if fail != nil && trimmed != "" && text != trimmed && !isFailure(trimmed) {
-			fail.Text += ": " + trimmed
+		if fail >= 0 && trimmed != "" && text != trimmed && !isFailure(trimmed) {
+			notes[fail].Text += ": " + trimmed
 		}
-		fail = nil
+		fail = -1
 		if t, ok := strings.CutPrefix(text, NotePrefix); ok {
-			s.Notes = append(s.Notes, Note{path, line, t})
+			notes = append(notes, Note{name, line, t})
 		} else if isFailure(trimmed) {
-			s.Notes = append(s.Notes, Note{path, line, "go test: " + trimmed})
+			notes = append(notes, Note{name, line, "go test: " + trimmed})
 			if strings.HasPrefix(trimmed, "--- FAIL: ") {
-				fail = &s.Notes[len(s.Notes)-1]
+				fail = len(notes) - 1
 			}
+		} else if id, ok := strings.CutPrefix(text, "runid:"); ok && strings.TrimSpace(id) != "" {
+			id, at := strings.TrimSpace(id), fmt.Sprintf("%s:%d", name, line)
+			first, seen := s.runids[id]
+			if !seen {
+				first, seen = runids[id]
+			}
+			if seen {
+				return fmt.Errorf("%s: run %s again (first at %s): its samples would count twice", at, id, first)
+			}
+			runids[id] = at
 		}
 	}
+	s.Notes = append(s.Notes, notes...)
+	maps.Copy(s.runids, runids)
+	return nil
 }
 
 // FailurePrefixes start the lines of a test binary's output that say why it
