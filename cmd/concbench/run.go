@@ -33,7 +33,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // they are written.
 type runFlags struct {
 	offBench, cpus, preempt string
-	quick                   bool
+	quick, pin              bool
 	set                     map[string]bool // the flags given
 }
 
@@ -78,6 +78,7 @@ func newRunFlags(c *runner.Config, f *runFlags, stderr io.Writer) *flag.FlagSet 
 	fs.StringVar(&c.Out, "out", "results", "write the run directory under `dir`")
 	fs.StringVar(&f.cpus, "cpu", "", "comma-separated GOMAXPROCS `list` (default 1,"+strconv.Itoa(numCPU())+")")
 	fs.StringVar(&f.preempt, "preempt", "async,off", "comma-separated preemption `modes`: async, off")
+	fs.BoolVar(&f.pin, "pin", true, "run each benchmark process on as many CPUs as its GOMAXPROCS, the last ones (Linux; each process's cpus: line says where it ran); -pin=false lets the OS place them")
 	fs.DurationVar(&c.Timeout, "timeout", runner.DefaultTimeout, "watchdog per benchmark process")
 	fs.DurationVar(&c.Endless, "endless", time.Second, "after the rounds, run the endless hog of each kind under a watchdog for `d` per preempt mode (0: skip)")
 	fs.StringVar(&c.Tokio, "tokio", runner.DefaultTokio, "also run the tokio suite: its crate `dir` (built with cargo, offline) or a binary built from it; empty: Go only")
@@ -101,7 +102,7 @@ func (f *runFlags) rounds(c *runner.Config) {
 	}
 }
 
-// matrix parses -cpu and -preempt into c, and sets c.OffBench.
+// matrix parses -cpu, -preempt and -pin into c, and sets c.OffBench.
 func (f *runFlags) matrix(c *runner.Config) error {
 	if f.cpus != "" {
 		for _, s := range strings.Split(f.cpus, ",") {
@@ -119,6 +120,7 @@ func (f *runFlags) matrix(c *runner.Config) error {
 		}
 		c.Preempt = append(c.Preempt, m)
 	}
+	c.Unpinned = !f.pin
 	c.OffBench = f.offBench
 	if !f.set["offbench"] && slices.Contains(c.Preempt, "async") && slices.Contains(c.Preempt, "off") {
 		// Comparing the modes: off only where preemption can matter (the

@@ -54,6 +54,7 @@ type Run struct {
 	Args    []string      // e.g. -test.run=^$ -test.bench=... -test.cpu=1
 	Env     []string      // added to the current environment (e.g. GODEBUG=asyncpreemptoff=1)
 	Timeout time.Duration // watchdog; 0 means no limit beyond ctx
+	CPUs    []int         // the CPUs it runs on (Linux, see childproc.StartOn); nil: wherever the OS puts it
 }
 
 // ErrTimeout is returned (wrapped) when the watchdog killed the run.
@@ -78,7 +79,7 @@ func (r Run) Do(ctx context.Context) ([]byte, error) {
 	cmd.WaitDelay = 5 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := childproc.Run(cmd)
+	err := childproc.RunOn(cmd, r.CPUs)
 	switch {
 	case err == nil:
 		return stdout.Bytes(), nil

@@ -31,14 +31,42 @@ func Command(ctx context.Context, name string, args ...string) *exec.Cmd {
 // Start starts cmd from a goroutine locked to its OS thread and returns
 // the function that waits for cmd (cmd.Wait), which the caller must call,
 // as with exec.Cmd.Start. The thread stays locked until then.
-func Start(cmd *exec.Cmd) (wait func() error, err error) {
+func Start(cmd *exec.Cmd) (wait func() error, err error) { return StartOn(cmd, nil) }
+
+// StartOn is [Start] with the child restricted to the CPUs cpus, on Linux
+// (its CPU affinity, which every thread and process it starts inherits);
+// nil cpus leaves it wherever the OS puts it. It starts nothing if the
+// CPUs cannot be set: outside Linux, or a CPU this process may not use.
+//
+// The child inherits the affinity of the thread that forks it, which is
+// the locked thread: StartOn narrows that thread's CPUs for the fork and
+// gives them back at once (if it cannot, the thread ends with the
+// goroutine instead of running other goroutines on too few CPUs).
+func StartOn(cmd *exec.Cmd, cpus []int) (wait func() error, err error) {
 	started := make(chan error, 1)
 	waitNow := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		if err := cmd.Start(); err != nil {
+		unlock := true
+		defer func() {
+			if unlock {
+				runtime.UnlockOSThread()
+			}
+		}()
+		var restore func() error
+		if cpus != nil {
+			var err error
+			if restore, err = pin(cpus); err != nil {
+				started <- err
+				return
+			}
+		}
+		err := cmd.Start()
+		if restore != nil && restore() != nil {
+			unlock = false
+		}
+		if err != nil {
 			started <- err
 			return
 		}
@@ -56,8 +84,11 @@ func Start(cmd *exec.Cmd) (wait func() error, err error) {
 }
 
 // Run starts cmd with [Start] and waits for it.
-func Run(cmd *exec.Cmd) error {
-	wait, err := Start(cmd)
+func Run(cmd *exec.Cmd) error { return RunOn(cmd, nil) }
+
+// RunOn starts cmd with [StartOn] and waits for it.
+func RunOn(cmd *exec.Cmd, cpus []int) error {
+	wait, err := StartOn(cmd, cpus)
 	if err != nil {
 		return err
 	}

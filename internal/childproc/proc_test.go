@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -23,6 +24,14 @@ const lifetime = 2 * time.Minute
 
 func TestMain(m *testing.M) {
 	switch os.Getenv(role) {
+	case "cpus": // prints the CPUs it may run on
+		cpus, err := CPUs()
+		if err != nil {
+			fmt.Println(err)
+			os.Exit(3)
+		}
+		fmt.Println(cpus)
+		os.Exit(0)
 	case "sleep":
 		time.Sleep(lifetime)
 		os.Exit(0)
@@ -99,6 +108,51 @@ func TestStartError(t *testing.T) {
 	}
 	if err := Run(Command(context.Background(), os.Args[0], "-test.run=^$")); err != nil {
 		t.Errorf("Run: %v; want nil", err)
+	}
+}
+
+// TestStartOn starts children on the last CPU this process may use, each
+// followed by one started on no chosen CPUs: that one must get them all
+// back, or a locked thread kept the narrowed CPUs and passed them on.
+func TestStartOn(t *testing.T) {
+	all, err := CPUs()
+	if err != nil || len(all) == 0 {
+		t.Fatalf("CPUs() = %v, %v; want at least one", all, err)
+	}
+	last := all[len(all)-1:]
+	cpusOf := func(cpus []int) string {
+		t.Helper()
+		cmd := Command(context.Background(), os.Args[0])
+		cmd.Env = append(os.Environ(), role+"=cpus")
+		var out strings.Builder
+		cmd.Stdout = &out
+		if err := RunOn(cmd, cpus); err != nil {
+			t.Fatalf("RunOn(%v): %v (output %q)", cpus, err, out.String())
+		}
+		return strings.TrimSpace(out.String())
+	}
+	for range 5 {
+		if got, want := cpusOf(last), fmt.Sprint(last); got != want {
+			t.Errorf("a child started on %v runs on %s", last, got)
+		}
+		if got, want := cpusOf(nil), fmt.Sprint(all); got != want {
+			t.Errorf("a child started on no chosen CPUs after one on %v runs on %s; want %s", last, got, want)
+		}
+	}
+	if now, err := CPUs(); fmt.Sprint(now) != fmt.Sprint(all) || err != nil {
+		t.Errorf("after StartOn this process runs on %v (%v); want %v", now, err, all)
+	}
+}
+
+// TestStartOnBadCPU asks for a CPU the machine cannot have: StartOn says so
+// and starts nothing.
+func TestStartOnBadCPU(t *testing.T) {
+	cmd := Command(context.Background(), os.Args[0], "-test.run=^$")
+	if _, err := StartOn(cmd, []int{1 << 20}); err == nil || !strings.Contains(err.Error(), "CPU 1048576") {
+		t.Errorf("StartOn(CPU 1<<20) = %v; want an error naming the CPU", err)
+	}
+	if cmd.Process != nil {
+		t.Errorf("StartOn(CPU 1<<20) started pid %d", cmd.Process.Pid)
 	}
 }
 

@@ -288,7 +288,11 @@ func (r *rep) problems(b *bytes.Buffer) {
 func (r *rep) machine(b *bytes.Buffer) {
 	fmt.Fprintf(b, "## Machine\n\n")
 	for _, k := range r.ConfigKeys() {
-		if k == "command" || k == "preempt" {
+		switch k {
+		case "command", "preempt":
+			continue
+		case "cpus":
+			fmt.Fprintf(b, "- cpus (the CPUs the benchmark processes could run on: `concbench run` puts a process at GOMAXPROCS=k on the last k CPUs it may use, unless -pin=false): %s\n", strings.Join(r.Config(k), "; "))
 			continue
 		}
 		fmt.Fprintf(b, "- %s: %s\n", k, strings.Join(r.Config(k), "; "))

@@ -113,9 +113,10 @@ func (s *session) process(ctx context.Context, round, of int, r run) error {
 			"-test.cpu=" + strconv.Itoa(r.cl.cpu), "-test.count=1"},
 		Env:     r.p.env,
 		Timeout: c.Timeout,
+		CPUs:    s.cpusFor(r.cl),
 	}.Do(ctx)
 	took := c.now().Sub(t0)
-	fmt.Fprintf(s.w, "preempt: %s\nruntime: %s\n", r.cl.preempt, r.p.runtime)
+	fmt.Fprintf(s.w, "preempt: %s\nruntime: %s\ncpus: %s\n", r.cl.preempt, r.p.runtime, s.cpusLine(r.cl))
 	n, werr := results.Copy(s.w, out)
 	if werr != nil {
 		return werr

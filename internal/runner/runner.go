@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/internal/benchbin"
+	"github.com/concbench/concbench/internal/childproc"
 	"github.com/concbench/concbench/internal/cli"
 	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/report"
@@ -49,6 +50,12 @@ type Config struct {
 	Out       string        // parent of the run directory; default "results"
 	Timeout   time.Duration // watchdog per process; default [DefaultTimeout]
 	Command   string        // the command line, recorded in raw.txt and the report
+
+	// Unpinned lets the OS place every benchmark process on any CPU the
+	// run may use. By default (Linux) a process whose GOMAXPROCS is below
+	// that number of CPUs runs on the last GOMAXPROCS of them (see
+	// [session.cpusFor]).
+	Unpinned bool
 
 	// OffBench, when not "", is the -test.bench of the preempt=off
 	// processes instead of Bench (see [OffBench]); the tokio runtime, which
@@ -282,6 +289,7 @@ type session struct {
 	kept      int // of them, those raw.txt holds: flushed without an error
 	prog      *progress
 	bud       *budget
+	cpus      []int // the CPUs the run may use, ascending; nil if unknown (not Linux)
 }
 
 // plan fills in c's defaults, checks c, and opens the run directory.
@@ -294,6 +302,13 @@ func (c *Config) plan(ctx context.Context) (*session, error) {
 	}
 	s := &session{c: c, start: c.now(), res: &Result{}}
 	s.info = describe(ctx, c.ModuleDir)
+	if cpus, err := childproc.CPUs(); err != nil {
+		if !c.Unpinned {
+			c.progressf("processes run on any CPU: %v\n", err)
+		}
+	} else {
+		s.cpus = cpus
+	}
 	want := filepath.Join(c.Out, s.start.UTC().Format("20060102T150405Z")+"-"+s.info.commit)
 	dir, err := outdir.Reserve(want)
 	if err != nil {
@@ -308,6 +323,42 @@ func (c *Config) plan(ctx context.Context) (*session, error) {
 			c.Out, strings.Join(tmps, ", "))
 	}
 	return s, nil
+}
+
+// cpusFor returns the CPUs a process of cell cl runs on: the last
+// GOMAXPROCS of the CPUs the run may use, or nil (any of them) if there
+// are no more of those than GOMAXPROCS, the CPUs are unknown, or the run
+// is unpinned.
+//
+// Why: processes left to the OS land on whichever CPU is free when they
+// start, and on a shared VM the CPUs are not alike. On the reference
+// machine the first vCPU, which also takes the network's interrupts, ran
+// goroutine-heavy cells 30–50% slower than the last, with a wider spread
+// (plain CPU loops alike), so a cell's samples fell into two clusters by
+// where their processes started, and its interval spanned both; pinned,
+// the same cells had 2–5 times more intervals within ±10%
+// (docs/precision.md, "Where a process runs"). The last CPUs, not the
+// first, because Linux and hypervisors put housekeeping on CPU 0 first.
+// With as many CPUs as GOMAXPROCS a process has one CPU per P, as in a
+// container given that many CPUs.
+func (s *session) cpusFor(cl cell) []int {
+	if s.c.Unpinned || len(s.cpus) <= cl.cpu {
+		return nil
+	}
+	return s.cpus[len(s.cpus)-cl.cpu:]
+}
+
+// cpusLine is a process's "cpus:" config line's value: the CPUs it may run
+// on, as a comma-separated list, or "any" if the run does not know them.
+func (s *session) cpusLine(cl cell) string {
+	cpus := s.cpusFor(cl)
+	if cpus == nil {
+		cpus = s.cpus
+	}
+	if cpus == nil {
+		return "any"
+	}
+	return strings.Trim(strings.Join(strings.Fields(fmt.Sprint(cpus)), ","), "[]")
 }
 
 // abort removes the run directory unless it was committed, or unless the

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/concbench/concbench/internal/benchbin/benchbintest"
+	"github.com/concbench/concbench/internal/childproc"
 	"github.com/concbench/concbench/internal/cli"
 	"github.com/concbench/concbench/internal/outdir"
 	"github.com/concbench/concbench/internal/results"
@@ -497,5 +498,59 @@ func TestRunRawUnwritable(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
 		t.Errorf("%s holds %v; want nothing (raw.txt never held a result)", out, names(entries))
+	}
+}
+
+// TestRunPinned checks where a run puts its processes: at GOMAXPROCS=1, on
+// the last CPU the run may use, which the process's cpus: line names; with
+// Unpinned, on all of them. The benchmark reports how many CPUs its
+// process may use (runtime.NumCPU reads the affinity at start).
+func TestRunPinned(t *testing.T) {
+	all, err := childproc.CPUs()
+	if err != nil {
+		t.Skip(err)
+	}
+	if len(all) < 2 {
+		t.Skipf("this process may use %d CPU: nothing to pin", len(all))
+	}
+	mod := tinyModule(t, `func BenchmarkCPUs(b *testing.B) {
+	for b.Loop() {}
+	b.ReportMetric(float64(runtime.NumCPU()), "cpus")
+}
+`)
+	for _, tc := range []struct {
+		unpinned bool
+		cpus     float64
+		line     string
+	}{
+		{false, 1, fmt.Sprint(all[len(all)-1])},
+		{true, float64(len(all)), strings.Trim(strings.Join(strings.Fields(fmt.Sprint(all)), ","), "[]")},
+	} {
+		res, err := Run(context.Background(), Config{
+			Rounds: 1, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"}, Unpinned: tc.unpinned,
+			Out: t.TempDir(), ModuleDir: mod, Pkg: "./b",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := results.Read(filepath.Join(res.Dir, "raw.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Config("cpus"); len(got) != 1 || got[0] != tc.line {
+			t.Errorf("Unpinned %v: cpus: lines %q; want %q", tc.unpinned, got, tc.line)
+		}
+		found := false
+		for _, m := range s.Metrics() {
+			if m.Unit == "cpus" {
+				found = true
+				if got := s.Values(m); len(got) != 1 || got[0] != tc.cpus {
+					t.Errorf("Unpinned %v: the process could use %v CPUs; want %v", tc.unpinned, got, tc.cpus)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("Unpinned %v: no cpus metric in raw.txt", tc.unpinned)
+		}
 	}
 }
