@@ -69,7 +69,7 @@ func (r *rep) bound(m results.Metric) (float64, bool) {
 	}
 	med, ok := r.Median(results.Metric{Cell: ref, Unit: tidy(b.RefUnit)})
 	if b.PerProc {
-		med *= max(1/float64(r.parallel(m.Procs())), largestShare(m.Cell))
+		med *= max(1/float64(r.parallel(m.Cell)), largestShare(m.Cell))
 	}
 	return med, ok
 }
@@ -95,18 +95,33 @@ func largestShare(c results.Cell) float64 {
 	return work.SkewedLargest(int(nOf(c)))
 }
 
-// parallel returns how many tasks can run at once at GOMAXPROCS procs:
-// procs, or the machine's cores if fewer, read from the input's one
-// "cores:" config line (the runner writes it). Without one (plain go test
-// output) it returns procs: the bound then assumes a core per P, which
-// -cpu above the machine's cores makes unreachable.
-func (r *rep) parallel(procs int) int {
-	if c := r.Config("cores"); len(c) == 1 {
-		if n, err := strconv.Atoi(c[0]); err == nil && n > 0 {
-			return min(procs, n)
-		}
+// parallel returns how many tasks can run at once in cell c: its
+// GOMAXPROCS, or its cores if fewer (see [rep.cores]). Without cores (plain
+// go test output of another suite) it returns GOMAXPROCS: the bound then
+// assumes a core per P, which -cpu above the machine's cores makes
+// unreachable.
+func (r *rep) parallel(c results.Cell) int {
+	if n, ok := r.cores(c); ok {
+		return min(c.Procs(), n)
 	}
-	return procs
+	return c.Procs()
+}
+
+// cores returns how many CPUs cell c's processes could use: the one value
+// of the "cores:" config line in the cell's results (the bench binary
+// writes runtime.NumCPU(), and the runner the same before each process,
+// which differs between a run's pinned and unpinned processes), or else
+// the input's one value; false if there is no such line, or no one value.
+func (r *rep) cores(c results.Cell) (int, bool) {
+	vals := r.CellConfig(c, "cores")
+	if len(vals) == 0 {
+		vals = r.Config("cores")
+	}
+	if len(vals) != 1 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(vals[0])
+	return n, err == nil && n > 0
 }
 
 // panicText says in words what a pattern package's PanicMode means.

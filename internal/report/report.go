@@ -408,8 +408,8 @@ func (r *rep) table(b *bytes.Buffer, p pattern, mode, unit string) {
 			_, measured := r.bound(m)
 			return ok && b.PerProc && measured
 		})
-		if perProc && len(r.Config("cores")) != 1 {
-			b.WriteString(" The input has no cores: line, so the bound of CPU work divides serial's time by GOMAXPROCS: above the machine's cores, no implementation can reach it.")
+		if perProc && slices.ContainsFunc(ms, func(m results.Metric) bool { _, ok := r.cores(m.Cell); return !ok }) {
+			b.WriteString(" The input has no cores: line (or more than one value in a cell), so the bound of CPU work divides serial's time by GOMAXPROCS: above the machine's cores, no implementation can reach it.")
 		}
 		if slices.ContainsFunc(ms, r.beatsBound) {
 			b.WriteString(" Above 100%, a cell beat its bound: the bound is another cell of this run (serial's, floor's), measured with its own noise and overheads, not a limit no run can pass.")

@@ -801,6 +801,34 @@ func TestBoundCores(t *testing.T) {
 	}
 }
 
+// TestBoundCoresPerProcess checks the bound in a pinned run, whose cores:
+// line changes between processes (1 for the GOMAXPROCS=1 ones, which ran
+// on one CPU, 2 for the others): each cell's own value counts, so at
+// GOMAXPROCS=4 serial is at 50% of the bound, not 25% as if the line were
+// missing, and no note says it is.
+func TestBoundCoresPerProcess(t *testing.T) {
+	md := string(buildLines(t, "pinned.txt", []string{
+		"cores: 2",
+		"cores: 1",
+		"BenchmarkJoinAll/impl=serial/n=1000/task=tiny 100 40000 ns/op 40 ns/task",
+		"BenchmarkJoinAll/impl=own/n=1000/task=tiny 100 50000 ns/op 50 ns/task",
+		"cores: 2",
+		"BenchmarkJoinAll/impl=serial/n=1000/task=tiny-4 100 40000 ns/op 40 ns/task",
+		"BenchmarkJoinAll/impl=own/n=1000/task=tiny-4 100 25000 ns/op 25 ns/task",
+	}))
+	for _, want := range []string{
+		"| 1000 | tiny | serial | 40.00µs ±∞ (noisy) | 100% | 40.00µs ±∞ (noisy) | 50% |",
+		"| 1000 | tiny | own | 50.00µs ±∞ (noisy) | 80% | 25.00µs ±∞ (noisy) | 80% |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "The input has no cores: line") {
+		t.Errorf("report says the input has no cores: line:\n%s", md)
+	}
+}
+
 // TestCompareTooFew checks that compare marks a "~" from samples too few
 // for the U-test to find any difference (go test -count 1 on each side) and
 // says so under the table, while a "~" from enough samples stays unmarked.

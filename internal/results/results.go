@@ -149,6 +149,26 @@ func (s *Set) OrigUnit(unit string) string {
 // ...) in the order first seen; none if no input has it.
 func (s *Set) Config(key string) []string { return s.config[key] }
 
+// CellConfig returns the distinct values a file config key had in the
+// results of cell c (a cell of s), sorted; none if they did not have it.
+// A key whose value differs between processes, as cores: does between a
+// run's pinned and unpinned ones, has one value per cell.
+func (s *Set) CellConfig(c Cell, key string) []string {
+	var vals []string
+	for rk := range s.residues[c] {
+		for _, f := range rk.Projection().FlattenedFields() {
+			if f.Name != key {
+				continue
+			}
+			if v := rk.Get(f); v != "" && !slices.Contains(vals, v) {
+				vals = append(vals, v)
+			}
+		}
+	}
+	slices.Sort(vals)
+	return vals
+}
+
 // ConfigKeys returns the file config keys in the order first seen.
 func (s *Set) ConfigKeys() []string { return s.configKey }
 

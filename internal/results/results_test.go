@@ -162,6 +162,31 @@ func TestReadWarnsOnMixedRuns(t *testing.T) {
 	}
 }
 
+// TestCellConfig reads a run whose cores: line changes between its
+// processes, as a pinned run's does: each cell has the value of its own
+// results, and no warning, as the value does not vary within a cell.
+func TestCellConfig(t *testing.T) {
+	s, err := Read(write(t, "cores.txt", "cores: 2\ncores: 1\nBenchmarkX 1 5 ns/op\nBenchmarkX 1 6 ns/op\n"+
+		"cores: 2\nBenchmarkX-2 1 5 ns/op\nBenchmarkY 1 5 ns/op\ncores: 1\nBenchmarkX 1 7 ns/op\nBenchmarkY 1 6 ns/op\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, c := range s.Cells() {
+		got[s.Label(c)] = s.CellConfig(c, "cores")
+		if v := s.CellConfig(c, "nosuch"); v != nil {
+			t.Errorf("%s: CellConfig(nosuch) = %q; want none", s.Label(c), v)
+		}
+	}
+	want := map[string][]string{"X": {"1"}, "X-2": {"2"}, "Y": {"1", "2"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("CellConfig(cores) = %v; want %v", got, want)
+	}
+	if w := s.Warnings(); len(w) != 1 || !strings.Contains(w[0], "Y") {
+		t.Errorf("Warnings = %q; want one, about Y", w)
+	}
+}
+
 // TestAddSides checks the gate's use: outputs of several processes merged
 // per side, a cell's other side found with With.
 func TestAddSides(t *testing.T) {

@@ -116,7 +116,7 @@ func (s *session) process(ctx context.Context, round, of int, r run) error {
 		CPUs:    s.cpusFor(r.cl),
 	}.Do(ctx)
 	took := c.now().Sub(t0)
-	fmt.Fprintf(s.w, "preempt: %s\nruntime: %s\ncpus: %s\n", r.cl.preempt, r.p.runtime, s.cpusLine(r.cl))
+	fmt.Fprintf(s.w, "preempt: %s\nruntime: %s\n%s", r.cl.preempt, r.p.runtime, s.placement(r.cl))
 	n, werr := results.Copy(s.w, out)
 	if werr != nil {
 		return werr

@@ -348,17 +348,22 @@ func (s *session) cpusFor(cl cell) []int {
 	return s.cpus[len(s.cpus)-cl.cpu:]
 }
 
-// cpusLine is a process's "cpus:" config line's value: the CPUs it may run
-// on, as a comma-separated list, or "any" if the run does not know them.
-func (s *session) cpusLine(cl cell) string {
+// placement returns the config lines that say where a process of cell cl
+// runs: "cpus:", the CPUs it may run on, as a comma-separated list, or
+// "any" if the run does not know them; and "cores:", how many, which the
+// report's bound of CPU work needs per process (the Go bench binary
+// writes the same line, runtime.NumCPU(); tokio's writes none, and a
+// config line holds until the next one says otherwise).
+func (s *session) placement(cl cell) string {
 	cpus := s.cpusFor(cl)
 	if cpus == nil {
 		cpus = s.cpus
 	}
 	if cpus == nil {
-		return "any"
+		return fmt.Sprintf("cpus: any\ncores: %d\n", runtime.NumCPU())
 	}
-	return strings.Trim(strings.Join(strings.Fields(fmt.Sprint(cpus)), ","), "[]")
+	list := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(cpus)), ","), "[]")
+	return fmt.Sprintf("cpus: %s\ncores: %d\n", list, len(cpus))
 }
 
 // abort removes the run directory unless it was committed, or unless the

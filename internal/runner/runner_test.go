@@ -504,7 +504,8 @@ func TestRunRawUnwritable(t *testing.T) {
 // TestRunPinned checks where a run puts its processes: at GOMAXPROCS=1, on
 // the last CPU the run may use, which the process's cpus: line names; with
 // Unpinned, on all of them. The benchmark reports how many CPUs its
-// process may use (runtime.NumCPU reads the affinity at start).
+// process may use (runtime.NumCPU reads the affinity at start), which the
+// runner's cores: line before the process says too.
 func TestRunPinned(t *testing.T) {
 	all, err := childproc.CPUs()
 	if err != nil {
@@ -539,6 +540,13 @@ func TestRunPinned(t *testing.T) {
 		}
 		if got := s.Config("cpus"); len(got) != 1 || got[0] != tc.line {
 			t.Errorf("Unpinned %v: cpus: lines %q; want %q", tc.unpinned, got, tc.line)
+		}
+		raw, err := os.ReadFile(filepath.Join(res.Dir, "raw.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("\ncpus: %s\ncores: %v\n", tc.line, tc.cpus); !strings.Contains(string(raw), want) {
+			t.Errorf("Unpinned %v: raw.txt lacks %q:\n%s", tc.unpinned, want, raw)
 		}
 		found := false
 		for _, m := range s.Metrics() {

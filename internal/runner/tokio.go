@@ -61,7 +61,7 @@ func (c *Config) tokioBinary(ctx context.Context, binDir string) (bin, skipped s
 	}
 	cargo, err := exec.LookPath("cargo")
 	if err != nil {
-		return "", "cargo not found (install Rust's cargo and `apt-get install librust-tokio-dev librust-futures-dev librust-regex-dev`)"
+		return "", "cargo not found (install Rust's cargo and `apt-get install --no-install-recommends " + DebianCrates + "`)"
 	}
 	c.progressf("building %s (cargo build --release --offline)\n", c.Tokio)
 	manifest, err := filepath.Abs(filepath.Join(c.Tokio, "Cargo.toml"))
@@ -73,7 +73,11 @@ func (c *Config) tokioBinary(ctx context.Context, binDir string) (bin, skipped s
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := childproc.Run(cmd); err != nil {
-		return "", fmt.Sprintf("cargo build in %s: %v: %s", c.Tokio, err, firstError(out.String()))
+		why := fmt.Sprintf("cargo build in %s: %v: %s", c.Tokio, err, firstError(out.String()))
+		if missingCrate(out.String()) {
+			why += " (the crates come from Debian's packages: `apt-get install --no-install-recommends " + DebianCrates + "`)"
+		}
+		return "", why
 	}
 	bin = filepath.Join(binDir, "concbench-tokio")
 	data, err := os.ReadFile(filepath.Join(c.Tokio, "target", "release", "concbench-tokio"))
@@ -84,6 +88,18 @@ func (c *Config) tokioBinary(ctx context.Context, binDir string) (bin, skipped s
 		return "", err.Error()
 	}
 	return bin, ""
+}
+
+// DebianCrates are the Debian packages of the crates xruntime/tokio builds
+// from, offline: its dependencies' and the optional ones their default
+// features use (regex's aho-corasick and memchr, which apt-get's
+// --no-install-recommends leaves out).
+const DebianCrates = "librust-tokio-dev librust-futures-dev librust-regex-dev librust-aho-corasick-dev librust-memchr-dev librust-libc-dev"
+
+// missingCrate reports whether cargo's output says a crate is not in the
+// directory of Debian's crates.
+func missingCrate(out string) bool {
+	return strings.Contains(out, "no matching package named") || strings.Contains(out, "failed to get `")
 }
 
 // firstError returns the first line of cargo's output that says what went

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +112,36 @@ func TestRunTokioSkipped(t *testing.T) {
 	}
 	if skipped != 1 {
 		t.Errorf("Tokio %s: %d 'tokio skipped' notes in %q; want 1", dir, skipped, s.Notes)
+	}
+}
+
+// TestTokioMissingCrate builds a crate whose dependency the directory of
+// crates lacks, as on a machine without one of Debian's crate packages:
+// the reason tokio is skipped says which packages to install.
+func TestTokioMissingCrate(t *testing.T) {
+	if _, err := exec.LookPath("cargo"); err != nil {
+		t.Skip("no cargo")
+	}
+	dir := t.TempDir()
+	files := map[string]string{
+		"Cargo.toml": "[package]\nname = \"missing-crate\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n" +
+			"[dependencies]\nconcbench-no-such-crate = \"1\"\n",
+		"src/main.rs": "fn main() {}\n",
+		".cargo/config.toml": "[source.crates-io]\nreplace-with = \"empty\"\n\n[source.empty]\ndirectory = " +
+			strconv.Quote(t.TempDir()) + "\n\n[net]\noffline = true\n",
+	}
+	for name, text := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := Config{Tokio: dir}
+	bin, skipped := c.tokioBinary(context.Background(), t.TempDir())
+	if bin != "" || !strings.Contains(skipped, "concbench-no-such-crate") || !strings.Contains(skipped, DebianCrates) {
+		t.Errorf("tokioBinary = %q, %q; want no binary, and why naming the crate and the packages to install", bin, skipped)
 	}
 }
