@@ -291,8 +291,8 @@ func (r *rep) machine(b *bytes.Buffer) {
 		switch k {
 		case "command", "preempt":
 			continue
-		case "cpus":
-			fmt.Fprintf(b, "- cpus (the CPUs the benchmark processes could run on: `concbench run` puts a process at GOMAXPROCS=k on the last k CPUs it may use, unless -pin=false): %s\n", strings.Join(r.Config(k), "; "))
+		case "cpus", "cores":
+			fmt.Fprintf(b, "- %s: %s\n", k, r.placement(k))
 			continue
 		}
 		fmt.Fprintf(b, "- %s: %s\n", k, strings.Join(r.Config(k), "; "))
@@ -300,6 +300,40 @@ func (r *rep) machine(b *bytes.Buffer) {
 	if len(r.ConfigKeys()) == 0 {
 		fmt.Fprintf(b, "The input has no configuration lines (goos:, cpu:, ...): the machine is unknown.\n")
 	}
+}
+
+// placement says, by GOMAXPROCS, what the cells' own config lines key
+// ("cpus" or "cores") said: "1 at GOMAXPROCS=1; 0,1 at GOMAXPROCS=2", or
+// the one value if every cell had the same.
+func (r *rep) placement(key string) string {
+	var procs []int
+	at := map[int][]string{}
+	for _, c := range r.Cells() {
+		p := c.Procs()
+		if _, ok := at[p]; !ok {
+			procs = append(procs, p)
+		}
+		for _, v := range r.CellConfig(c, key) {
+			if !slices.Contains(at[p], v) {
+				at[p] = append(at[p], v)
+			}
+		}
+	}
+	slices.Sort(procs)
+	var parts []string
+	for _, p := range procs {
+		if len(at[p]) > 0 {
+			parts = append(parts, fmt.Sprintf("%s at GOMAXPROCS=%d", strings.Join(at[p], " and "), p))
+		}
+	}
+	if all := r.Config(key); len(all) == 1 || len(parts) == 0 {
+		return strings.Join(all, "; ")
+	}
+	s := strings.Join(parts, "; ")
+	if key == "cpus" {
+		s += " (`concbench run` starts a process at GOMAXPROCS=k on the last k CPUs it may use, unless -pin=false)"
+	}
+	return s
 }
 
 func quoteAll(ss []string) []string {
@@ -409,7 +443,7 @@ func (r *rep) table(b *bytes.Buffer, p pattern, mode, unit string) {
 			return ok && b.PerProc && measured
 		})
 		if perProc && slices.ContainsFunc(ms, func(m results.Metric) bool { _, ok := r.cores(m.Cell); return !ok }) {
-			b.WriteString(" The input has no cores: line (or more than one value in a cell), so the bound of CPU work divides serial's time by GOMAXPROCS: above the machine's cores, no implementation can reach it.")
+			b.WriteString(" The input has no cores: line, so the bound of CPU work divides serial's time by GOMAXPROCS: above the machine's cores, no implementation can reach it.")
 		}
 		if slices.ContainsFunc(ms, r.beatsBound) {
 			b.WriteString(" Above 100%, a cell beat its bound: the bound is another cell of this run (serial's, floor's), measured with its own noise and overheads, not a limit no run can pass.")

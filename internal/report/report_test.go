@@ -805,7 +805,8 @@ func TestBoundCores(t *testing.T) {
 // line changes between processes (1 for the GOMAXPROCS=1 ones, which ran
 // on one CPU, 2 for the others): each cell's own value counts, so at
 // GOMAXPROCS=4 serial is at 50% of the bound, not 25% as if the line were
-// missing, and no note says it is.
+// missing, and no note says it is; the machine section says which cells
+// had which.
 func TestBoundCoresPerProcess(t *testing.T) {
 	md := string(buildLines(t, "pinned.txt", []string{
 		"cores: 2",
@@ -819,6 +820,7 @@ func TestBoundCoresPerProcess(t *testing.T) {
 	for _, want := range []string{
 		"| 1000 | tiny | serial | 40.00µs ±∞ (noisy) | 100% | 40.00µs ±∞ (noisy) | 50% |",
 		"| 1000 | tiny | own | 50.00µs ±∞ (noisy) | 80% | 25.00µs ±∞ (noisy) | 80% |",
+		"\n- cores: 1 at GOMAXPROCS=1; 2 at GOMAXPROCS=4\n",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q:\n%s", want, md)
