@@ -308,6 +308,11 @@ func (c *Config) plan(ctx context.Context) (*session, error) {
 		}
 	} else {
 		s.cpus = cpus
+		for _, n := range c.CPUs {
+			if on := s.cpusFor(cell{cpu: n}); on != nil {
+				c.progressf("GOMAXPROCS=%d processes run on %s %s, one per P (-pin=false: wherever the OS puts them)\n", n, plural(len(on), "CPU"), list(on))
+			}
+		}
 	}
 	want := filepath.Join(c.Out, s.start.UTC().Format("20060102T150405Z")+"-"+s.info.commit)
 	dir, err := outdir.Reserve(want)
@@ -362,8 +367,20 @@ func (s *session) placement(cl cell) string {
 	if cpus == nil {
 		return fmt.Sprintf("cpus: any\ncores: %d\n", runtime.NumCPU())
 	}
-	list := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(cpus)), ","), "[]")
-	return fmt.Sprintf("cpus: %s\ncores: %d\n", list, len(cpus))
+	return fmt.Sprintf("cpus: %s\ncores: %d\n", list(cpus), len(cpus))
+}
+
+// plural returns word, with an s unless n is 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// list returns cpus as a comma-separated list: 0,1.
+func list(cpus []int) string {
+	return strings.Trim(strings.Join(strings.Fields(fmt.Sprint(cpus)), ","), "[]")
 }
 
 // abort removes the run directory unless it was committed, or unless the

@@ -527,12 +527,17 @@ func TestRunPinned(t *testing.T) {
 		{false, 1, fmt.Sprint(all[len(all)-1])},
 		{true, float64(len(all)), strings.Trim(strings.Join(strings.Fields(fmt.Sprint(all)), ","), "[]")},
 	} {
+		var progress bytes.Buffer
 		res, err := Run(context.Background(), Config{
 			Rounds: 1, Benchtime: "1x", CPUs: []int{1}, Preempt: []string{"async"}, Unpinned: tc.unpinned,
-			Out: t.TempDir(), ModuleDir: mod, Pkg: "./b",
+			Out: t.TempDir(), ModuleDir: mod, Pkg: "./b", Progress: &progress,
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+		said := "GOMAXPROCS=1 processes run on CPU " + tc.line + ", one per P"
+		if got := strings.Contains(progress.String(), said); got == tc.unpinned {
+			t.Errorf("Unpinned %v: progress says %q: %v; want %v:\n%s", tc.unpinned, said, got, !tc.unpinned, progress.String())
 		}
 		s, err := results.Read(filepath.Join(res.Dir, "raw.txt"))
 		if err != nil {
