@@ -336,14 +336,16 @@ func (c *Config) plan(ctx context.Context) (*session, error) {
 // is unpinned.
 //
 // Why: processes left to the OS land on whichever CPU is free when they
-// start, and on a shared VM the CPUs are not alike. On the reference
-// machine the first vCPU, which also takes the network's interrupts, ran
-// goroutine-heavy cells 30–50% slower than the last, with a wider spread
-// (plain CPU loops alike), so a cell's samples fell into two clusters by
-// where their processes started, and its interval spanned both; pinned,
-// the same cells had 2–5 times more intervals within ±10%
-// (docs/precision.md, "Where a process runs"). The last CPUs, not the
-// first, because Linux and hypervisors put housekeeping on CPU 0 first.
+// start, and on a shared VM the CPUs are not always alike. After the
+// reference VM restarted on 2026-11-29, its first vCPU, which also took
+// the network's interrupts, ran goroutine-heavy cells 30–50% slower than
+// the last, with a wider spread (plain CPU loops nearly alike), so a
+// cell's samples fell into two clusters by where their processes started,
+// and its interval spanned both; pinned to the last vCPU, the same cells
+// had 2 to 4 times as many intervals within ±10% (docs/precision.md,
+// "Where a process runs"). The last CPUs, not the first, because Linux
+// and hypervisors put housekeeping on CPU 0 first; a fixed choice, not a
+// probe for the quieter one, so that two runs measure the same thing.
 // With as many CPUs as GOMAXPROCS a process has one CPU per P, as in a
 // container given that many CPUs.
 func (s *session) cpusFor(cl cell) []int {
