@@ -246,3 +246,22 @@ func TestWarnsOnMixedInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestPrecisionAA compares a run with one twice as slow in every sec/op
+// cell: precision -aa counts the comparisons that differ and says how far
+// the other run moved as a whole.
+func TestPrecisionAA(t *testing.T) {
+	two, slower := "../../internal/precision/testdata/two.txt", "../../internal/precision/testdata/slower.txt"
+	var stdout bytes.Buffer
+	if err := run(context.Background(), []string{"precision", "-aa", slower, two}, &stdout, new(bytes.Buffer)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"2 of 4 comparisons with " + slower + " differ at p < 0.05 (50.0%)",
+		"geometric mean of the cells' median ratios: +100.0% at GOMAXPROCS=1 (3 cells).",
+	} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("precision -aa lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/concbench/concbench/internal/cli"
 	"github.com/concbench/concbench/internal/precision"
@@ -15,7 +16,8 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		"Prints, per unit, how many cells (benchmark, GOMAXPROCS, preempt mode) have a 95% interval of\n"+
 		"the median within ±5%, ±10%, ±20% or wider (benchstat's ±x%), then the same for all latency\n"+
 		"units together (first-ns, cancel-ns, start-ns, stall-ns, ...). With -aa, also how many of the\n"+
-		"metrics differ between FILE... and OTHER (a run of the same commit: about 5% by chance).\n"+
+		"metrics differ between FILE... and OTHER (a run of the same commit: about 5% by chance),\n"+
+		"and how far OTHER's sec/op moved as a whole (the geometric mean of the cells' ratios).\n"+
 		"Below the table, how steady the machine was: the spread of JoinAll impl=serial n=1000\n"+
 		"task=tiny at GOMAXPROCS=1, a plain loop of CPU work, if the files have it.\n\nflags:\n", stderr)
 	aa := fs.String("aa", "", "compare with the run in `file`")
@@ -48,6 +50,19 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return nil
 	}
 	n, differ := precision.Agreement(set, other)
-	_, err = fmt.Fprintf(stdout, "\n%d of %d comparisons with %s differ at p < 0.05 (%.1f%%)\n", differ, n, *aa, 100*float64(differ)/float64(max(n, 1)))
+	if _, err := fmt.Fprintf(stdout, "\n%d of %d comparisons with %s differ at p < 0.05 (%.1f%%)\n", differ, n, *aa, 100*float64(differ)/float64(max(n, 1))); err != nil {
+		return err
+	}
+	shifts := precision.Shifts(set, other)
+	if len(shifts) == 0 {
+		return nil
+	}
+	parts := make([]string, len(shifts))
+	for i, sh := range shifts {
+		parts[i] = fmt.Sprintf("%+.1f%% at GOMAXPROCS=%d (%d cells)", 100*(sh.Ratio-1), sh.Procs, sh.Cells)
+	}
+	_, err = fmt.Fprintf(stdout, "sec/op of %s against these, geometric mean of the cells' median ratios: %s. "+
+		"A move of the whole machine between two runs shifts every cell alike; where it is wider than the intervals, "+
+		"comparisons differ however alike the code is.\n", *aa, strings.Join(parts, ", "))
 	return err
 }

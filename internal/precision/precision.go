@@ -8,6 +8,7 @@ package precision
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -194,4 +195,45 @@ func Agreement(a, b *results.Set) (compared, differ int) {
 		}
 	}
 	return compared, differ
+}
+
+// Shift is how much slower one run's sec/op cells were than another's at
+// one GOMAXPROCS: the geometric mean, over the cells both measured, of the
+// ratio of their medians (1.05: 5% slower).
+type Shift struct {
+	Procs int
+	Cells int
+	Ratio float64
+}
+
+// Shifts returns b's [Shift] against a per GOMAXPROCS, in ascending order.
+// Two runs of one commit on a machine whose speed moved between them
+// shift every cell alike: where the intervals are narrower than that move,
+// [Agreement] finds many cells differing, and Shifts tells that apart from
+// a few cells that changed.
+func Shifts(a, b *results.Set) []Shift {
+	logs := map[int][]float64{}
+	for _, m := range a.Metrics() {
+		if m.Unit != "sec/op" {
+			continue
+		}
+		c, ok := b.Lookup(m.Cell)
+		if !ok {
+			continue
+		}
+		ma, okA := a.Median(m)
+		mb, okB := b.Median(results.Metric{Cell: c, Unit: m.Unit})
+		if okA && okB && ma > 0 && mb > 0 {
+			logs[m.Procs()] = append(logs[m.Procs()], math.Log(mb/ma))
+		}
+	}
+	var out []Shift
+	for _, p := range slices.Sorted(maps.Keys(logs)) {
+		sum := 0.0
+		for _, l := range logs[p] {
+			sum += l
+		}
+		out = append(out, Shift{p, len(logs[p]), math.Exp(sum / float64(len(logs[p])))})
+	}
+	return out
 }

@@ -101,15 +101,23 @@ func TestIsLatency(t *testing.T) {
 		}
 	}
 }
-func TestAgreement(t *testing.T) {
+// twoRuns reads testdata/two.txt and testdata/slower.txt, the same cells
+// with every sec/op twice as slow.
+func twoRuns(t *testing.T) (a, b *results.Set) {
+	t.Helper()
 	a, err := results.Read("testdata/two.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := results.Read("testdata/slower.txt")
+	b, err = results.Read("testdata/slower.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return a, b
+}
+
+func TestAgreement(t *testing.T) {
+	a, b := twoRuns(t)
 	// Four metrics: ns/op of n=1, 2, 3 and first-ns of n=1. n=3 has one
 	// sample, too few for the test to find a difference; first-ns did not
 	// change.
@@ -124,6 +132,29 @@ func TestAgreement(t *testing.T) {
 		n, d := precision.Agreement(tc.x, tc.y)
 		if n != tc.compared || d != tc.differs {
 			t.Errorf("%s: Agreement = %d compared, %d differ; want %d, %d", tc.name, n, d, tc.compared, tc.differs)
+		}
+	}
+}
+
+// TestShifts compares a run with one twice as slow in every sec/op cell
+// and with itself; first-ns, not a sec/op, does not count.
+func TestShifts(t *testing.T) {
+	a, b := twoRuns(t)
+	for _, tc := range []struct {
+		name string
+		x, y *results.Set
+		want string
+	}{
+		{"itself", a, a, "GOMAXPROCS=1 cells=3 ratio=1 "},
+		{"twice as slow", a, b, "GOMAXPROCS=1 cells=3 ratio=2 "},
+		{"twice as fast", b, a, "GOMAXPROCS=1 cells=3 ratio=0.5 "},
+	} {
+		got := ""
+		for _, s := range precision.Shifts(tc.x, tc.y) {
+			got += fmt.Sprintf("GOMAXPROCS=%d cells=%d ratio=%.3g ", s.Procs, s.Cells, s.Ratio)
+		}
+		if got != tc.want {
+			t.Errorf("%s: Shifts = %s; want %s", tc.name, got, tc.want)
 		}
 	}
 }
