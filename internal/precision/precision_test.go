@@ -101,6 +101,7 @@ func TestIsLatency(t *testing.T) {
 		}
 	}
 }
+
 // twoRuns reads testdata/two.txt and testdata/slower.txt, the same cells
 // with every sec/op twice as slow.
 func twoRuns(t *testing.T) (a, b *results.Set) {
