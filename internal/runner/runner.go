@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -382,7 +383,11 @@ func plural(n int, word string) string {
 
 // list returns cpus as a comma-separated list: 0,1.
 func list(cpus []int) string {
-	return strings.Trim(strings.Join(strings.Fields(fmt.Sprint(cpus)), ","), "[]")
+	s := make([]string, len(cpus))
+	for i, c := range cpus {
+		s[i] = strconv.Itoa(c)
+	}
+	return strings.Join(s, ",")
 }
 
 // abort removes the run directory unless it was committed, or unless the

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/concbench/concbench/internal/benchbin/benchbintest"
 	"github.com/concbench/concbench/internal/cli"
 	"github.com/concbench/concbench/internal/results"
 )
@@ -123,22 +124,13 @@ func TestTokioMissingCrate(t *testing.T) {
 		t.Skip("no cargo")
 	}
 	dir := t.TempDir()
-	files := map[string]string{
+	benchbintest.Files(t, dir, map[string]string{
 		"Cargo.toml": "[package]\nname = \"missing-crate\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n" +
 			"[dependencies]\nconcbench-no-such-crate = \"1\"\n",
 		"src/main.rs": "fn main() {}\n",
 		".cargo/config.toml": "[source.crates-io]\nreplace-with = \"empty\"\n\n[source.empty]\ndirectory = " +
 			strconv.Quote(t.TempDir()) + "\n\n[net]\noffline = true\n",
-	}
-	for name, text := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	c := Config{Tokio: dir}
 	bin, skipped := c.tokioBinary(context.Background(), t.TempDir())
 	if bin != "" || !strings.Contains(skipped, "concbench-no-such-crate") || !strings.Contains(skipped, DebianCrates) {
