@@ -12,6 +12,7 @@ import (
 	"golang.org/x/perf/benchunit"
 
 	"github.com/concbench/concbench/internal/history/changepoint"
+	"github.com/concbench/concbench/internal/md"
 )
 
 // PageName is the Markdown file [Analysis.Write] writes.
@@ -113,8 +114,8 @@ func (a *Analysis) stepTable(w io.Writer) {
 	table(w, []string{"benchmark", "unit", "version", "commits", "before", "after", "shift", "p"}, rows, "No version changed in the history.")
 }
 
-// table writes a Markdown table, its last four columns numbers, or none
-// when there are no rows.
+// table writes a Markdown table, its last four columns numbers and every
+// cell of its rows escaped with md.Cell, or none when there are no rows.
 func table(w io.Writer, head []string, rows [][]string, none string) {
 	if len(rows) == 0 {
 		fmt.Fprintln(w, none)
@@ -124,7 +125,13 @@ func table(w io.Writer, head []string, rows [][]string, none string) {
 	for i := len(head) - 4; i < len(head); i++ {
 		align[i] = "--:"
 	}
-	for _, r := range append([][]string{head, align}, rows...) {
+	for k, r := range append([][]string{head, align}, rows...) {
+		if k >= 2 {
+			r = slices.Clone(r)
+			for i := range r {
+				r[i] = md.Cell(r[i]) // a benchmark's name may hold a | or a \
+			}
+		}
 		fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))
 	}
 }

@@ -181,3 +181,35 @@ func TestWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteTableCells checks that a benchmark name holding a | or a
+// backslash stays in its cell of the page's tables.
+func TestWriteTableCells(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	rng := rand.New(rand.NewPCG(1, 2))
+	runs := make([]string, 20)
+	for i := range runs {
+		var b strings.Builder
+		for range 6 {
+			fmt.Fprintf(&b, "BenchmarkX/q=a|b\\c-2 1000 %.1f ns/op\n", 1000*stepAt(10, 1.2)(i)*(1+0.01*rng.NormFloat64()))
+		}
+		runs[i] = b.String()
+	}
+	writeRuns(t, dir, 15, runs)
+	h, err := history.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Analyze(h, changepoint.DefaultConfig)
+	if err := a.Write(out, changepoint.DefaultConfig, DefaultThreshold); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, PageName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c9, c10 := h.Commits[9].Commit[:7], h.Commits[10].Commit[:7]
+	if want := "| X/q=a\\|b\\\\c-2 | sec/op | `" + c9 + ".." + c10 + "` |"; !bytes.Contains(page, []byte(want)) {
+		t.Errorf("page lacks %q:\n%s", want, page)
+	}
+}
