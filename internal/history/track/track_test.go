@@ -147,18 +147,7 @@ func TestStepPAtMostOne(t *testing.T) {
 func TestWrite(t *testing.T) {
 	dir, out := t.TempDir(), t.TempDir()
 	writeHistory(t, dir, 20, 15, stepAt(10, 1.2))
-	h, err := history.Read(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := Analyze(h, changepoint.DefaultConfig)
-	if err := a.Write(out, changepoint.DefaultConfig, DefaultThreshold); err != nil {
-		t.Fatal(err)
-	}
-	page, err := os.ReadFile(filepath.Join(out, PageName))
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, page := writePage(t, dir, out)
 	c9, c10 := h.Commits[9].Commit[:7], h.Commits[10].Commit[:7]
 	for _, want := range []string{
 		"20 runs of 20 commits",
@@ -196,6 +185,17 @@ func TestWriteTableCells(t *testing.T) {
 		runs[i] = b.String()
 	}
 	writeRuns(t, dir, 15, runs)
+	h, page := writePage(t, dir, out)
+	c9, c10 := h.Commits[9].Commit[:7], h.Commits[10].Commit[:7]
+	if want := "| X/q=a\\|b\\\\c-2 | sec/op | `" + c9 + ".." + c10 + "` |"; !bytes.Contains(page, []byte(want)) {
+		t.Errorf("page lacks %q:\n%s", want, page)
+	}
+}
+
+// writePage analyzes the history in dir and writes its page into out; it
+// returns the history and the page.
+func writePage(t *testing.T, dir, out string) (*history.History, []byte) {
+	t.Helper()
 	h, err := history.Read(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -208,8 +208,5 @@ func TestWriteTableCells(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c9, c10 := h.Commits[9].Commit[:7], h.Commits[10].Commit[:7]
-	if want := "| X/q=a\\|b\\\\c-2 | sec/op | `" + c9 + ".." + c10 + "` |"; !bytes.Contains(page, []byte(want)) {
-		t.Errorf("page lacks %q:\n%s", want, page)
-	}
+	return h, page
 }
