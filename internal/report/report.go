@@ -295,7 +295,15 @@ func (r *rep) machine(b *bytes.Buffer) {
 			fmt.Fprintf(b, "- %s: %s\n", k, r.placement(k))
 			continue
 		}
-		fmt.Fprintf(b, "- %s: %s\n", k, strings.Join(r.Config(k), "; "))
+		// Go pads the cpu: line's brand string with spaces, which at the
+		// end of a Markdown line would break it.
+		var vals []string
+		for _, v := range r.Config(k) {
+			if v = strings.TrimSpace(v); !slices.Contains(vals, v) {
+				vals = append(vals, v)
+			}
+		}
+		fmt.Fprintf(b, "- %s: %s\n", k, strings.Join(vals, "; "))
 	}
 	if len(r.ConfigKeys()) == 0 {
 		fmt.Fprintf(b, "The input has no configuration lines (goos:, cpu:, ...): the machine is unknown.\n")

@@ -831,6 +831,21 @@ func TestBoundCoresPerProcess(t *testing.T) {
 	}
 }
 
+// TestMachineCPU checks the machine section's cpu: line: Go pads the CPU's
+// brand string with spaces, which must not end a Markdown line (two spaces
+// there break it), and a name padded differently is still one CPU.
+func TestMachineCPU(t *testing.T) {
+	md := string(buildLines(t, "cpu.txt", []string{
+		"cpu: Oxide Virtual Turin-like Processor             ",
+		"BenchmarkJoinAll/impl=own/n=1000/task=tiny 100 50000 ns/op",
+		"cpu: Oxide Virtual Turin-like Processor",
+		"BenchmarkJoinAll/impl=serial/n=1000/task=tiny 100 40000 ns/op",
+	}))
+	if want := "\n- cpu: Oxide Virtual Turin-like Processor\n"; !strings.Contains(md, want) {
+		t.Errorf("report lacks %q:\n%s", want, md)
+	}
+}
+
 // TestCompareTooFew checks that compare marks a "~" from samples too few
 // for the U-test to find any difference (go test -count 1 on each side) and
 // says so under the table, while a "~" from enough samples stays unmarked.
