@@ -26,6 +26,10 @@ struct Options {
 }
 
 fn main() -> ExitCode {
+    // Die quietly of a closed stdout (`concbench-tokio | head`), as a Go
+    // program does, instead of panicking in println!: Rust ignores SIGPIPE.
+    // SAFETY: no other thread runs yet; SIG_DFL is a valid disposition.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     if let Ok(spec) = std::env::var(child::ENV) {
         return run_child(&spec);
     }
