@@ -14,12 +14,14 @@ fn closed_stdout_is_sigpipe() {
             "1x",
             "-cpu",
             "1",
+            "-count",
+            "2000", // lines enough to fill a pipe's buffer, however late the drop below
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    drop(child.stdout.take()); // before the child's first line, which comes after its start-up
+    drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
