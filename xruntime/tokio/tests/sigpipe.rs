@@ -3,6 +3,7 @@
 
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
+use std::time::Duration;
 
 #[test]
 fn closed_stdout_is_sigpipe() {
@@ -15,13 +16,21 @@ fn closed_stdout_is_sigpipe() {
             "-cpu",
             "1",
             "-count",
-            "2000", // lines enough to fill a pipe's buffer, however late the drop below
+            "800", // 91 bytes a line, more than a pipe buffers (64 KiB): a write comes after the drop, however late
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     drop(child.stdout.take());
+    // A watchdog: a harness that went on writing into the closed pipe
+    // would run all 800 rounds.
+    let pid = child.id() as libc::pid_t;
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(60));
+        // SAFETY: kill has no memory effects; at worst the pid is gone.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    });
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
