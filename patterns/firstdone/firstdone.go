@@ -110,8 +110,9 @@ func FirstSuccess[T any](ctx context.Context, tasks []func(context.Context) (T, 
 // If a task panics, the tasks still running are cancelled at once with the
 // *[PanicError] as cause, and once they have returned the range statement
 // panics with it in the caller's goroutine (the first panic, if several
-// tasks panic). Results received before the panic was recorded were
-// yielded; none is yielded after it. A panic is not dropped when the loop
+// tasks panic). Once a panic is recorded no result is yielded, not even one
+// that completed before it but had not reached the loop yet. A panic is
+// not dropped when the loop
 // ended early: after break or return, the range statement panics with a
 // task's panic once every task has returned, as [First] does for a loser's
 // panic. Only a panic (or runtime.Goexit) in the loop body itself takes
