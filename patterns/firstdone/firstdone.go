@@ -111,13 +111,12 @@ func FirstSuccess[T any](ctx context.Context, tasks []func(context.Context) (T, 
 // *[PanicError] as cause, and once they have returned the range statement
 // panics with it in the caller's goroutine (the first panic, if several
 // tasks panic). Once a panic is recorded no result is yielded, not even one
-// that completed before it but had not reached the loop yet. A panic is
-// not dropped when the loop
-// ended early: after break or return, the range statement panics with a
-// task's panic once every task has returned, as [First] does for a loser's
-// panic. Only a panic (or runtime.Goexit) in the loop body itself takes
-// precedence: it goes on unwinding, and a task's panic is then dropped. A
-// task calling runtime.Goexit yields [ErrGoexit].
+// that completed before it but had not reached the loop yet. A panic is not
+// dropped when the loop ended early: after break or return, the range
+// statement panics with a task's panic once every task has returned, as
+// [First] does for a loser's panic. Only a panic (or runtime.Goexit) in the
+// loop body itself takes precedence: it goes on unwinding, and a task's
+// panic is then dropped. A task calling runtime.Goexit yields [ErrGoexit].
 //
 // It costs what First does plus a channel send per task and a wake-up of the
 // ranging goroutine per result. Its tasks start as First's do, except that
