@@ -3,6 +3,7 @@ package contract
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"strings"
 	"sync/atomic"
@@ -143,7 +144,9 @@ func (d *Deps) progress() int {
 //     for task i-1, n = 10000;
 //   - fast-then-slow: n tasks that return at once, then n that each wait
 //     until all n have started, n = 100 and 1000: the slow tasks must
-//     overlap, checked by structure, not by a clock.
+//     overlap, checked by structure, not by a clock;
+//   - random: each task waits for up to two others that come before it in
+//     a random order (fixed seed), n = 1000 and 10000.
 func DepSets(maxN int) []*Deps {
 	var sets []*Deps
 	seen := map[string]bool{}
@@ -174,7 +177,26 @@ func DepSets(maxN int) []*Deps {
 	for _, n := range []int{100, 1000} {
 		add(NewDeps(fmt.Sprintf("n=%d/%d fast then %d slow that wait for each other to start", 2*n, n, n), 2*n, [2]int{n, 2 * n}))
 	}
+	for _, n := range []int{1000, long} {
+		add(randomDeps(n))
+	}
 	return sets
+}
+
+// randomDeps returns n tasks of which each waits for up to two others that
+// come before it in a random order of the tasks (a fixed one, so a failure
+// repeats): dependencies of any shape, on earlier and later indices, near
+// and far, that a goroutine per task still completes.
+func randomDeps(n int) *Deps {
+	rng := rand.New(rand.NewPCG(1, uint64(n)))
+	order := rng.Perm(n)
+	var edges [][2]int
+	for k, i := range order[1:] {
+		for range rng.IntN(3) {
+			edges = append(edges, [2]int{i, order[rng.IntN(k+1)]})
+		}
+	}
+	return NewDeps(fmt.Sprintf("n=%d/each task waits for up to 2 others, in a random order", n), n, [2]int{}, edges...)
 }
 
 // DepsProcs are the GOMAXPROCS values [CheckDeps] runs an own

@@ -91,6 +91,21 @@ func TestDepSets(t *testing.T) {
 			t.Errorf("no dependency set of %d tasks; want one", n)
 		}
 	}
+	// The random sets wait on earlier and on later indices, near (at most
+	// 10 apart) and far (more than n/2).
+	for _, n := range []int{1000, 10000} {
+		d := randomDeps(n)
+		var later, earlier, near, far bool
+		for a, bs := range d.waitsFor {
+			for _, b := range bs {
+				later, earlier = later || b > a, earlier || b < a
+				near, far = near || abs(b-a) <= 10, far || abs(b-a) > n/2
+			}
+		}
+		if !later || !earlier || !near || !far {
+			t.Errorf("%s: later %v, earlier %v, near %v, far %v; want all", d.Name, later, earlier, near, far)
+		}
+	}
 	if got := len(DepSets(3)); got != 6 {
 		t.Errorf("len(DepSets(3)) = %d; want 6 (n=2: 0 and 1 both ways; n=3: 0 and 1, 0 and 2, both ways)", got)
 	}
@@ -139,3 +154,5 @@ func TestWatchdogStallNotSlowness(t *testing.T) {
 		}
 	})
 }
+
+func abs(x int) int { return max(x, -x) }
