@@ -2,11 +2,14 @@ package results
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/perf/benchmath"
 
 	"github.com/concbench/concbench/internal/suite"
 )
@@ -465,4 +468,52 @@ func TestCompareP(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCompareSamplesOrder compares samples with many ties in both orders:
+// x/perf's exact U-test gave p = 0.119 one way round and 0 the other for the
+// first pair (B/op of one cell in two runs of one commit). Each pair differs
+// only in how many of the larger values fall in y, so the exact two-sided
+// p-value, given the ties, is twice a hypergeometric tail: the chance that
+// at least that many of the larger values land in y.
+func TestCompareSamplesOrder(t *testing.T) {
+	rep := func(v float64, n int) []float64 { return slices.Repeat([]float64{v}, n) }
+	tests := []struct {
+		x, y []float64
+		want float64
+	}{
+		// The 3 larger values (tied or not, they rank above every 1368) all in y.
+		{rep(1368, 14), append(rep(1368, 7), 1372, 1373, 1374), 2 * hyperTail(24, 3, 10, 3)},
+		// 7 values of 18 among 28, y (11 values) holds 5 of them.
+		{append(rep(17, 15), 18, 18), append(rep(17, 6), rep(18, 5)...), 2 * hyperTail(28, 7, 11, 5)},
+	}
+	for _, tt := range tests {
+		for _, swap := range []bool{false, true} {
+			x, y := tt.x, tt.y
+			if swap {
+				x, y = y, x
+			}
+			c := CompareSamples(benchmath.AssumeNothing, benchmath.NewSample(slices.Clone(x), &benchmath.DefaultThresholds),
+				benchmath.NewSample(slices.Clone(y), &benchmath.DefaultThresholds))
+			if math.Abs(c.P-tt.want) > 1e-9 {
+				t.Errorf("CompareSamples(%v, %v).P = %v; want %v", x, y, c.P, tt.want)
+			}
+		}
+	}
+}
+
+// hyperTail is the chance that a sample of n of N values, K of them marked,
+// holds at least k marked ones.
+func hyperTail(N, K, n, k int) float64 {
+	choose := func(a, b int) float64 { return math.Round(math.Exp(lgamma(a+1) - lgamma(b+1) - lgamma(a-b+1))) }
+	var p float64
+	for i := k; i <= min(K, n); i++ {
+		p += choose(K, i) * choose(N-K, n-i)
+	}
+	return p / choose(N, n)
+}
+
+func lgamma(x int) float64 {
+	v, _ := math.Lgamma(float64(x))
+	return v
 }

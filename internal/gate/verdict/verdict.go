@@ -18,6 +18,8 @@ import (
 	"math"
 
 	"golang.org/x/perf/benchmath"
+
+	"github.com/concbench/concbench/internal/results"
 )
 
 // Kind is the verdict on one comparison.
@@ -124,7 +126,9 @@ func Decide(inputs []Input, c Config) ([]Result, int) {
 		if identical(base.Values, head.Values) {
 			r.Kind = Identical
 		} else {
-			r.P = benchmath.AssumeNothing.Compare(base, head).P
+			// results.CompareSamples: x/perf's U-test alone depends on
+			// the order of its samples when they have ties.
+			r.P = results.CompareSamples(benchmath.AssumeNothing, base, head).P
 			ps = append(ps, r.P)
 			tested = append(tested, i)
 		}
