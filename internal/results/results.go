@@ -262,7 +262,8 @@ func CompareSets(olds *Set, old Metric, news *Set, new Metric) (benchmath.Compar
 //     with ties get more than 1 ([1] against [1 2]: 4/3); P is capped at 1.
 func CompareSamples(a benchmath.Assumption, x, y *benchmath.Sample) benchmath.Comparison {
 	c := a.Compare(x, y)
-	if a == benchmath.AssumeNothing && uOf(x.Values, y.Values) > uOf(y.Values, x.Values) {
+	if a == benchmath.AssumeNothing && 2*uOf(x.Values, y.Values) > float64(len(x.Values)*len(y.Values)) {
+		// U_x + U_y = n_x·n_y, so U_x is the larger when above half of it.
 		c.P = a.Compare(y, x).P
 	}
 	c.P = min(c.P, 1)

@@ -3,6 +3,7 @@ package results
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
@@ -505,15 +506,13 @@ func TestCompareSamplesOrder(t *testing.T) {
 // hyperTail is the chance that a sample of n of N values, K of them marked,
 // holds at least k marked ones.
 func hyperTail(N, K, n, k int) float64 {
-	choose := func(a, b int) float64 { return math.Round(math.Exp(lgamma(a+1) - lgamma(b+1) - lgamma(a-b+1))) }
+	choose := func(a, b int) float64 {
+		f, _ := new(big.Float).SetInt(new(big.Int).Binomial(int64(a), int64(b))).Float64()
+		return f
+	}
 	var p float64
 	for i := k; i <= min(K, n); i++ {
 		p += choose(K, i) * choose(N-K, n-i)
 	}
 	return p / choose(N, n)
-}
-
-func lgamma(x int) float64 {
-	v, _ := math.Lgamma(float64(x))
-	return v
 }
