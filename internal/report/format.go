@@ -43,6 +43,13 @@ func value(v float64, unit string) string {
 	case math.Abs(v) < 1:
 		// A count below one is a mean (0.005 tasks per op), not a milli-count.
 		return strconv.FormatFloat(v, 'g', 3, 64)
+	case math.Abs(v) < 1e5:
+		// A count that is not whole is a median or a mean of whole ones
+		// (1013.5 tasks, the median of an even number of samples): its
+		// whole part in full, and at least four significant digits, not
+		// "1.014k".
+		digits := len(strconv.FormatFloat(math.Trunc(math.Abs(v)), 'f', 0, 64))
+		return strconv.FormatFloat(v, 'g', max(4, digits+1), 64)
 	}
 	return benchunit.Scale(v, benchunit.Decimal)
 }

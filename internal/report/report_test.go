@@ -329,7 +329,10 @@ func TestValue(t *testing.T) {
 		{232, "B/op", "232B"},
 		{8344, "B/op", "8.148KiB"},
 		{3, "allocs/op", "3"},
-		{4.5, "allocs/op", "4.500"},
+		{4.5, "allocs/op", "4.5"},
+		{1013.5, "wasted-tasks", "1013.5"}, // a median of an even count, not "1.014k"
+		{12.3456, "wasted-tasks", "12.35"},
+		{123456.5, "wasted-tasks", "123.5k"},
 		{0.005, "wasted-tasks", "0.005"},
 		{307.3 * 1024 * 1024, "B/s", "307.3MiB/s"}, // MB/s, tidied
 		{512, "B/s", "512B/s"},
