@@ -17,7 +17,8 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		"the median within ±5%, ±10%, ±20% or wider (benchstat's ±x%), then the same for all latency\n"+
 		"units together (first-ns, cancel-ns, start-ns, stall-ns, ...). With -aa, also how many of the\n"+
 		"metrics differ between FILE... and OTHER (a run of the same commit: about 5% by chance),\n"+
-		"and how far OTHER's sec/op moved as a whole (the geometric mean of the cells' ratios).\n"+
+		"and how far OTHER's sec/op moved as a whole (the geometric mean of the cells' ratios, and\n"+
+		"the ratios a tenth of the way from either end).\n"+
 		"Below the table, how steady the machine was: the spread of JoinAll impl=serial n=1000\n"+
 		"task=tiny at GOMAXPROCS=1, a plain loop of CPU work, if the files have it.\n\nflags:\n", stderr)
 	aa := fs.String("aa", "", "compare with the run in `file`")
@@ -59,10 +60,11 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	parts := make([]string, len(shifts))
 	for i, sh := range shifts {
-		parts[i] = fmt.Sprintf("%+.1f%% at GOMAXPROCS=%d (%d cells)", 100*(sh.Ratio-1), sh.Procs, sh.Cells)
+		parts[i] = fmt.Sprintf("%+.1f%% at GOMAXPROCS=%d (%d cells; a tenth of them %+.1f%% or less, a tenth %+.1f%% or more)",
+			100*(sh.Ratio-1), sh.Procs, sh.Cells, 100*(sh.Low-1), 100*(sh.High-1))
 	}
 	_, err = fmt.Fprintf(stdout, "sec/op of %s against these, geometric mean of the cells' median ratios: %s. "+
-		"A move of the whole machine between two runs shifts every cell alike; where it is wider than the intervals, "+
-		"comparisons differ however alike the code is.\n", *aa, strings.Join(parts, ", "))
+		"Where a machine's speed moved between two runs by more than the intervals' width, "+
+		"comparisons differ however alike the code is; the tenths say whether the cells moved alike.\n", *aa, strings.Join(parts, ", "))
 	return err
 }

@@ -199,18 +199,24 @@ func Agreement(a, b *results.Set) (compared, differ int) {
 
 // Shift is how much slower one run's sec/op cells were than another's at
 // one GOMAXPROCS: the geometric mean, over the cells both measured, of the
-// ratio of their medians (1.05: 5% slower).
+// ratio of their medians (1.05: 5% slower), and how far apart the cells
+// moved: Low and High are the ratios a tenth of the way from either end
+// (the nearest-rank 10th and 90th percentiles).
 type Shift struct {
-	Procs int
-	Cells int
-	Ratio float64
+	Procs     int
+	Cells     int
+	Ratio     float64
+	Low, High float64
 }
 
 // Shifts returns b's [Shift] against a per GOMAXPROCS, in ascending order.
 // Two runs of one commit on a machine whose speed moved between them
-// shift every cell alike: where the intervals are narrower than that move,
-// [Agreement] finds many cells differing, and Shifts tells that apart from
-// a few cells that changed.
+// differ in many cells where the intervals are narrower than the move
+// ([Agreement]); Ratio tells a move of the whole run from a few cells that
+// changed, and Low and High show whether the cells moved alike. On the
+// shared reference VM they did not: between two default runs five minutes
+// apart, a tenth of JoinAll's GOMAXPROCS=2 cells moved by 14% or more
+// while the median cell moved by 3% (docs/precision.md).
 func Shifts(a, b *results.Set) []Shift {
 	logs := map[int][]float64{}
 	for _, m := range a.Metrics() {
@@ -229,11 +235,16 @@ func Shifts(a, b *results.Set) []Shift {
 	}
 	var out []Shift
 	for _, p := range slices.Sorted(maps.Keys(logs)) {
+		l := logs[p]
 		sum := 0.0
-		for _, l := range logs[p] {
-			sum += l
+		for _, v := range l {
+			sum += v
 		}
-		out = append(out, Shift{p, len(logs[p]), math.Exp(sum / float64(len(logs[p])))})
+		slices.Sort(l)
+		rank := func(f float64) float64 { // nearest rank: the ceil(f·n)-th smallest
+			return math.Exp(l[max(0, int(math.Ceil(f*float64(len(l))))-1)])
+		}
+		out = append(out, Shift{Procs: p, Cells: len(l), Ratio: math.Exp(sum / float64(len(l))), Low: rank(0.1), High: rank(0.9)})
 	}
 	return out
 }

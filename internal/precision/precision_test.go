@@ -146,17 +146,43 @@ func TestShifts(t *testing.T) {
 		x, y *results.Set
 		want string
 	}{
-		{"itself", a, a, "GOMAXPROCS=1 cells=3 ratio=1 "},
-		{"twice as slow", a, b, "GOMAXPROCS=1 cells=3 ratio=2 "},
-		{"twice as fast", b, a, "GOMAXPROCS=1 cells=3 ratio=0.5 "},
+		{"itself", a, a, "GOMAXPROCS=1 cells=3 ratio=1 [1, 1] "},
+		{"twice as slow", a, b, "GOMAXPROCS=1 cells=3 ratio=2 [2, 2] "},
+		{"twice as fast", b, a, "GOMAXPROCS=1 cells=3 ratio=0.5 [0.5, 0.5] "},
 	} {
 		got := ""
 		for _, s := range precision.Shifts(tc.x, tc.y) {
-			got += fmt.Sprintf("GOMAXPROCS=%d cells=%d ratio=%.3g ", s.Procs, s.Cells, s.Ratio)
+			got += fmt.Sprintf("GOMAXPROCS=%d cells=%d ratio=%.3g [%.3g, %.3g] ", s.Procs, s.Cells, s.Ratio, s.Low, s.High)
 		}
 		if got != tc.want {
 			t.Errorf("%s: Shifts = %s; want %s", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestShiftsSpread moves ten cells by 1%, 2%, ... 10%: the geometric mean
+// lies between, and the tenths are the nearest-rank 10th and 90th
+// percentiles, the 1st and 9th smallest of ten.
+func TestShiftsSpread(t *testing.T) {
+	var x, y strings.Builder
+	for k := 1; k <= 10; k++ {
+		fmt.Fprintf(&x, "BenchmarkX/n=%d 100 1000 ns/op\n", k)
+		fmt.Fprintf(&y, "BenchmarkX/n=%d 100 %d ns/op\n", k, 1000+10*k)
+	}
+	a, b := results.New(), results.New()
+	if _, err := a.Add("a", []byte(x.String())); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Add("b", []byte(y.String())); err != nil {
+		t.Fatal(err)
+	}
+	sh := precision.Shifts(a, b)
+	if len(sh) != 1 {
+		t.Fatalf("Shifts = %+v; want one GOMAXPROCS", sh)
+	}
+	s := sh[0]
+	if s.Cells != 10 || math.Abs(s.Low-1.01) > 1e-9 || math.Abs(s.High-1.09) > 1e-9 || s.Ratio < 1.05 || s.Ratio > 1.06 {
+		t.Errorf("Shifts = %+v; want 10 cells, ratio between 1.05 and 1.06, Low 1.01, High 1.09", s)
 	}
 }
 
