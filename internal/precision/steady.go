@@ -72,6 +72,6 @@ func (st Steady) String() string {
 	}
 	return fmt.Sprintf("%s at GOMAXPROCS=1, a plain loop of CPU work on one goroutine, took %s in its fastest and %s in its slowest of %d samples "+
 		"(×%.2f; median %s ±%s). It starts no goroutine and never waits, so what moves it is mostly the machine (a shared host's other work, its clock), "+
-		"which every cell of the run saw: few cells can be steadier",
+		"which every cell of the run saw",
 		st.Name, sec(st.Fastest), sec(st.Slowest), st.Samples, st.Spread(), sec(st.Median), within)
 }

@@ -7,11 +7,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/perf/benchmath"
 
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/suite"
+	"github.com/concbench/concbench/internal/work"
 )
 
 // questions are the ones a reader coming from async Rust (tokio) asks, the
@@ -142,16 +144,19 @@ func (r *rep) answerJoin() string {
 		return s + "." // serial's ns/task not measured: no time of one wait
 	}
 	s += fmt.Sprintf("; one wait alone is %s.", value(one.v, "sec"))
-	// The estimate for a larger n extends a difference the U-test found at
-	// this n; it is not a measurement of its own to test.
+	// A larger n is not run one after another (1000 waits would take a
+	// second an op), so it is compared with a floor, not an estimate: a
+	// task=wait task sleeps work.WaitTime, so n of them one after another
+	// take at least n times that, whatever the machine does.
 	if big, ok := biggest(r.find(suite.JoinAll, secOp, suite.Impl.Is(suite.Own), suite.Task.Is(suite.Wait))); ok && sig == differs && big.Sub(suite.N) != n && big.Procs() == serial.Procs() {
 		k := nOf(big.Cell)
-		how := ratio(k*one.v, big.v) + " faster"
-		if big.v > k*one.v {
-			how = ratio(big.v, k*one.v) + " slower"
+		floor := time.Duration(k) * work.WaitTime
+		s += fmt.Sprintf(" n=%s took %s concurrently; one after another they would take at least %s (each sleeps %s)",
+			big.Sub(suite.N), value(big.v, "sec"), floor, work.WaitTime)
+		if big.v < floor.Seconds() {
+			s += fmt.Sprintf(", %s as long", ratio(floor.Seconds(), big.v))
 		}
-		s += fmt.Sprintf(" n=%s took %s concurrently, where one after another would take about %s (n × one wait): about %s.",
-			big.Sub(suite.N), value(big.v, "sec"), value(k*one.v, "sec"), how)
+		s += "."
 	}
 	return s
 }
@@ -276,7 +281,7 @@ func (r *rep) answerStarve() string {
 	if !ok1 || !ok2 {
 		return notMeasured("no BenchmarkStarvation " + others(c) + " stall and progress")
 	}
-	s := fmt.Sprintf("%s, next to %s on every P (hog=%s, GOMAXPROCS=%d) the victim waited at most %s to run and made %s of the wake-ups due",
+	s := fmt.Sprintf("%s, next to %s on every P (hog=%s, GOMAXPROCS=%d) the victim's longest stall in an op was %s and it made %s of the wake-ups due",
 		with, nHogs(c.Sub(suite.N)), c.Sub(suite.Hog), c.Procs(), value(astall.v, "sec"), percent(aprog.v))
 	off, ok := r.With(c, results.Preempt, "off")
 	ostall, ok1 := r.other(results.Metric{Cell: off}, stallSec)
@@ -288,7 +293,7 @@ func (r *rep) answerStarve() string {
 		} else if sig == same {
 			how = "a stall not significantly different from the async one: " + why
 		}
-		s += fmt.Sprintf("; with it off (GODEBUG=asyncpreemptoff=1, a cooperative scheduler for loops without calls) it waited %s and made %s, %s",
+		s += fmt.Sprintf("; with it off (GODEBUG=asyncpreemptoff=1, a cooperative scheduler for loops without calls) its longest stall was %s and it made %s, %s",
 			value(ostall.v, "sec"), percent(oprog.v), how)
 	} else {
 		s += noOff
@@ -315,7 +320,7 @@ func (r *rep) tokioStarve(c results.Cell, goStall cell) string {
 	} else if sig == same {
 		how = "a stall not significantly different from Go's with async preemption: " + why
 	}
-	return fmt.Sprintf(" tokio, which schedules cooperatively (%s), next to the same hogs: the victim waited %s and made %s, %s; tokio's rows in the Starvation tables give every hog kind, its budget hog included.",
+	return fmt.Sprintf(" tokio, which schedules cooperatively (%s), next to the same hogs: the victim's longest stall was %s and it made %s, %s; tokio's rows in the Starvation tables give every hog kind, its budget hog included.",
 		tokioFlavour(t.Procs()), value(tstall.v, "sec"), percent(tprog.v), how)
 }
 
@@ -379,7 +384,7 @@ func (r *rep) answerStart() string {
 	// start-ns runs from the call, so it holds First's set-up before its
 	// go statement; First's first-ns holds the losers' cancellation, which
 	// it waits for: AsCompleted's is the bare hand-over to a waiting caller.
-	s := fmt.Sprintf("A spawned goroutine runs without anyone waiting for it: its first instruction ran %s after the call that spawned it began, the call's set-up included (firstdone.First, impl=own, %s, GOMAXPROCS=%d)",
+	s := fmt.Sprintf("Right away: a go statement makes the goroutine runnable, as tokio::spawn does a task (a Rust future that is not spawned runs only when polled); that is the language, not a measurement. How soon it ran here: its first instruction ran %s after the call that spawned it began, the call's set-up included (firstdone.First, impl=own, %s, GOMAXPROCS=%d)",
 		value(st.v, "sec"), others(st.Cell), st.Procs())
 	if a, ok := r.other(st.Metric, firstSec, suite.Impl.Is(suite.AsCompleted)); ok {
 		s += fmt.Sprintf(", and from its completion to the caller's loop over firstdone.AsCompleted having its result took %s", value(a.v, "sec"))

@@ -168,8 +168,8 @@ func (r *rep) verdict(c results.Cell) string {
 	case !ok1 || !ok2:
 		return "not measured in this run"
 	case ok3 && op > 0 && stall >= starvedShare*op:
-		return fmt.Sprintf("starved: stalled %s, about the hog's whole run (%s per op), making %s of its wake-ups", value(stall, "sec"), value(op, "sec"), percent(prog))
+		return fmt.Sprintf("starved: its longest stall in an op was %s, about the hog's whole run (%s per op), making %s of its wake-ups", value(stall, "sec"), value(op, "sec"), percent(prog))
 	default:
-		return fmt.Sprintf("bounded: stalled %s at most, making %s of its wake-ups", value(stall, "sec"), percent(prog))
+		return fmt.Sprintf("bounded: its longest stall in an op was %s, making %s of its wake-ups", value(stall, "sec"), percent(prog))
 	}
 }

@@ -206,8 +206,11 @@ func (r *rep) header(b *bytes.Buffer) {
 	}
 	var cells []string
 	for _, bench := range r.benches {
-		n, lo, hi := r.samples(bench)
+		n, tokio, lo, hi := r.samples(bench)
 		s := fmt.Sprintf("%s %d cells", bench, n)
+		if tokio > 0 {
+			s += fmt.Sprintf(" and %d of tokio", tokio)
+		}
 		if lo == hi {
 			s += fmt.Sprintf(", %d samples each", lo)
 		} else {
@@ -250,7 +253,7 @@ func (r *rep) precisionLine() string {
 
 // samples returns the number of cells of bench and the fewest and most
 // samples of a metric among them.
-func (r *rep) samples(bench string) (n, lo, hi int) {
+func (r *rep) samples(bench string) (n, tokio, lo, hi int) {
 	for _, m := range r.Metrics() {
 		if m.Bench() != bench {
 			continue
@@ -261,7 +264,7 @@ func (r *rep) samples(bench string) (n, lo, hi int) {
 		}
 		hi = max(hi, k)
 	}
-	return len(r.cellsOf(bench)), lo, hi
+	return len(r.cellsOf(bench)), len(r.cellsIn(true, bench)), lo, hi
 }
 
 func (r *rep) problems(b *bytes.Buffer) {

@@ -702,8 +702,15 @@ func TestTokioRows(t *testing.T) {
 	if got := row(t, string(md), "| tokio | 16 | fail | tokiojoinset |", "## Fail fast (BenchmarkFailFast)", "### cancel-ns"); !strings.Contains(got, "4.242µs") {
 		t.Errorf("FailFast cancel-ns tokio row = %q; want 4.242µs", got)
 	}
-	if a := answer(t, md, "4. "); !strings.Contains(a, "tokio, which schedules cooperatively (a multi_thread runtime, worker_threads=2)") || !strings.Contains(a, "waited 60.00ms") {
+	if a := answer(t, md, "4. "); !strings.Contains(a, "tokio, which schedules cooperatively (a multi_thread runtime, worker_threads=2)") || !strings.Contains(a, "the victim's longest stall was 60.00ms") {
 		t.Errorf("answer 4 = %q; want tokio's stall of 60ms on a multi_thread runtime", a)
+	}
+	// The header counts Go's cells and tokio's apart, as the precision
+	// line after it counts both.
+	for _, re := range []string{`FailFast \d+ cells and 2 of tokio, `, `Starvation \d+ cells and 2 of tokio, `, `JoinAll \d+ cells, `} {
+		if !regexp.MustCompile(re).Match(md) {
+			t.Errorf("header lacks %q:\n%s", re, md[:min(len(md), 2000)])
+		}
 	}
 	if a := answer(t, md, "5. "); !strings.Contains(a, "In tokio (a multi_thread runtime, worker_threads=2) the same cell was starved") {
 		t.Errorf("answer 5 = %q; want tokio's cell starved", a)
@@ -1016,8 +1023,10 @@ func TestAnswerJoinExtrapolation(t *testing.T) {
 	}{
 		{"no ns/task", join(6, false, 2500000), []string{"Waiting tasks overlap", "9.2× faster."}, []string{"0.000s", "0.0×", "one wait alone", "n=1000"}},
 		{"one sample", join(1, true, 2500000), []string{"too few samples", "one wait alone is 1.100ms."}, []string{"n=1000", "439×"}},
-		{"faster", join(6, true, 2500000), []string{"n=1000 took 2.500ms concurrently", "about 1.100s (n × one wait): about 440× faster."}, nil},
-		{"slower", join(6, true, 2000000000), []string{"n=1000 took 2.000s concurrently", "about 1.100s (n × one wait): about 1.8× slower."}, []string{"× faster."}},
+		// A floor, n × the sleep, not an estimate from one wait (1.1 ms here).
+		{"faster", join(6, true, 2500000), []string{"n=1000 took 2.500ms concurrently; one after another they would take at least 1s (each sleeps 1ms), 400× as long."}, []string{"1.100s", "440×"}},
+		// Slower than the floor says nothing of serial, which was not run.
+		{"slower", join(6, true, 2000000000), []string{"n=1000 took 2.000s concurrently; one after another they would take at least 1s (each sleeps 1ms)."}, []string{"× faster.", "slower", "as long"}},
 	} {
 		a := answer(t, buildLines(t, "join.txt", tc.lines), "1. ")
 		for _, w := range tc.want {
