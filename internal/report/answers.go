@@ -186,7 +186,8 @@ func (r *rep) answerFirst() string {
 		return notMeasured("no BenchmarkFirstDone impl=own first-ns")
 	}
 	s := "Take results as they complete"
-	if a, ok := r.other(f.Metric, firstSec, suite.Impl.Is(suite.AsCompleted)); ok {
+	a, asCompleted := r.other(f.Metric, firstSec, suite.Impl.Is(suite.AsCompleted))
+	if asCompleted {
 		s += fmt.Sprintf(": a loop over firstdone.AsCompleted (impl=ascompleted, %s, GOMAXPROCS=%d) had the winner's result %s after the winner finished",
 			others(f.Cell), f.Procs(), value(a.v, "sec"))
 		if c, ok := r.other(a.Metric, cancelSec); ok && c.v > a.v && r.differs(a.Metric, c.Metric) {
@@ -197,6 +198,12 @@ func (r *rep) answerFirst() string {
 		s += fmt.Sprintf(": with the project's First (impl=own, %s, GOMAXPROCS=%d), which returns only once every task has, the caller", others(f.Cell), f.Procs())
 	}
 	s += fmt.Sprintf(" had the winner's result %s after the winner finished", value(f.v, "sec"))
+	if asCompleted {
+		// The two sentences put AsCompleted's time and First's side by side.
+		if sig, why := r.differ(a.Metric, f.Metric); sig != differs {
+			s += " (against AsCompleted's: " + why + ")"
+		}
+	}
 	if c, ok := r.other(f.Metric, cancelSec); ok {
 		s += fmt.Sprintf(", the last loser having returned %s after it", value(c.v, "sec"))
 		if fl, ok := r.other(f.Metric, cancelSec, suite.Impl.Is(suite.Floor)); ok {
@@ -293,18 +300,18 @@ func (r *rep) answerStarve() string {
 		} else if sig == same {
 			how = "a stall not significantly different from the async one: " + why
 		}
-		s += fmt.Sprintf("; with it off (GODEBUG=asyncpreemptoff=1, a cooperative scheduler for loops without calls) its longest stall was %s and it made %s, %s",
-			value(ostall.v, "sec"), percent(oprog.v), how)
+		s += fmt.Sprintf("; with it off (GODEBUG=asyncpreemptoff=1, a cooperative scheduler for loops without calls) its longest stall was %s and it made %s%s, %s",
+			value(ostall.v, "sec"), percent(oprog.v), r.alikeTo(aprog.Metric, oprog.Metric, "the async share"), how)
 	} else {
 		s += noOff
 	}
-	return s + "." + r.tokioStarve(c, astall)
+	return s + "." + r.tokioStarve(c, astall, aprog.Metric)
 }
 
 // tokioStarve is the answers' sentence on tokio's run of Go's starvation
 // cell c (the same hogs and victim, xruntime/tokio), against Go's stall
 // goStall with async preemption; "" if the run has no tokio cell.
-func (r *rep) tokioStarve(c results.Cell, goStall cell) string {
+func (r *rep) tokioStarve(c results.Cell, goStall cell, goProg results.Metric) string {
 	t, ok := r.With(c, results.Runtime, "tokio")
 	if !ok {
 		return ""
@@ -320,8 +327,8 @@ func (r *rep) tokioStarve(c results.Cell, goStall cell) string {
 	} else if sig == same {
 		how = "a stall not significantly different from Go's with async preemption: " + why
 	}
-	return fmt.Sprintf(" tokio, which schedules cooperatively (%s), next to the same hogs: the victim's longest stall was %s and it made %s, %s; tokio's rows in the Starvation tables give every hog kind, its budget hog included.",
-		tokioFlavour(t.Procs()), value(tstall.v, "sec"), percent(tprog.v), how)
+	return fmt.Sprintf(" tokio, which schedules cooperatively (%s), next to the same hogs: the victim's longest stall was %s and it made %s%s, %s; tokio's rows in the Starvation tables give every hog kind, its budget hog included.",
+		tokioFlavour(t.Procs()), value(tstall.v, "sec"), percent(tprog.v), r.alikeTo(goProg, tprog.Metric, "Go's async share"), how)
 }
 
 // tokioFlavour names the tokio runtime the tokio suite runs at GOMAXPROCS
@@ -463,6 +470,16 @@ func testable(c benchmath.Comparison) bool {
 		p *= float64(i) / float64(c.N2+i)
 	}
 	return p < c.Alpha
+}
+
+// alikeTo returns, for b's value put beside a's (named what), "" if the
+// U-test tells them apart, and otherwise " (not significantly different
+// from what: …)", so the reader does not read a difference into them.
+func (r *rep) alikeTo(a, b results.Metric, what string) string {
+	if sig, why := r.differ(a, b); sig != differs {
+		return " (not significantly different from " + what + ": " + why + ")"
+	}
+	return ""
 }
 
 // alike returns, for two values an answer puts side by side without

@@ -1126,4 +1126,64 @@ func TestAnswerFirstOrder(t *testing.T) {
 	if a := answer(t, buildLines(t, "six.txt", first(6)), "2. "); !strings.Contains(a, order) {
 		t.Errorf("six samples: got = %s; want %q", a, order)
 	}
+	// First's time to the result is put beside AsCompleted's: said to be
+	// alike when the U-test cannot tell them apart, and only then.
+	const against = "(against AsCompleted's: no significant difference"
+	if a := answer(t, buildLines(t, "six.txt", first(6)), "2. "); strings.Contains(a, against) {
+		t.Errorf("six samples, 500 against 5000 ns: got = %s; want no %q", a, against)
+	}
+	var alike []string
+	for i := range 6 {
+		alike = append(alike,
+			fmt.Sprintf("BenchmarkFirstDone/impl=own/n=16/task=tiny 1000 11000 ns/op %d first-ns 9000 cancel-ns", 500+2*i),
+			fmt.Sprintf("BenchmarkFirstDone/impl=ascompleted/n=16/task=tiny 1000 19000 ns/op %d first-ns 9000 cancel-ns", 501+2*i))
+	}
+	if a := answer(t, buildLines(t, "alike.txt", alike), "2. "); !strings.Contains(a, against) {
+		t.Errorf("six samples, interleaved: got = %s; want %q", a, against)
+	}
+}
+
+// TestAnswerStarveProgress checks that answer 4, which puts the victim's
+// share of its wake-ups with preemption off and in tokio beside Go's with
+// async preemption, says when the U-test cannot tell those shares apart,
+// and says nothing when it can.
+func TestAnswerStarveProgress(t *testing.T) {
+	lines := func(offProg, tokioProg func(i int) float64) []string {
+		var l []string
+		for _, mode := range []string{"async", "off"} {
+			l = append(l, "preempt: "+mode, "runtime: go")
+			for i := range 6 {
+				stall, prog := 1.0e7+float64(i), 0.10+0.002*float64(i)
+				if mode == "off" {
+					stall, prog = 5.0e7+float64(i), offProg(i)
+				}
+				l = append(l, fmt.Sprintf("BenchmarkStarvation/n=1/hog=tight/victim=sleep 1 6.0e+07 ns/op %g progress %g stall-ns", prog, stall))
+			}
+		}
+		l = append(l, "preempt: async", "runtime: tokio")
+		for i := range 6 {
+			l = append(l, fmt.Sprintf("BenchmarkStarvation/n=1/hog=tight/victim=sleep 1 6.0e+07 ns/op %g progress %g stall-ns", tokioProg(i), 5.5e7+float64(i)))
+		}
+		return l
+	}
+	alike := func(i int) float64 { return 0.101 + 0.002*float64(i) } // interleaved with async's
+	apart := func(i int) float64 { return 0.010 + 0.001*float64(i) }
+	const off, tokio = "not significantly different from the async share", "not significantly different from Go's async share"
+	for _, tc := range []struct {
+		name             string
+		offP, tokioP     func(int) float64
+		wantOff, wantTok bool
+	}{
+		{"both alike", alike, alike, true, true},
+		{"both apart", apart, apart, false, false},
+		{"off alike, tokio apart", alike, apart, true, false},
+	} {
+		a := answer(t, buildLines(t, "starve.txt", lines(tc.offP, tc.tokioP)), "4. ")
+		if got := strings.Contains(a, off); got != tc.wantOff {
+			t.Errorf("%s: %q in answer 4 = %v; want %v:\n%s", tc.name, off, got, tc.wantOff, a)
+		}
+		if got := strings.Contains(a, tokio); got != tc.wantTok {
+			t.Errorf("%s: %q in answer 4 = %v; want %v:\n%s", tc.name, tokio, got, tc.wantTok, a)
+		}
+	}
 }
