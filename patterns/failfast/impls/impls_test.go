@@ -15,8 +15,24 @@ import (
 )
 
 func TestContract(t *testing.T) {
-	contract.Run(t, contract.Table(impls.Impls), cases)
+	contract.Run(t, contract.Expect(t, contract.Table(impls.Impls), fails), cases)
 }
+
+// fails are the failures each declared deviation excuses (impl/case):
+// any other failure of that case still fails the test.
+var fails = map[string]string{
+	"errgroup/skip-after-cancel": startedAfter,
+	"concpool/cause":             causeNotErr,
+	"concpool/skip-after-cancel": startedAfter,
+	"concall/cause":              causeNotErr,
+	"concall/skip-after-cancel":  startedAfter,
+	"handrolled/limit":           `^at most \d+ tasks ran at once; want exactly the limit, \d+$`,
+}
+
+const (
+	startedAfter = `^\d+ tasks started after the failure; want 0$`
+	causeNotErr  = `^0 siblings saw context\.Cause\(ctx\) = first failure; want \d+$`
+)
 
 type task = func(context.Context) error
 

@@ -29,22 +29,58 @@ func TestAsCompleted(t *testing.T) {
 }
 
 // implsFor lists the implementations offering an entry point, with their
-// deviations from that entry point's cases.
+// deviations from that entry point's cases and the failures each excuses.
 func implsFor(entry string, has func(impls.Impl) bool) []contract.Impl[impls.Impl] {
 	var table []contract.Impl[impls.Impl]
 	for _, im := range impls.Impls {
 		if !has(im) {
 			continue
 		}
-		devs := map[string]string{}
+		devs, excused := map[string]string{}, map[string]string{}
 		for k, why := range im.Deviations {
 			if c, ok := strings.CutPrefix(k, entry+"/"); ok {
 				devs[c] = why
 			}
 		}
-		table = append(table, contract.Impl[impls.Impl]{Name: im.Name, Fn: im, Deviations: devs})
+		for k, re := range fails {
+			if c, ok := strings.CutPrefix(k, im.Name+"/"+entry+"/"); ok {
+				excused[c] = re
+			}
+		}
+		table = append(table, contract.Impl[impls.Impl]{Name: im.Name, Fn: im, Deviations: devs, Fails: excused})
 	}
 	return table
+}
+
+// fails are the failures each declared deviation excuses
+// (impl/entry/case): any other failure of that case still fails the test.
+var fails = map[string]string{
+	"conc/First/cause": `^(task \d+: context\.Cause = context canceled; want firstdone: another task won\n?)+$`,
+}
+
+// TestDeviationKeys checks that every deviation an implementation declares,
+// and every failure it expects, names an entry point and one of its cases:
+// implsFor passes on only the keys of the entry point it tests, so a key
+// with a misspelt entry would otherwise go unchecked.
+func TestDeviationKeys(t *testing.T) {
+	entries := map[string][]contract.Case[impls.Impl]{"First": firstCases, "FirstSuccess": successCases, "AsCompleted": seqCases}
+	known := func(key string) bool {
+		entry, c, _ := strings.Cut(key, "/")
+		return slices.ContainsFunc(entries[entry], func(cs contract.Case[impls.Impl]) bool { return cs.Name == c })
+	}
+	for _, im := range impls.Impls {
+		for k := range im.Deviations {
+			if !known(k) {
+				t.Errorf("impl %s: deviation %q names no entry/case of the contract tests", im.Name, k)
+			}
+		}
+	}
+	for k := range fails {
+		name, rest, _ := strings.Cut(k, "/")
+		if !slices.ContainsFunc(impls.Impls, func(im impls.Impl) bool { return im.Name == name }) || !known(rest) {
+			t.Errorf("fails: key %q names no impl/entry/case", k)
+		}
+	}
 }
 
 // size is n, or the most tasks im takes if that is fewer.

@@ -6,12 +6,16 @@
 // declare that it deviates from a case (conc's pool returns results in
 // completion order, errgroup keeps only the first error). A declared deviation
 // is not skipped: the case still runs, and the harness fails the test if the
-// case passes, so a stale deviation cannot hide. What deviates is data the
-// package documents and the report prints, not a silenced test.
+// case passes, so a stale deviation cannot hide, or if it fails in a way the
+// deviation does not name (see [Impl.Fails]), so a deviation cannot hide
+// another. What deviates is data the package documents and the report
+// prints, not a silenced test.
 package contract
 
 import (
 	"fmt"
+	"maps"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -43,6 +47,33 @@ type Impl[F any] struct {
 	// Deviations maps a case name to why this implementation does not keep
 	// that part of the contract. The harness requires the case to fail.
 	Deviations map[string]string
+	// Fails maps each case of Deviations to a regular expression that
+	// every failure the case records must match: the failures the
+	// deviation excuses. Any other failure of the case (a second
+	// difference, a leaked goroutine) fails the test. [Expect] sets it.
+	Fails map[string]string
+}
+
+// Expect returns impls with each one's [Impl.Fails] set from fails, whose
+// keys are "impl/case". A key naming no implementation of impls fails t.
+func Expect[F any](t testing.TB, impls []Impl[F], fails map[string]string) []Impl[F] {
+	t.Helper()
+	out := slices.Clone(impls)
+	for key, re := range fails {
+		name, c, ok := strings.Cut(key, "/")
+		i := slices.IndexFunc(out, func(im Impl[F]) bool { return im.Name == name })
+		if !ok || i < 0 {
+			t.Errorf("contract.Expect: key %q names no implementation (want impl/case)", key)
+			continue
+		}
+		m := maps.Clone(out[i].Fails)
+		if m == nil {
+			m = map[string]string{}
+		}
+		m[c] = re
+		out[i].Fails = m
+	}
+	return out
 }
 
 // Table returns the implementations of a pattern's impls table, each row
@@ -82,6 +113,17 @@ func Run[F any](t *testing.T, impls []Impl[F], cases []Case[F]) {
 		for c := range im.Deviations {
 			if !names[c] {
 				t.Errorf("impl %s declares a deviation from unknown case %q", im.Name, c)
+			}
+			if _, ok := im.Fails[c]; !ok {
+				t.Errorf("impl %s declares a deviation from %q without the failures it excuses (contract.Expect)", im.Name, c)
+			}
+		}
+		for c, re := range im.Fails {
+			if _, ok := im.Deviations[c]; !ok {
+				t.Errorf("impl %s expects failures of %q but declares no deviation from it", im.Name, c)
+			}
+			if _, err := regexp.Compile(re); err != nil {
+				t.Errorf("impl %s, case %q: %v", im.Name, c, err)
 			}
 		}
 		t.Run("impl="+im.Name, func(t *testing.T) {
@@ -125,6 +167,11 @@ func runCase[F any](t *testing.T, im Impl[F], c Case[F]) {
 	}
 	switch {
 	case deviates && r.failed():
+		if other := r.except(im.Fails[c.Name]); len(other) > 0 {
+			t.Errorf("impl %s deviates from %q as declared (%s), but the case also failed otherwise:\n%s",
+				im.Name, c.Name, why, strings.Join(other, "\n"))
+			return
+		}
 		t.Logf("deviation, as declared: %s\n  observed: %s", why, r.summary())
 	case deviates:
 		t.Errorf("impl %s declares a deviation from %q (%s), but the case passed: remove the deviation", im.Name, c.Name, why)
@@ -164,6 +211,21 @@ func (r *recorder) failed() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.msgs) > 0
+}
+
+// except returns the failures that do not match the regular expression
+// re; all of them if re does not compile (Run has said why).
+func (r *recorder) except(re string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rx, err := regexp.Compile(re)
+	var out []string
+	for _, m := range r.msgs {
+		if err != nil || re == "" || !rx.MatchString(m) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func (r *recorder) summary() string {

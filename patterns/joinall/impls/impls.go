@@ -47,7 +47,7 @@ var Impls = []Impl{
 	{Meta: alt.Meta{Name: "osthread", Panics: alt.Crash}, Run: OSThread},
 	{Meta: alt.Meta{Name: "concpool", Panics: alt.Repanic, Deviations: map[string]string{
 		"ordered": "ResultPool returns results in completion order, not submission order",
-		"errors":  "results of failed tasks are dropped from the slice",
+		"errors":  "results of failed tasks are dropped from the slice, and the errors are joined in completion order, not submission order",
 	}}, Run: ConcPool},
 }
 
