@@ -29,8 +29,10 @@ type Group struct {
 	panics panics.First
 }
 
-// An Option configures a [Group] made by [New].
-type Option func(*Group)
+// An Option configures a [Group] made by [New], and only there: it is not a
+// function a caller could apply to a Group already in use, where a new
+// limit would let a running task release a slot it never took.
+type Option struct{ apply func(*Group) }
 
 // Limit bounds the number of tasks that run at once to n: [Group.Go] blocks
 // while n tasks run. Limit panics if n < 1.
@@ -38,7 +40,7 @@ func Limit(n int) Option {
 	if n < 1 {
 		panic(fmt.Sprintf("failfast: Limit(%d): the limit must be at least 1", n))
 	}
-	return func(g *Group) { g.sem = make(chan struct{}, n) }
+	return Option{func(g *Group) { g.sem = make(chan struct{}, n) }}
 }
 
 // AllErrors makes [Group.Wait] return every task's error instead of only
@@ -49,14 +51,14 @@ func Limit(n int) Option {
 // Errors of a type that is not comparable (a map or a slice of errors) are
 // never identical: each is listed.
 func AllErrors() Option {
-	return func(g *Group) { g.all = true }
+	return Option{func(g *Group) { g.all = true }}
 }
 
 // New returns a Group and the context its tasks share, derived from ctx. The
 // context is cancelled when a task fails (its cause, context.Cause, is then
 // the task's error), when a task panics (the cause is the *[PanicError]), when
 // ctx is cancelled, or when Wait returns, whichever comes first. New panics if
-// ctx or an option is nil.
+// ctx is nil or an option is the zero Option.
 //
 // Cost: what x/sync's errgroup.WithContext costs, a context per group and a
 // goroutine per started task; docs/failfast.md has the measured numbers.
@@ -65,14 +67,14 @@ func New(ctx context.Context, opts ...Option) (*Group, context.Context) {
 		panic("failfast: New with a nil context")
 	}
 	for i, o := range opts {
-		if o == nil {
-			panic(fmt.Sprintf("failfast: New with a nil option, opts[%d]", i))
+		if o.apply == nil {
+			panic(fmt.Sprintf("failfast: New with a zero Option, opts[%d]", i))
 		}
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	g := &Group{ctx: ctx, done: ctx.Done(), cancel: cancel}
 	for _, o := range opts {
-		o(g)
+		o.apply(g)
 	}
 	return g, ctx
 }

@@ -30,7 +30,7 @@ func TestMisuse(t *testing.T) {
 		want string
 	}{
 		{"nil context", func() { failfast.New(nil) }, "failfast: New with a nil context"}, //lint:ignore SA1012 misuse on purpose
-		{"nil option", func() { failfast.New(context.Background(), failfast.AllErrors(), nil) }, "failfast: New with a nil option, opts[1]"},
+		{"zero option", func() { failfast.New(context.Background(), failfast.AllErrors(), failfast.Option{}) }, "failfast: New with a zero Option, opts[1]"},
 		{"limit 0", func() { failfast.Limit(0) }, "failfast: Limit(0): the limit must be at least 1"},
 		{"zero Group", func() { new(failfast.Group).Go(nop) }, "failfast: Go on a Group not made by New"},
 		{"zero Group Wait", func() { new(failfast.Group).Wait() }, "failfast: Wait on a Group not made by New"},

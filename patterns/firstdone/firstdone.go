@@ -54,9 +54,10 @@ var (
 // failures). As soon as a task returns, the context of the others is
 // cancelled with cause [ErrLost]; First returns once every task has returned.
 //
-// With no tasks First returns [ErrNoTasks]; with a nil ctx it panics. First
-// does not look at ctx itself: when ctx is done, the tasks see it through
-// theirs, and the first to return (probably with ctx's cause) wins.
+// With no tasks First returns [ErrNoTasks]; with a nil ctx, or more than
+// 2^31-1 tasks, it panics before calling any. First does not look at ctx
+// itself: when ctx is done, the tasks see it through theirs, and the first
+// to return (probably with ctx's cause) wins.
 //
 // If a task panics, that counts as completing: the others are cancelled with
 // the *[PanicError] as cause, and once all have returned First panics in the
@@ -105,18 +106,20 @@ func FirstSuccess[T any](ctx context.Context, tasks []func(context.Context) (T, 
 // statement ends only after they have all returned; their results are
 // dropped. With no tasks the sequence is empty. A done ctx reaches the tasks
 // through their context; their results, probably ctx's cause, are yielded.
-// AsCompleted panics if ctx is nil.
+// AsCompleted panics if ctx is nil or there are more than 2^31-1 tasks.
 //
 // If a task panics, the tasks still running are cancelled at once with the
 // *[PanicError] as cause, and once they have returned the range statement
 // panics with it in the caller's goroutine (the first panic, if several
-// tasks panic). Once a panic is recorded no result is yielded, not even one
-// that completed before it but had not reached the loop yet. A panic is not
-// dropped when the loop ended early: after break or return, the range
-// statement panics with a task's panic once every task has returned, as
-// [First] does for a loser's panic. Only a panic (or runtime.Goexit) in the
-// loop body itself takes precedence: it goes on unwinding, and a task's
-// panic is then dropped. A task calling runtime.Goexit yields [ErrGoexit].
+// tasks panic). Once a panic is recorded, the loop yields at most the one
+// result it may already be handing to the body, and no other, not even one
+// that completed before the panic but had not reached the loop yet. A
+// panic is not dropped when the loop ended early: after break or return,
+// the range statement panics with a task's panic once every task has
+// returned, as [First] does for a loser's panic. Only a panic (or
+// runtime.Goexit) in the loop body itself takes precedence: it goes on
+// unwinding, and a task's panic is then dropped. A task calling
+// runtime.Goexit yields [ErrGoexit].
 //
 // It costs what First does plus a channel send per task and a wake-up of the
 // ranging goroutine per result. Its tasks start as First's do, except that
@@ -126,6 +129,7 @@ func AsCompleted[T any](ctx context.Context, tasks []func(context.Context) (T, e
 	if ctx == nil {
 		panic("firstdone: AsCompleted with a nil context")
 	}
+	tooMany(tasks)
 	return func(yield func(T, error) bool) {
 		if len(tasks) == 0 {
 			return
@@ -169,6 +173,15 @@ func AsCompleted[T any](ctx context.Context, tasks []func(context.Context) (T, e
 // pattern panics with.
 type PanicError = panics.Error
 
+// tooMany panics if there are more tasks than a sync.WaitGroup counts
+// (2^31-1), before any is called: WaitGroup.Add would panic with its own
+// message past that, or wrap without a word past 2^32.
+func tooMany[T any](tasks []func(context.Context) (T, error)) {
+	if int64(len(tasks)) >= 1<<31 {
+		panic("firstdone: more than 2^31-1 tasks")
+	}
+}
+
 // race runs First (skip false) and FirstSuccess (skip true).
 func race[T any](ctx context.Context, tasks []func(context.Context) (T, error), skip bool) (T, error) {
 	if ctx == nil {
@@ -178,6 +191,7 @@ func race[T any](ctx context.Context, tasks []func(context.Context) (T, error), 
 		}
 		panic("firstdone: " + name + " with a nil context")
 	}
+	tooMany(tasks)
 	if len(tasks) == 0 {
 		var zero T
 		return zero, ErrNoTasks
