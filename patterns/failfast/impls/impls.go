@@ -38,17 +38,25 @@ var Impls = []Impl{
 	{Meta: alt.Meta{Name: "ownall", Panics: alt.Repanic}, Run: OwnAll, AllErrors: true},
 	{Meta: alt.Meta{Name: "errgroup", Panics: alt.Crash, Deviations: map[string]string{
 		"skip-after-cancel": "SetLimit's Go starts every queued task after the failure; only the task can check ctx",
+		"parent":            "tasks start under a parent context already cancelled, and Run returns nil: only a task can check ctx",
+		"goexit":            "a task that calls runtime.Goexit fails nothing: the others are not cancelled, and Run waits for them (here, forever)",
 	}}, Run: ErrGroup},
 	{Meta: alt.Meta{Name: "concpool", Panics: alt.Repanic, Deviations: map[string]string{
 		"cause":             "the context is made with WithCancel: context.Cause is context.Canceled, not the error",
 		"skip-after-cancel": "queued tasks are handed to workers and run after the cancel",
+		"parent":            "tasks start under a parent context already cancelled, and Run returns nil: only a task can check ctx",
+		"goexit":            "a task that calls runtime.Goexit fails nothing: the others are not cancelled, and Run waits for them (here, forever)",
 	}}, Run: ConcPool},
 	{Meta: alt.Meta{Name: "concall", Panics: alt.Repanic, Deviations: map[string]string{
 		"cause":             "the context is made with WithCancel: context.Cause is context.Canceled, not the error",
 		"skip-after-cancel": "queued tasks are handed to workers and run after the cancel",
+		"parent":            "tasks start under a parent context already cancelled, and Run returns nil: only a task can check ctx",
+		"goexit":            "a task that calls runtime.Goexit fails nothing: the others are not cancelled, and Run waits for them (here, forever)",
 	}}, Run: ConcAll, AllErrors: true},
 	{Meta: alt.Meta{Name: "handrolled", Panics: alt.Crash, Deviations: map[string]string{
-		"limit": "no limit: every task gets a goroutine at once",
+		"limit":  "no limit: every task gets a goroutine at once",
+		"parent": "tasks start under a parent context already cancelled, and Run returns nil: only a task can check ctx",
+		"goexit": "a task that calls runtime.Goexit fails nothing: the others are not cancelled, and Run waits for them (here, forever)",
 	}}, Run: HandRolled},
 }
 

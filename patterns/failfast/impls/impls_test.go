@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/concbench/concbench/patterns/alt"
+	"github.com/concbench/concbench/patterns/failfast"
 	"github.com/concbench/concbench/patterns/failfast/impls"
 	"github.com/concbench/concbench/patterns/internal/contract"
 )
@@ -29,9 +31,17 @@ var fails = map[string]string{
 	"handrolled/limit":           `^at most \d+ tasks ran at once; want exactly the limit, \d+$`,
 }
 
+func init() {
+	for _, im := range []string{"errgroup", "concpool", "concall", "handrolled"} {
+		fails[im+"/parent"] = startedUnderParent
+		fails[im+"/goexit"] = contract.ChildSays(`did not return within 2s`)
+	}
+}
+
 const (
-	startedAfter = `^\d+ tasks started after the failure; want 0$`
-	causeNotErr  = `^0 siblings saw context\.Cause\(ctx\) = first failure; want \d+$`
+	startedUnderParent = `^limit \d+: (10 tasks started under a cancelled parent; want 0|err = <nil>; want the parent's cause, parent cancelled)$`
+	startedAfter       = `^\d+ tasks started after the failure; want 0$`
+	causeNotErr        = `^0 siblings saw context\.Cause\(ctx\) = first failure; want \d+$`
 )
 
 type task = func(context.Context) error
@@ -206,6 +216,45 @@ var cases = []contract.Case[impls.Impl]{
 	{Name: "uncomparable-errors", Bubble: true, Check: checkUncomparable},
 	{Name: "dependent", Timeout: contract.DepsDeadline + time.Minute, Check: checkDependent},
 	{Name: "late-panic", Check: checkLatePanic},
+	{Name: "parent", Bubble: true, Check: func(t contract.T, im impls.Impl) {
+		// The caller's context is cancelled before Run: no task starts, and
+		// Run returns the context's cause, with and without a limit.
+		cause := errors.New("parent cancelled")
+		for _, limit := range []int{0, 2} {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			cancel(cause)
+			var ran atomic.Int32
+			tasks := make([]func(context.Context) error, 10)
+			for i := range tasks {
+				tasks[i] = func(context.Context) error { ran.Add(1); return nil }
+			}
+			err := im.Run(ctx, limit, tasks)
+			if r := ran.Load(); r != 0 {
+				t.Errorf("limit %d: %d tasks started under a cancelled parent; want 0", limit, r)
+			}
+			if !errors.Is(err, cause) {
+				t.Errorf("limit %d: err = %v; want the parent's cause, %v", limit, err, cause)
+			}
+		}
+	}},
+	{Name: "goexit", Check: func(t contract.T, im impls.Impl) {
+		// Task 0 calls runtime.Goexit, as t.FailNow does; task 1 waits for
+		// its context. The Goexit fails task 0 with failfast.ErrGoexit, which
+		// cancels task 1. In a child process, whose exit ends a Run that
+		// never returns.
+		contract.InChild(t, nil, func() string {
+			return contract.Within(2*time.Second, func() string {
+				err := im.Run(context.Background(), 0, []func(context.Context) error{
+					func(context.Context) error { runtime.Goexit(); return nil },
+					func(ctx context.Context) error { <-ctx.Done(); return context.Cause(ctx) },
+				})
+				if !errors.Is(err, failfast.ErrGoexit) {
+					return fmt.Sprintf("err = %v; want failfast.ErrGoexit", err)
+				}
+				return "ok"
+			})
+		})
+	}},
 }
 
 func checkUncomparable(t contract.T, im impls.Impl) {

@@ -45,14 +45,23 @@ type Impl struct {
 var Impls = []Impl{
 	{Meta: alt.Meta{Name: "own", Panics: alt.Repanic},
 		First: firstdone.First[int], FirstSuccess: firstdone.FirstSuccess[int], AsCompleted: firstdone.AsCompleted[int]},
-	{Meta: alt.Meta{Name: "select", Panics: alt.Crash},
+	{Meta: alt.Meta{Name: "select", Panics: alt.Crash, Deviations: map[string]string{
+		"First/goexit": "a task that calls runtime.Goexit never delivers an outcome: the call waits for it forever", "FirstSuccess/goexit": "a task that calls runtime.Goexit never delivers an outcome: the call waits for it forever", "AsCompleted/goexit": "a task that calls runtime.Goexit never delivers an outcome: the call waits for it forever",
+	}},
 		First: Select, FirstSuccess: SelectSuccess, AsCompleted: SelectAsCompleted, MaxTasks: 3},
-	{Meta: alt.Meta{Name: "chan", Panics: alt.Crash}, First: Chan, FirstSuccess: ChanSuccess},
-	{Meta: alt.Meta{Name: "reflect", Panics: alt.Crash},
+	{Meta: alt.Meta{Name: "chan", Panics: alt.Crash, Deviations: map[string]string{
+		"First/goexit": "a task that calls runtime.Goexit never delivers an outcome: the call waits for it forever", "FirstSuccess/goexit": "a task that calls runtime.Goexit never delivers an outcome: the call waits for it forever",
+	}}, First: Chan, FirstSuccess: ChanSuccess},
+	{Meta: alt.Meta{Name: "reflect", Panics: alt.Crash, Deviations: map[string]string{
+		"First/goexit": "a task that calls runtime.Goexit never delivers an outcome: the call waits for it forever", "FirstSuccess/goexit": "a task that calls runtime.Goexit never delivers an outcome: the call waits for it forever", "AsCompleted/goexit": "a task that calls runtime.Goexit never delivers an outcome: the call waits for it forever",
+	}},
 		First: Reflect, FirstSuccess: ReflectSuccess, AsCompleted: ReflectAsCompleted},
-	{Meta: alt.Meta{Name: "errgroup", Panics: alt.Crash}, First: ErrGroup, FirstSuccess: ErrGroupSuccess},
+	{Meta: alt.Meta{Name: "errgroup", Panics: alt.Crash, Deviations: map[string]string{
+		"First/goexit": "a task that calls runtime.Goexit never delivers an outcome: the call waits for it forever",
+	}}, First: ErrGroup, FirstSuccess: ErrGroupSuccess},
 	{Meta: alt.Meta{Name: "conc", Panics: alt.Repanic, Deviations: map[string]string{
-		"First/cause": "the pool cancels with context.WithCancel, so context.Cause is context.Canceled, not why",
+		"First/cause":  "the pool cancels with context.WithCancel, so context.Cause is context.Canceled, not why",
+		"First/goexit": "a task that calls runtime.Goexit never delivers an outcome: the call waits for it forever",
 	}}, First: Conc, FirstSuccess: ConcSuccess},
 }
 

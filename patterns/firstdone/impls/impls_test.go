@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -52,10 +53,30 @@ func implsFor(entry string, has func(impls.Impl) bool) []contract.Impl[impls.Imp
 	return table
 }
 
+// goexitTasks returns two tasks: task 0 calls runtime.Goexit, as
+// t.FailNow does, and task 1 is other.
+func goexitTasks(other func(context.Context) (int, error)) []func(context.Context) (int, error) {
+	return []func(context.Context) (int, error){
+		func(context.Context) (int, error) { runtime.Goexit(); return 0, nil },
+		other,
+	}
+}
+
 // fails are the failures each declared deviation excuses
 // (impl/entry/case): any other failure of that case still fails the test.
 var fails = map[string]string{
 	"conc/First/cause": `^(task \d+: context\.Cause = context canceled; want firstdone: another task won\n?)+$`,
+}
+
+func init() {
+	// Every declared goexit deviation is a call that never returns.
+	for _, im := range impls.Impls {
+		for k := range im.Deviations {
+			if strings.HasSuffix(k, "/goexit") {
+				fails[im.Name+"/"+k] = contract.ChildSays(`did not return within 2s`)
+			}
+		}
+	}
 }
 
 // TestDeviationKeys checks that every deviation an implementation declares,
@@ -167,6 +188,22 @@ var (
 )
 
 var firstCases = []contract.Case[impls.Impl]{
+	{Name: "goexit", Check: func(t contract.T, im impls.Impl) {
+		// Task 0 calls runtime.Goexit, as t.FailNow does: it completes with
+		// firstdone.ErrGoexit and wins; task 1 waits for its context. In a
+		// child process, whose exit ends a call that never returns.
+		contract.InChild(t, nil, func() string {
+			return contract.Within(2*time.Second, func() string {
+				if _, err := im.First(context.Background(), goexitTasks(func(ctx context.Context) (int, error) {
+					<-ctx.Done()
+					return 0, context.Cause(ctx)
+				})); !errors.Is(err, firstdone.ErrGoexit) {
+					return fmt.Sprintf("err = %v; want firstdone.ErrGoexit", err)
+				}
+				return "ok"
+			})
+		})
+	}},
 	{Name: "fastest", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// The last task started is the fastest; the others take longer and
 		// ignore their context.
@@ -281,6 +318,20 @@ var firstCases = []contract.Case[impls.Impl]{
 }
 
 var successCases = []contract.Case[impls.Impl]{
+	{Name: "goexit", Check: func(t contract.T, im impls.Impl) {
+		// Task 0 calls runtime.Goexit: a failure, skipped; task 1 succeeds.
+		contract.InChild(t, nil, func() string {
+			return contract.Within(2*time.Second, func() string {
+				if v, err := im.FirstSuccess(context.Background(), goexitTasks(func(context.Context) (int, error) {
+					time.Sleep(time.Millisecond) // after the Goexit, most likely
+					return 7, nil
+				})); v != 7 || err != nil {
+					return fmt.Sprintf("FirstSuccess = %d, %v; want 7, nil", v, err)
+				}
+				return "ok"
+			})
+		})
+	}},
 	{Name: "success", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// Task 0 fails first, task 1 succeeds next; the rest wait.
 		n := size(im, 6)
@@ -346,6 +397,27 @@ var successCases = []contract.Case[impls.Impl]{
 }
 
 var seqCases = []contract.Case[impls.Impl]{
+	{Name: "goexit", Check: func(t contract.T, im impls.Impl) {
+		// Task 0 calls runtime.Goexit: it is yielded with
+		// firstdone.ErrGoexit, and task 1's result too.
+		contract.InChild(t, nil, func() string {
+			return contract.Within(2*time.Second, func() string {
+				var goexits, sevens int
+				for v, err := range im.AsCompleted(context.Background(), goexitTasks(func(context.Context) (int, error) { return 7, nil })) {
+					switch {
+					case errors.Is(err, firstdone.ErrGoexit):
+						goexits++
+					case v == 7 && err == nil:
+						sevens++
+					}
+				}
+				if goexits != 1 || sevens != 1 {
+					return fmt.Sprintf("yielded ErrGoexit %d times and 7 %d times; want once each", goexits, sevens)
+				}
+				return "ok"
+			})
+		})
+	}},
 	{Name: "order", Bubble: true, Check: func(t contract.T, im impls.Impl) {
 		// Later tasks finish first, one of them failing: each outcome comes
 		// once, in completion order.

@@ -3,6 +3,7 @@ package contract
 import (
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -119,4 +120,23 @@ func TestExpectCrash(t *testing.T) {
 		go func() { panic("crash on purpose") }()
 		<-done
 	}, "crash on purpose")
+}
+
+func TestWithin(t *testing.T) {
+	block := make(chan struct{})
+	defer close(block)
+	for _, tc := range []struct {
+		name string
+		f    func() string
+		want string
+	}{
+		{"returns", func() string { return "ok" }, "ok"},
+		{"hangs", func() string { <-block; return "ok" }, "did not return within 10ms"},
+		{"goexit", func() string { runtime.Goexit(); return "ok" }, "the calling goroutine ended: runtime.Goexit reached it"},
+		{"panics", func() string { panic("boom") }, "panicked: boom"},
+	} {
+		if got := Within(10*time.Millisecond, tc.f); got != tc.want {
+			t.Errorf("%s: Within = %q; want %q", tc.name, got, tc.want)
+		}
+	}
 }

@@ -67,6 +67,13 @@ func InChild(t T, env []string, child func() string) {
 	}
 }
 
+// ChildSays returns a regular expression for [Impl.Fails] matching the
+// failure [InChild] records when its child printed, instead of "ok", a line
+// matching re.
+func ChildSays(re string) string {
+	return `(?s)^child process with [^\n]*: <nil>\n(` + re + `)\s*$`
+}
+
 // rerun runs the test t again in a child process of the test binary, with
 // key=t.Name() (which tells the child it is one) and env added to its
 // environment, for at most a minute, and returns its output and whether
@@ -87,4 +94,36 @@ func runPattern(name string) string {
 		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
 	}
 	return strings.Join(parts, "/")
+}
+
+// Within calls f in a new goroutine and returns what it returns, or, if f
+// has not returned within d, says so; if f ends its goroutine with
+// runtime.Goexit (a task run on the caller's goroutine can) or a panic, it
+// says that.
+// For a clause an implementation may hang on: called in [InChild]'s child,
+// whose exit ends a goroutine that never returns.
+func Within(d time.Duration, f func() string) string {
+	done := make(chan string, 1)
+	go func() {
+		returned := false
+		defer func() {
+			if returned {
+				return
+			}
+			if p := recover(); p != nil {
+				done <- fmt.Sprintf("panicked: %v", p)
+				return
+			}
+			done <- "the calling goroutine ended: runtime.Goexit reached it"
+		}()
+		msg := f()
+		returned = true
+		done <- msg
+	}()
+	select {
+	case msg := <-done:
+		return msg
+	case <-time.After(d):
+		return fmt.Sprintf("did not return within %v", d)
+	}
 }

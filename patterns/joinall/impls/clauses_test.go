@@ -1,10 +1,14 @@
 package impls_test
 
 import (
+	"errors"
+	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/concbench/concbench/patterns/internal/contract"
+	"github.com/concbench/concbench/patterns/joinall"
 	"github.com/concbench/concbench/patterns/joinall/impls"
 )
 
@@ -12,6 +16,23 @@ import (
 // package): tasks that wait for each other, fast tasks then slow ones, and
 // errors that == cannot compare.
 var clauses = []contract.Case[impls.Impl]{
+	{Name: "goexit", Check: func(t contract.T, im impls.Impl) {
+		// Task 0 calls runtime.Goexit, as t.FailNow does: it fails with
+		// joinall.ErrGoexit, and the other task's result still comes back.
+		// In a child process, whose exit ends a Run that never returns.
+		contract.InChild(t, nil, func() string {
+			return contract.Within(2*time.Second, func() string {
+				got, err := im.Run([]func() (int, error){
+					func() (int, error) { runtime.Goexit(); return 0, nil },
+					func() (int, error) { return 7, nil },
+				})
+				if !errors.Is(err, joinall.ErrGoexit) || len(got) != 2 || got[1] != 7 {
+					return fmt.Sprintf("results, err = %v, %v; want [0 7], joinall.ErrGoexit", got, err)
+				}
+				return "ok"
+			})
+		})
+	}},
 	{Name: "dependent", Timeout: contract.DepsDeadline + time.Minute, Check: func(t contract.T, im impls.Impl) {
 		maxN := 0
 		if im.Name == "osthread" {

@@ -36,18 +36,23 @@ var Impls = []Impl{
 	{Meta: alt.Meta{Name: "serial", Panics: alt.Caller, Deviations: map[string]string{
 		"concurrent": "runs tasks one after another: the reference for CPU work",
 		"dependent":  "a task that waits for a later task waits forever: nothing runs it",
+		"goexit":     "runs tasks on the caller's goroutine: a task's runtime.Goexit ends the caller",
 	}}, Run: Serial},
-	{Meta: alt.Meta{Name: "waitgroup", Panics: alt.Crash}, Run: WaitGroup},
-	{Meta: alt.Meta{Name: "wggo", Panics: alt.Crash}, Run: WaitGroupGo},
-	{Meta: alt.Meta{Name: "fanin", Panics: alt.Crash}, Run: FanIn},
+	{Meta: alt.Meta{Name: "waitgroup", Panics: alt.Crash, Deviations: map[string]string{"goexit": "a task that calls runtime.Goexit counts as returning its zero value and a nil error"}}, Run: WaitGroup},
+	{Meta: alt.Meta{Name: "wggo", Panics: alt.Crash, Deviations: map[string]string{"goexit": "a task that calls runtime.Goexit counts as returning its zero value and a nil error"}}, Run: WaitGroupGo},
+	{Meta: alt.Meta{Name: "fanin", Panics: alt.Crash, Deviations: map[string]string{
+		"goexit": "a task that calls runtime.Goexit never sends its result: Run waits for it forever",
+	}}, Run: FanIn},
 	{Meta: alt.Meta{Name: "errgroup", Panics: alt.Crash, Deviations: map[string]string{
 		"errors": "Wait returns only the first error; the others are dropped",
+		"goexit": "a task that calls runtime.Goexit counts as returning its zero value and a nil error",
 	}}, Run: ErrGroup},
-	{Meta: alt.Meta{Name: "concwg", Panics: alt.Repanic}, Run: ConcWaitGroup},
-	{Meta: alt.Meta{Name: "osthread", Panics: alt.Crash}, Run: OSThread},
+	{Meta: alt.Meta{Name: "concwg", Panics: alt.Repanic, Deviations: map[string]string{"goexit": "a task that calls runtime.Goexit counts as returning its zero value and a nil error"}}, Run: ConcWaitGroup},
+	{Meta: alt.Meta{Name: "osthread", Panics: alt.Crash, Deviations: map[string]string{"goexit": "a task that calls runtime.Goexit counts as returning its zero value and a nil error"}}, Run: OSThread},
 	{Meta: alt.Meta{Name: "concpool", Panics: alt.Repanic, Deviations: map[string]string{
 		"ordered": "ResultPool returns results in completion order, not submission order",
 		"errors":  "results of failed tasks are dropped from the slice, and the errors are joined in completion order, not submission order",
+		"goexit":  "a task that calls runtime.Goexit counts as returning a nil error, and its result is dropped from the slice",
 	}}, Run: ConcPool},
 }
 

@@ -17,6 +17,12 @@ func TestContract(t *testing.T) {
 	contract.Run(t, contract.Expect(t, contract.Table(impls.Impls), fails), append(cases, clauses...))
 }
 
+func init() {
+	for _, im := range []string{"waitgroup", "wggo", "errgroup", "concwg", "osthread"} {
+		fails[im+"/goexit"] = contract.ChildSays(`results, err = \[0 7\], <nil>; want \[0 7\], joinall.ErrGoexit`)
+	}
+}
+
 // fails are the failures each declared deviation excuses (impl/case):
 // any other failure of that case still fails the test.
 var fails = map[string]string{
@@ -24,6 +30,9 @@ var fails = map[string]string{
 	"serial/dependent":  `deadlock`,
 	"errgroup/errors":   `^err = "e(3|11)"; want e3 and e11 joined in submission order$`,
 	"concpool/ordered":  `^results\[\d+\] = \d+; want \d+ \(results: \[[0-9 ]+\]\)$`,
+	"serial/goexit":     contract.ChildSays(`the calling goroutine ended: runtime.Goexit reached it`),
+	"fanin/goexit":      contract.ChildSays(`did not return within 2s`),
+	"concpool/goexit":   contract.ChildSays(`results, err = \[7\], <nil>; want \[0 7\], joinall.ErrGoexit`),
 	"concpool/errors":   `^(err = "e11\\ne3"; want e3 and e11 joined in submission order|len\(results\) = 18; want 20)$`,
 }
 
