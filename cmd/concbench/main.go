@@ -16,8 +16,10 @@
 // usage or bad input, 128+N interrupted by signal N (130 for SIGINT, 143
 // for SIGTERM, 129 for SIGHUP, 141 for SIGPIPE, a write to a closed stdout
 // or stderr pipe): every command handles them alike, killing its child
-// processes, removing its temporary files and keeping what was measured.
-// SIGQUIT keeps the Go runtime's meaning, a goroutine dump and exit status
+// processes, removing its temporary files and keeping what was measured
+// (another signal within a second is taken as a copy of the first, as
+// timeout(1) sends one to the process and one to its group, and ignored; a
+// later one ends a clean-up that hangs). SIGQUIT keeps the Go runtime's meaning, a goroutine dump and exit status
 // 2, and SIGKILL cannot be caught: the claimed run directory (.NAME.tmp,
 // with raw.txt) stays, and the next run or gate removes the build
 // directory (see internal/scratch). The commands live in importable

@@ -8,7 +8,12 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 )
+
+// DupWindow is how long after the first signal [NotifyContext] ignores
+// further ones as copies of it.
+const DupWindow = time.Second
 
 // Signals are the signals every command handles alike: Ctrl-C (SIGINT),
 // what CI runners, timeout(1) and container stops send (SIGTERM), and a
@@ -27,9 +32,12 @@ func (e *InterruptedError) Error() string { return "interrupted by " + e.Signal.
 // then clean up: they kill their child processes and process groups,
 // remove their temporary files, directories and worktrees, and keep what
 // was measured. A signal the process started with ignored stays ignored
-// (see notify). The first signal also stops the notification, so a second
-// one has its default effect and ends a process that hangs while cleaning
-// up. stop releases the signals at once.
+// (see notify). A further signal within [DupWindow] of the first is taken
+// as a copy of it and ignored: timeout(1), and whatever kills a process
+// group, deliver the same signal to the process twice, microseconds apart,
+// and the copy must not cut the clean-up short. After that window the
+// notification stops, so one more signal has its default effect and ends a
+// process that hangs while cleaning up. stop releases the signals at once.
 //
 // A write to a closed stdout or stderr pipe (concbench run 2>&1 | head)
 // raises SIGPIPE, which would end the process at once, leaving its
@@ -51,7 +59,20 @@ func NotifyContext(parent context.Context) (ctx context.Context, stop context.Ca
 		case sig := <-ch:
 			cancel(&InterruptedError{Signal: sig})
 		case <-ctx.Done():
+			return
 		case <-done:
+			return
+		}
+		window := time.NewTimer(DupWindow)
+		defer window.Stop()
+		for {
+			select {
+			case <-ch: // a copy of the first signal
+			case <-window.C:
+				return
+			case <-done:
+				return
+			}
 		}
 	}()
 	go func() {

@@ -94,3 +94,38 @@ func TestIgnoredStaysIgnored(t *testing.T) {
 		t.Errorf("a process started with SIGHUP ignored, sent SIGHUP then SIGTERM: %v\n%s\nwant %q", err, out, want)
 	}
 }
+
+// TestSignalCopyIgnored starts this test binary again in a role that sends
+// itself SIGTERM and, once that has cancelled its context, SIGTERM again,
+// as timeout(1) does (to the process, then to its process group): the copy
+// must not end the process while it cleans up.
+func TestSignalCopyIgnored(t *testing.T) {
+	if os.Getenv("CLI_TEST_COPY") == "1" {
+		ctx, stop := NotifyContext(context.Background())
+		defer stop()
+		syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Minute): // a bound, not a timing claim
+			fmt.Println("not cancelled")
+			return
+		}
+		// The copy comes a little later than the first signal's handling,
+		// well within DupWindow: before the fix, the notification had
+		// stopped by then, and the copy ended the process.
+		time.Sleep(DupWindow / 10)
+		syscall.Kill(os.Getpid(), syscall.SIGTERM)
+		time.Sleep(DupWindow / 10) // for a default action to end the process
+		fmt.Println("cleaned up after", context.Cause(ctx))
+		return
+	}
+	if signal.Ignored(syscall.SIGTERM) {
+		t.Skip("SIGTERM is ignored in this process, as its parent asked")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSignalCopyIgnored$", "-test.v=false")
+	cmd.Env = append(os.Environ(), "CLI_TEST_COPY=1")
+	out, err := cmd.CombinedOutput()
+	if want := "cleaned up after interrupted by terminated"; err != nil || !strings.Contains(string(out), want) {
+		t.Errorf("a process sent SIGTERM twice: %v\n%s\nwant %q and exit 0", err, out, want)
+	}
+}
