@@ -28,29 +28,37 @@ func runTrack(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		case "add":
 			return runTrackAdd(ctx, args[1:], stdout, stderr)
 		case "sim":
-			return runTrackSim(args[1:], stdout, stderr)
+			return runTrackSim(ctx, args[1:], stdout, stderr)
 		case "quickset":
 			return runTrackQuickset(args[1:], stdout, stderr)
 		}
 	}
-	return runTrackRead(args, stdout, stderr)
+	return runTrackRead(ctx, args, stdout, stderr)
 }
 
 func changepointFlags(fs *flag.FlagSet) *changepoint.Config {
 	cfg := changepoint.DefaultConfig
 	fs.Float64Var(&cfg.Alpha, "alpha", cfg.Alpha, "largest p-value of a change point")
-	fs.IntVar(&cfg.Permutations, "permutations", cfg.Permutations, "permutations per test (at least 1/alpha - 1)")
+	fs.IntVar(&cfg.Permutations, "permutations", cfg.Permutations, fmt.Sprintf("permutations per test (at least 1/alpha - 1, at most %d)", maxPermutations))
 	return &cfg
 }
+
+// maxPermutations bounds -permutations: a thousand times the default, far
+// beyond any p-value a history of runs can need, so a typo of a few zeros
+// is an error, not hours of work.
+const maxPermutations = 1_000_000
 
 func checkConfig(cfg *changepoint.Config) error {
 	if !(cfg.Alpha > 0 && cfg.Alpha < 1) || cfg.Alpha*float64(cfg.Permutations+1) < 1 { // NaN fails too
 		return cli.Usagef("-alpha %g with -permutations %d: want 0 < alpha < 1 and alpha*(permutations+1) >= 1", cfg.Alpha, cfg.Permutations)
 	}
+	if cfg.Permutations > maxPermutations {
+		return cli.Usagef("-permutations %d: at most %d", cfg.Permutations, maxPermutations)
+	}
 	return nil
 }
 
-func runTrackRead(args []string, stdout, stderr io.Writer) error {
+func runTrackRead(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("track", "usage: concbench track [flags]\n       concbench track add [flags] FILE\n       concbench track sim [flags]\n"+
 		"       concbench track quickset   (print the -bench regexp CI runs into the history)\n\n"+
 		"Reads the history (one benchmark file per run, see concbench track add), finds the change points of\n"+
@@ -76,15 +84,26 @@ func runTrackRead(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return cli.Usage(err)
 	}
-	a := track.Analyze(h, *cfg)
-	a.Markdown(stdout, *cfg, float64(threshold), nil)
-	if *out != "" {
+	var d *outdir.Dir
+	if *out != "" { // claimed before the analysis, so a bad -o costs nothing
 		var inputs []string
 		for _, r := range h.Runs {
 			inputs = append(inputs, r.Path)
 		}
-		err := writeDir(*out, *force, inputs, func(path string) error { return a.Write(path, *cfg, float64(threshold)) })
-		if err != nil {
+		if d, err = claimDir(*out, *force, inputs); err != nil {
+			return err
+		}
+	}
+	a, err := track.Analyze(ctx, h, *cfg)
+	if err != nil {
+		if d != nil {
+			d.Abort()
+		}
+		return err
+	}
+	a.Markdown(stdout, *cfg, float64(threshold), nil)
+	if d != nil {
+		if err := fillDir(d, func(path string) error { return a.Write(path, *cfg, float64(threshold)) }); err != nil {
 			return err
 		}
 		fmt.Fprintln(stderr, "wrote", filepath.Join(*out, track.PageName))
@@ -101,10 +120,26 @@ func runTrackRead(args []string, stdout, stderr io.Writer) error {
 // error nothing is left behind. An existing dir that may not be replaced,
 // or one that cannot be made, is bad usage of -o.
 func writeDir(dir string, force bool, inputs []string, write func(path string) error) error {
+	d, err := claimDir(dir, force, inputs)
+	if err != nil {
+		return err
+	}
+	return fillDir(d, write)
+}
+
+// claimDir makes the temporary directory of [writeDir]'s dir, to be filled
+// by [fillDir] or given up with Abort.
+func claimDir(dir string, force bool, inputs []string) (*outdir.Dir, error) {
 	d, err := outdir.New(dir, force, inputs...)
 	if err != nil {
-		return cli.Usagef("-o: %w", err)
+		return nil, cli.Usagef("-o: %w", err)
 	}
+	return d, nil
+}
+
+// fillDir writes into d with write and puts it in place; on an error
+// nothing is left behind.
+func fillDir(d *outdir.Dir, write func(path string) error) error {
 	if err := write(d.Path()); err != nil {
 		d.Abort()
 		return err
@@ -194,7 +229,7 @@ func runTrackQuickset(args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
-func runTrackSim(args []string, stdout, stderr io.Writer) error {
+func runTrackSim(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("track sim", "usage: concbench track sim [flags]\n\n"+
 		"Measures the change-point search on simulated series with the noise of a real run: false change\n"+
 		"points without a shift, a 10% step, a 2%-per-commit drift over 10 commits. Seeded: the same flags\n"+
@@ -224,6 +259,11 @@ func runTrackSim(args []string, stdout, stderr io.Writer) error {
 		return cli.Usagef("%s: no impl=own sec/op cell with 6 or more samples", *noise)
 	}
 	sim.Config = *cfg
-	sim.Run(n).Print(stdout)
+	sim.Config.Done = ctx.Done()
+	r := sim.Run(n)
+	if err := ctx.Err(); err != nil {
+		return err // r is cut short
+	}
+	r.Print(stdout)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/concbench/concbench/internal/cli"
@@ -71,6 +72,8 @@ func TestTrackExitStatus(t *testing.T) {
 		{[]string{"track", "add", "-C", t.TempDir(), "-dir", t.TempDir(), filepath.Join(slower, "01.txt")}, 2, "-C "},
 		{[]string{"track", "add", "-C", other, "-dir", t.TempDir(), filepath.Join(slower, "01.txt")}, 2, "the module does not require golang.org/x/sync: a history run records"},
 		{[]string{"track", "sim", "-points", "10"}, 2, "-points"},
+		{[]string{"track", "-dir", slower, "-permutations", "2000000"}, 2, "-permutations 2000000: at most 1000000"},
+		{[]string{"track", "sim", "-permutations", "2000000"}, 2, "-permutations 2000000: at most 1000000"},
 	} {
 		t.Run(strings.Join(tc.args[1:], " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -102,5 +105,37 @@ func TestTrackPage(t *testing.T) {
 	}
 	if after, _ := filepath.Glob(filepath.Join(dir, "*")); len(after) != len(before) {
 		t.Errorf("history files got = %d; want %d", len(after), len(before))
+	}
+}
+
+// TestTrackStops checks that track and track sim stop when interrupted,
+// with 128+N and nothing printed or written, and that track checks -o
+// before it analyses the history.
+func TestTrackStops(t *testing.T) {
+	slower := writeRuns(t, 1.2)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(&cli.InterruptedError{Signal: syscall.SIGINT})
+	out := filepath.Join(t.TempDir(), "page")
+	for _, args := range [][]string{
+		{"track", "-dir", slower, "-o", out},
+		{"track", "sim", "-series", "1000000"},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := cli.Interrupted(ctx, run(ctx, args, &stdout, &stderr))
+		if code := cli.ExitCode(err); code != 130 {
+			t.Errorf("%v, interrupted: exit status %d (err %v); want 130", args, code, err)
+		}
+		if stdout.Len() > 0 {
+			t.Errorf("%v, interrupted: printed %q; want nothing", args, stdout.String())
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("interrupted track -o: %s: %v; want it not written", out, err)
+	}
+	// An existing -o is refused before the analysis prints the page.
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"track", "-dir", slower, "-o", t.TempDir()}, &stdout, &stderr)
+	if code := cli.ExitCode(err); code != 2 || stdout.Len() > 0 {
+		t.Errorf("track -o EXISTING: exit status %d, printed %d bytes (err %v); want 2 and nothing printed", code, stdout.Len(), err)
 	}
 }

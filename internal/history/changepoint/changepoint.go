@@ -44,6 +44,20 @@ type Config struct {
 	MinSize int
 	// Seed seeds the permutations: one input gives one answer.
 	Seed uint64
+	// Done, if not nil, stops Find once it is closed (a context's Done):
+	// Find then returns early with the points found so far, which the
+	// caller, having cancelled it, should not use.
+	Done <-chan struct{}
+}
+
+// stopped reports whether c.Done is closed.
+func (c Config) stopped() bool {
+	select {
+	case <-c.Done:
+		return true
+	default:
+		return false
+	}
 }
 
 // DefaultConfig is the configuration concbench track uses. Alpha 0.001 is
@@ -107,6 +121,9 @@ func pValue(seg []float64, q float64, c Config, rng *rand.Rand, buf []float64) f
 	atLeast := 1
 	limit := int(c.Alpha * float64(c.Permutations+1))
 	for i := 0; i < c.Permutations; i++ {
+		if i%1024 == 0 && c.Done != nil && c.stopped() {
+			return 1 // no point accepted: Find returns
+		}
 		rng.Shuffle(len(perm), func(a, b int) { perm[a], perm[b] = perm[b], perm[a] })
 		if s := bestSplit(perm, c.MinSize, buf); s.ok && s.q >= q {
 			atLeast++

@@ -95,3 +95,25 @@ func ExampleFind() {
 	// Output:
 	// shift before x[10], p=0.001
 }
+
+// TestFindDone checks that Find stops at once when Config.Done is closed:
+// a series with an obvious step, found otherwise, gives no point.
+func TestFindDone(t *testing.T) {
+	x := make([]float64, 40)
+	for i := range x {
+		x[i] = float64(i % 3)
+		if i >= 20 {
+			x[i] += 100
+		}
+	}
+	if got := Find(x, DefaultConfig); len(got) != 1 || got[0].Index != 20 {
+		t.Fatalf("Find = %v; want the step at 20", got)
+	}
+	done := make(chan struct{})
+	close(done)
+	c := DefaultConfig
+	c.Done = done
+	if got := Find(x, c); len(got) != 0 {
+		t.Errorf("Find with Done closed = %v; want no point", got)
+	}
+}

@@ -65,7 +65,8 @@ type SimResult struct {
 }
 
 // Run runs the three simulations on noise, in this order, from one
-// random source seeded with sim.Seed.
+// random source seeded with sim.Seed. If sim.Config.Done is closed, it
+// stops early with a result the caller, having cancelled it, should not use.
 func (sim Sim) Run(noise Noise) SimResult {
 	if len(noise) == 0 || sim.Points < 30 {
 		panic("track: Sim.Run needs noise and at least 30 points")
@@ -78,9 +79,22 @@ func (sim Sim) Run(noise Noise) SimResult {
 	return r
 }
 
+// stopped reports whether sim.Config.Done is closed.
+func (sim Sim) stopped() bool {
+	select {
+	case <-sim.Config.Done:
+		return true
+	default:
+		return false
+	}
+}
+
 // noShift counts the change points found in series without a shift.
 func (sim Sim) noShift(r *SimResult, rng *rand.Rand, noise Noise) {
 	for range sim.Series {
+		if sim.stopped() {
+			return
+		}
 		n := len(sim.changes(rng, noise[rng.IntN(len(noise))], func(int) float64 { return 1 }))
 		r.FalseChanges += n
 		if n > 0 {
@@ -93,6 +107,9 @@ func (sim Sim) noShift(r *SimResult, rng *rand.Rand, noise Noise) {
 // points find it.
 func (sim Sim) steps(r *SimResult, rng *rand.Rand, noise Noise) {
 	for range sim.Series {
+		if sim.stopped() {
+			return
+		}
 		at := 10 + rng.IntN(sim.Points-20)
 		cell := noise[rng.IntN(len(noise))]
 		cs := sim.changes(rng, cell, func(i int) float64 { return step(i, at) })
@@ -118,6 +135,9 @@ func (sim Sim) steps(r *SimResult, rng *rand.Rand, noise Noise) {
 // find it.
 func (sim Sim) drifts(r *SimResult, rng *rand.Rand, noise Noise) {
 	for range sim.Series {
+		if sim.stopped() {
+			return
+		}
 		at := 5 + rng.IntN(sim.Points-25)
 		cs := sim.changes(rng, noise[rng.IntN(len(noise))], func(i int) float64 { return drift(i, at) })
 		in := 0

@@ -11,6 +11,7 @@
 package track
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -55,17 +56,25 @@ type Analysis struct {
 }
 
 // Analyze finds the change points of every series of h with cfg, and the
-// steps at every change of the Go version and of each module's version.
-func Analyze(h *history.History, cfg changepoint.Config) *Analysis {
+// steps at every change of the Go version and of each module's version. It
+// stops, with ctx's error, once ctx is done.
+func Analyze(ctx context.Context, h *history.History, cfg changepoint.Config) (*Analysis, error) {
 	a := &Analysis{History: h}
+	cfg.Done = ctx.Done()
 	for _, s := range h.Series() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		t := Trend{Series: s, Changes: Changes(s, cfg)}
 		for _, key := range VersionKeys() {
 			t.Steps = append(t.Steps, Steps(h, s, key)...)
 		}
 		a.Trends = append(a.Trends, t)
 	}
-	return a
+	if err := ctx.Err(); err != nil {
+		return nil, err // the last series may be cut short
+	}
+	return a, nil
 }
 
 // Changes returns the change points of s.

@@ -2,6 +2,7 @@ package track
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -76,7 +77,10 @@ func TestAnalyze(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			a := Analyze(h, changepoint.DefaultConfig)
+			a, err := Analyze(context.Background(), h, changepoint.DefaultConfig)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if len(a.Trends) != 2 {
 				t.Fatalf("trends = %d; want 2 (sec/op, B/op)", len(a.Trends))
 			}
@@ -200,7 +204,10 @@ func writePage(t *testing.T, dir, out string) (*history.History, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := Analyze(h, changepoint.DefaultConfig)
+	a, err := Analyze(context.Background(), h, changepoint.DefaultConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := a.Write(out, changepoint.DefaultConfig, DefaultThreshold); err != nil {
 		t.Fatal(err)
 	}
