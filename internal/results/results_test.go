@@ -302,6 +302,8 @@ func TestReadBadInput(t *testing.T) {
 		{"malformed.txt", ptr("goos: linux\nBenchmarkX-2 100 200 ns/op\nBenchmarkY-2 100 fast ns/op\n"), "malformed.txt:3: parsing measurement"},
 		{"nobench.txt", ptr("goos: linux\nPASS\nok  pkg 1.0s\n"), "nobench.txt: no benchmark results"},
 		{"mixed.txt", ptr("BenchmarkS 1 5 ns/op 30000 wake-ns\nBenchmarkS 1 5 ns/op 3 wake-ms\n"), "mixed.txt:2: unit wake-ms mixes with wake-ns ("},
+		// One line is one sample: a unit twice on it would count as two.
+		{"twice.txt", ptr("BenchmarkA-2 100 10 ns/op\nBenchmarkA-2 100 10 ns/op 10 ns/op\n"), "twice.txt:2: BenchmarkA-2 gives sec/op twice (as ns/op and ns/op): one line is one sample"},
 		// NaN sent x/perf's rank test into an endless loop that took all
 		// memory; infinities and negative times made nonsense.
 		{"nan.txt", ptr("BenchmarkA-2 100 5 ns/op\nBenchmarkA-2 100 NaN ns/op\n"), "nan.txt:2: BenchmarkA-2: NaN ns/op is not a number"},
