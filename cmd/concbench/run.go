@@ -48,6 +48,9 @@ func runConfig(args []string, stderr io.Writer) (runner.Config, error) {
 	}
 	f.set = map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	if f.set["count"] && f.set["rounds"] {
+		return c, cli.Usagef("-count and -rounds are one setting: give one of them")
+	}
 	f.rounds(&c)
 	if c.Rounds < 1 {
 		return c, cli.Usagef("-count %d: want at least 1", c.Rounds)
@@ -71,7 +74,7 @@ func newRunFlags(c *runner.Config, f *runFlags, stderr io.Writer) *flag.FlagSet 
 	fs.IntVar(&c.Rounds, "count", runner.DefaultRounds, "`rounds`: samples per cell (benchstat needs 6 for a 95% interval); given, every cell gets exactly this many")
 	fs.IntVar(&c.Rounds, "rounds", runner.DefaultRounds, "same as -count")
 	fs.IntVar(&c.MaxRounds, "maxrounds", runner.DefaultMaxRounds, "after -count full rounds, sample the noisy cells (interval wider than ±10%) again, up to `n` samples, within -budget")
-	fs.DurationVar(&c.Budget, "budget", runner.DefaultBudget, "wall time the run should take (build and endless hogs included); full rounds after the sixth run only while a whole one fits, unless -count fixes the rounds")
+	fs.DurationVar(&c.Budget, "budget", runner.DefaultBudget, "wall time the run should take (build and endless hogs included); full rounds after the sixth run only while a whole one fits, unless -count fixes the rounds (0: no budget)")
 	fs.StringVar(&f.offBench, "offbench", "", "-bench `regexp` of the preempt=off processes when both modes run (default: the -bench benchmarks whose results depend on preemption: "+strings.Join(runner.PreemptSensitive, ", ")+")")
 	fs.StringVar(&c.Benchtime, "benchtime", runner.DefaultBenchtime, "go test -benchtime per benchmark and process (`d` or Nx)")
 	fs.BoolVar(&f.quick, "quick", false, "smoke run of about a minute: -count 2 -benchtime 1x unless given (intervals are ±∞)")
@@ -79,7 +82,7 @@ func newRunFlags(c *runner.Config, f *runFlags, stderr io.Writer) *flag.FlagSet 
 	fs.StringVar(&f.cpus, "cpu", "", "comma-separated GOMAXPROCS `list` (default 1,"+strconv.Itoa(numCPU())+")")
 	fs.StringVar(&f.preempt, "preempt", "async,off", "comma-separated preemption `modes`: async, off")
 	fs.BoolVar(&f.pin, "pin", true, "run each benchmark process on as many CPUs as its GOMAXPROCS, the last ones (Linux; each process's cpus: line says where it ran); -pin=false lets the OS place them")
-	fs.DurationVar(&c.Timeout, "timeout", runner.DefaultTimeout, "watchdog per benchmark process")
+	fs.DurationVar(&c.Timeout, "timeout", runner.DefaultTimeout, "watchdog per benchmark process (0: the default)")
 	fs.DurationVar(&c.Endless, "endless", time.Second, "after the rounds, run the endless hog of each kind under a watchdog for `d` per preempt mode (0: skip)")
 	fs.StringVar(&c.Tokio, "tokio", runner.DefaultTokio, "also run the tokio suite: its crate `dir` (built with cargo, offline) or a binary built from it; empty: Go only")
 	return fs

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,9 +28,19 @@ func (c *Config) check(ctx context.Context) error {
 	if err := CheckBenchtime(c.Benchtime); err != nil {
 		return err
 	}
-	for _, n := range c.CPUs {
+	for i, n := range c.CPUs {
 		if n < 1 || n > starve.MaxProcs {
 			return cli.Usagef("-cpu %d: want GOMAXPROCS values from 1 to %d", n, starve.MaxProcs)
+		}
+		if slices.Contains(c.CPUs[:i], n) {
+			// Its cells would get two processes a round, twice the samples
+			// of the others, as if the run had measured twice as long.
+			return cli.Usagef("-cpu %d given twice: give each GOMAXPROCS once", n)
+		}
+	}
+	for i, p := range c.Preempt {
+		if slices.Contains(c.Preempt[:i], p) {
+			return cli.Usagef("-preempt %s given twice: give each mode once", p)
 		}
 	}
 	for _, d := range []struct {

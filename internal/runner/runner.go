@@ -184,6 +184,9 @@ func (c *Config) defaults() error {
 	if c.Rounds < 0 {
 		return cli.Usagef("-count %d: want at least 1", c.Rounds)
 	}
+	if c.MaxRounds < 0 {
+		return cli.Usagef("-maxrounds %d: want 0 or more (it is raised to -count)", c.MaxRounds)
+	}
 	c.MaxRounds = max(c.MaxRounds, c.Rounds)
 	if c.Benchtime == "" {
 		c.Benchtime = DefaultBenchtime
