@@ -34,7 +34,8 @@ func TestMain(m *testing.M) {
 func TestBadUsage(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing.txt")
 	good, nan := filepath.Join(t.TempDir(), "good.txt"), filepath.Join(t.TempDir(), "nan.txt")
-	for path, body := range map[string]string{good: "BenchmarkA-2 1 5 ns/op\n", nan: "BenchmarkA-2 1 NaN ns/op\n"} {
+	otherB := filepath.Join(t.TempDir(), "b.txt")
+	for path, body := range map[string]string{good: "BenchmarkA-2 1 5 ns/op\n", nan: "BenchmarkA-2 1 NaN ns/op\n", otherB: "BenchmarkB-2 1 5 ns/op\n"} {
 		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -77,6 +78,9 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"precision", "-aa", missing, good}, "-aa: open " + missing},
 		{[]string{"track", "sim", "-noise", missing}, "-noise: open " + missing},
 		{[]string{"precision", good, good}, "given twice"},
+		{[]string{"precision", "-aa", good, good}, "is also a FILE"},
+		{[]string{"precision", "-aa", otherB, good}, "no metric in common"},
+		{[]string{"report", good, "-o", filepath.Join(t.TempDir(), "r")}, "flag -o after the arguments"},
 		{[]string{"compare", good, nan}, "nan.txt:1: BenchmarkA-2: NaN ns/op"},
 		{[]string{"starve", "-hog", "spin"}, `-hog "spin"`},
 	} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/concbench/concbench/internal/cli"
@@ -31,8 +32,16 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	var other *results.Set
 	if *aa != "" { // read before anything is printed
+		for _, f := range fs.Args() {
+			if sameFile(f, *aa) {
+				return cli.Usagef("-aa %s is also a FILE: an A/A comparison needs two runs", *aa)
+			}
+		}
 		if other, err = results.Read(*aa); err != nil {
 			return cli.Usagef("-aa: %w", err)
+		}
+		if n, _ := precision.Agreement(set, other); n == 0 {
+			return cli.Usagef("-aa %s: no metric in common with %s: nothing to compare", *aa, strings.Join(fs.Args(), ", "))
 		}
 	}
 	warnMixed(stderr, set)
@@ -50,7 +59,7 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if other == nil {
 		return nil
 	}
-	n, differ := precision.Agreement(set, other)
+	n, differ := precision.Agreement(set, other) // n > 0, checked above
 	if _, err := fmt.Fprintf(stdout, "\n%d of %d comparisons with %s differ at p < 0.05 (%.1f%%)\n", differ, n, *aa, 100*float64(differ)/float64(max(n, 1))); err != nil {
 		return err
 	}
@@ -67,4 +76,11 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		"Where a machine's speed moved between two runs by more than the intervals' width, "+
 		"comparisons differ however alike the code is; the tenths say whether the cells moved alike.\n", *aa, strings.Join(parts, ", "))
 	return err
+}
+
+// sameFile reports whether paths a and b name one file.
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }

@@ -57,6 +57,11 @@ func TestParse(t *testing.T) {
 		{"too many", []string{"a", "b", "c"}, 2, 2, `cmd: unexpected argument "c"; want OLD NEW`, true, 2},
 		{"too few", []string{"a"}, 2, 2, "cmd: want OLD NEW; got 1", true, 2},
 		{"help", []string{"-h"}, 0, 0, flag.ErrHelp.Error(), true, 0},
+		// A flag after the arguments would read as one: report raw.txt -o x.
+		{"flag after", []string{"a", "-v"}, 1, -1, "cmd: flag -v after the arguments: give the flags first", true, 2},
+		{"flag= after", []string{"a", "--v=true"}, 1, -1, "flag --v=true after the arguments", true, 2},
+		{"after --", []string{"--", "a", "-v"}, 1, -1, "", false, 0},
+		{"not a flag", []string{"a", "-file.txt"}, 1, -1, "", false, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stderr strings.Builder

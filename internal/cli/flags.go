@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -43,6 +44,17 @@ func Parse(fs *flag.FlagSet, args []string, min, max int, want string) error {
 	case n < min:
 		fs.Usage()
 		return Usagef("%s: want %s; got %d", fs.Name(), want, n)
+	}
+	if !slices.Contains(args, "--") {
+		// Go's flag package stops at the first argument: a flag written
+		// after the files (report raw.txt -o dir) would read as a file.
+		for _, a := range fs.Args() {
+			name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if strings.HasPrefix(a, "-") && name != "" && fs.Lookup(name) != nil {
+				fs.Usage()
+				return Usagef("%s: flag %s after the arguments: give the flags first (or -- before an argument that begins with -)", fs.Name(), a)
+			}
+		}
 	}
 	return nil
 }
