@@ -8,6 +8,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -88,8 +89,11 @@ func (p *plan) list(ctx context.Context, r rev) (listed, error) {
 		top = l.wt
 	}
 	dir := filepath.Join(top, filepath.FromSlash(p.listDir))
-	if l.wt != "" && !hasModule(top, dir) {
-		return l, nil // the module is new at the other side
+	if l.wt != "" && (!isDir(dir) || !hasModule(top, dir)) {
+		// The module is new at the other side, or the directory is: a
+		// module added in a subdirectory of another module has the other
+		// module's go.mod above its missing directory.
+		return l, nil
 	}
 	pkgs, err := listBenchPkgs(ctx, dir, p.patterns)
 	l.pkgs = pkgs
@@ -191,4 +195,10 @@ func hasBenchmark(pkg goPkg) bool {
 		}
 	}
 	return false
+}
+
+// isDir reports whether dir is a directory.
+func isDir(dir string) bool {
+	fi, err := os.Stat(dir)
+	return err == nil && fi.IsDir()
 }

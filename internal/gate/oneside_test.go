@@ -126,3 +126,29 @@ func TestOneSide(t *testing.T) {
 		}
 	})
 }
+
+// TestNewNestedModule gates a module added in a subdirectory of a
+// repository whose root is a module too: at the base the subdirectory does
+// not exist, and the go.mod above it is the other module's, so the base
+// has no package to list (it listed the missing directory, and go failed).
+func TestNewNestedModule(t *testing.T) {
+	t.Parallel()
+	needTools(t)
+	top := t.TempDir()
+	run(t, top, "git", "init", "--quiet")
+	writeFile(t, filepath.Join(top, "go.mod"), "module example.com/root\n\ngo 1.25\n")
+	writeFile(t, filepath.Join(top, "r.go"), "package root\n")
+	run(t, top, "git", "add", ".")
+	run(t, top, "git", "commit", "--quiet", "-m", "root")
+	run(t, top, "git", "tag", "root")
+	sub := filepath.Join(top, "sub")
+	writeFile(t, filepath.Join(sub, "go.mod"), "module example.com/sub\n\ngo 1.25\n")
+	writeFile(t, filepath.Join(sub, "s_test.go"), "package sub\n\nimport \"testing\"\n\nfunc BenchmarkNested(b *testing.B) {\n\tfor b.Loop() {\n\t}\n}\n")
+	out, stderr, code, err := gate(t, context.Background(), sub, filepath.Join(t.TempDir(), "summary.md"), "-base", "root", "-benchtime", "1ms")
+	if code != 0 {
+		t.Fatalf("exit = %d (%v); want 0\n%s%s", code, err, out, stderr)
+	}
+	if want := "Only at head, not compared: BenchmarkNested"; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+}
