@@ -273,3 +273,22 @@ func TestPrecisionAA(t *testing.T) {
 		}
 	}
 }
+
+// TestReportDefaultOut checks the message when report's default output
+// directory, FILE's name + -report, exists: no -o was given, so the
+// message says where the name came from.
+func TestReportDefaultOut(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "ok.txt")
+	if err := os.WriteFile(in, []byte("BenchmarkA-2 1 5 ns/op\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "ok-report"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"report", in}, &stdout, &stderr)
+	if want := "the default -o (FILE's name + -report; give -o DIR): "; cli.ExitCode(err) != 2 || err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("report with ok-report there: %v (exit %d); want exit 2 and %q", err, cli.ExitCode(err), want)
+	}
+}

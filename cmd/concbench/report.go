@@ -23,8 +23,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := cli.Parse(fs, args, 1, -1, "at least one benchmark FILE"); err != nil {
 		return err
 	}
-	dir := *out
+	dir, flag := *out, "-o"
 	if dir == "" {
+		flag = "the default -o (FILE's name + -report; give -o DIR)"
 		first := fs.Arg(0)
 		dir = strings.TrimSuffix(first, filepath.Ext(first)) + "-report"
 	}
@@ -32,7 +33,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return cli.Usage(err)
 	}
-	err = writeDir(dir, *force, fs.Args(), func(path string) error {
+	err = writeDir(flag, dir, *force, fs.Args(), func(path string) error {
 		return report.Write(path, set, report.Options{Command: commandLine("concbench report", args), Charts: true})
 	})
 	if err != nil {

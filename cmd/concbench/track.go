@@ -90,7 +90,7 @@ func runTrackRead(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		for _, r := range h.Runs {
 			inputs = append(inputs, r.Path)
 		}
-		if d, err = claimDir(*out, *force, inputs); err != nil {
+		if d, err = claimDir("-o", *out, *force, inputs); err != nil {
 			return err
 		}
 	}
@@ -109,7 +109,11 @@ func runTrackRead(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "wrote", filepath.Join(*out, track.PageName))
 	}
 	if regs := a.Regressions(float64(threshold)); len(regs) > 0 {
-		return cli.Finding(fmt.Errorf("%d regressions in the history, the first: %s", len(regs), regs[0]))
+		what := "regressions"
+		if len(regs) == 1 {
+			what = "regression"
+		}
+		return cli.Finding(fmt.Errorf("%d %s in the history, the first: %s", len(regs), what, regs[0]))
 	}
 	return nil
 }
@@ -119,8 +123,8 @@ func runTrackRead(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // inputs), with what write puts into its temporary path, all at once: on an
 // error nothing is left behind. An existing dir that may not be replaced,
 // or one that cannot be made, is bad usage of -o.
-func writeDir(dir string, force bool, inputs []string, write func(path string) error) error {
-	d, err := claimDir(dir, force, inputs)
+func writeDir(flag, dir string, force bool, inputs []string, write func(path string) error) error {
+	d, err := claimDir(flag, dir, force, inputs)
 	if err != nil {
 		return err
 	}
@@ -128,11 +132,12 @@ func writeDir(dir string, force bool, inputs []string, write func(path string) e
 }
 
 // claimDir makes the temporary directory of [writeDir]'s dir, to be filled
-// by [fillDir] or given up with Abort.
-func claimDir(dir string, force bool, inputs []string) (*outdir.Dir, error) {
+// by [fillDir] or given up with Abort; flag says where dir came from in an
+// error.
+func claimDir(flag, dir string, force bool, inputs []string) (*outdir.Dir, error) {
 	d, err := outdir.New(dir, force, inputs...)
 	if err != nil {
-		return nil, cli.Usagef("-o: %w", err)
+		return nil, cli.Usagef("%s: %w", flag, err)
 	}
 	return d, nil
 }

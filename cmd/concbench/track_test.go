@@ -59,7 +59,7 @@ func TestTrackExitStatus(t *testing.T) {
 		code int
 		want string // in stdout or the error
 	}{
-		{[]string{"track", "-dir", slower}, 1, "1 regressions"},
+		{[]string{"track", "-dir", slower}, 1, "1 regression in the history"},
 		{[]string{"track", "-dir", slower, "-threshold", "30"}, 0, "more than 30% worse: 0"},
 		{[]string{"track", "-dir", slower, "-threshold", "30%"}, 0, "more than 30% worse: 0"},
 		{[]string{"track", "-dir", faster}, 0, "-20.0%"},
