@@ -68,7 +68,7 @@ func (r *rep) patternChart(p pattern, mode string, procs int) (*Chart, error) {
 	if mode != "" {
 		title += ", preempt=" + mode
 	}
-	file := fmt.Sprintf("%s-gomaxprocs%d.svg", strings.ToLower(p.bench), procs)
+	file := fmt.Sprintf("%s-gomaxprocs%d.svg", fileName(p.bench), procs)
 	return draw2(r.Set, title, unit, r.OrigUnit(unit)+" (median, 95% interval)", file, cats, ser)
 }
 

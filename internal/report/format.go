@@ -2,14 +2,17 @@ package report
 
 import (
 	"fmt"
+	"hash/crc32"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"golang.org/x/perf/benchmath"
 	"golang.org/x/perf/benchunit"
 
+	"github.com/concbench/concbench/internal/md"
 	"github.com/concbench/concbench/internal/precision"
 	"github.com/concbench/concbench/internal/results"
 )
@@ -103,4 +106,34 @@ func ratio(a, b float64) string {
 		return strconv.FormatFloat(r, 'f', 0, 64) + "×"
 	}
 	return strconv.FormatFloat(r, 'f', 1, 64) + "×"
+}
+
+// plainOr returns s as it is if it holds only letters, digits, spaces and
+// the characters of a suite benchmark's name (=/._-), and otherwise as
+// inline code, so that a name from elsewhere (<b>, a|b) reads as written
+// in a heading instead of as HTML or Markdown.
+func plainOr(s string) string {
+	for _, c := range s {
+		if !unicode.IsLetter(c) && !unicode.IsDigit(c) && !strings.ContainsRune(" =/._-", c) {
+			return md.Code(s)
+		}
+	}
+	return s
+}
+
+// fileName is a benchmark's name as the start of a chart's file name:
+// lower case, and any character but a-z, 0-9, =, ., _ and - replaced by _,
+// with a hash of the name if one was, so that two names do not meet.
+func fileName(bench string) string {
+	lower := strings.ToLower(bench)
+	safe := strings.Map(func(c rune) rune {
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.ContainsRune("=._-", c) {
+			return c
+		}
+		return '_'
+	}, lower)
+	if safe != lower {
+		safe += fmt.Sprintf("-%08x", crc32.ChecksumIEEE([]byte(bench)))
+	}
+	return safe
 }

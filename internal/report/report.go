@@ -360,7 +360,7 @@ func quoteAll(ss []string) []string {
 func (r *rep) pattern(b *bytes.Buffer, bench string) error {
 	p := patternOf(bench)
 	mode := r.mode(bench)
-	fmt.Fprintf(b, "## %s (Benchmark%s)\n\n", p.title, bench)
+	fmt.Fprintf(b, "## %s (%s)\n\n", plainOr(p.title), plainOr("Benchmark"+bench))
 	if p.about != "" {
 		fmt.Fprintf(b, "Models: %s", p.about)
 	}
@@ -377,7 +377,7 @@ func (r *rep) pattern(b *bytes.Buffer, bench string) error {
 			}
 			if c != nil {
 				r.charts = append(r.charts, *c)
-				fmt.Fprintf(b, "![%s, GOMAXPROCS=%d](%s)\n\n", bench, procs, c.File)
+				fmt.Fprintf(b, "![%s, GOMAXPROCS=%d](%s)\n\n", strings.NewReplacer("[", "(", "]", ")", "<", "(", ">", ")").Replace(bench), procs, c.File)
 			}
 		}
 	}

@@ -1187,3 +1187,46 @@ func TestAnswerStarveProgress(t *testing.T) {
 		}
 	}
 }
+
+// TestOddNames checks that benchmark names from any go test output, which
+// may hold Markdown and HTML (a|b, <b>), read as written in the report's
+// headings and name chart files that any file system takes.
+func TestOddNames(t *testing.T) {
+	var lines []string
+	for i := range 6 {
+		lines = append(lines, fmt.Sprintf("Benchmark<b>-2 100 %d ns/op", 1000+i), fmt.Sprintf("BenchmarkA|x-2 100 %d ns/op", 2000+i))
+	}
+	dir := t.TempDir()
+	if err := Write(dir, read(t, writeLines(t, "odd.txt", lines)), Options{Charts: true}); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## `<b>` (`Benchmark<b>`)", "## `A|x` (`BenchmarkA|x`)"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report lacks the heading %q:\n%s", want, md)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svgs := 0
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".svg") {
+			continue
+		}
+		svgs++
+		if strings.ContainsAny(e.Name(), `<>|:"\*?`) {
+			t.Errorf("chart file %q: a name some file systems refuse", e.Name())
+		}
+		if !strings.Contains(string(md), "]("+e.Name()+")") {
+			t.Errorf("report does not link %s", e.Name())
+		}
+	}
+	if svgs != 2 {
+		t.Errorf("%d charts; want 2", svgs)
+	}
+}
