@@ -271,11 +271,17 @@ func checkNewFile(flag, name string) error {
 	if name == "" {
 		return nil
 	}
-	if _, err := os.Lstat(name); err == nil {
+	if fi, err := os.Lstat(name); err == nil {
+		if fi.IsDir() {
+			return cli.Usagef("%s %s: a directory; give the name of a new file", flag, name)
+		}
 		return cli.Usagef("%s %s: file exists; the gate does not overwrite", flag, name)
 	}
 	dir := filepath.Dir(name)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+	switch fi, err := os.Stat(dir); {
+	case err == nil && !fi.IsDir():
+		return cli.Usagef("%s %s: %s is not a directory", flag, name, dir)
+	case err != nil:
 		return cli.Usagef("%s %s: directory %s does not exist", flag, name, dir)
 	}
 	return nil

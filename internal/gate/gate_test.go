@@ -295,6 +295,8 @@ func TestBadInput(t *testing.T) {
 		{"bad budget", dir, []string{"-base", "HEAD", "-budget", "-1s"}, "-budget -1s", false},
 		{"raw file exists", dir, []string{"-base", "HEAD", "-o", filepath.Join(dir, "go.mod")}, "file exists", false},
 		{"raw file in a missing directory", dir, []string{"-base", "HEAD", "-o", filepath.Join(dir, "no", "raw.txt")}, "does not exist", false},
+		{"raw file is a directory", dir, []string{"-base", "HEAD", "-o", dir}, "a directory; give the name of a new file", false},
+		{"raw file under a file", dir, []string{"-base", "HEAD", "-o", filepath.Join(dir, "go.mod", "raw.txt")}, "go.mod is not a directory", false},
 		{"absolute package directory", dir, []string{"-base", "HEAD", "-pkg", filepath.Join(dir, "a")}, "-pkg " + filepath.Join(dir, "a") + ": an absolute directory", false},
 		{"package outside the module", dir, []string{"-base", "HEAD", "-pkg", "./a ../..."}, "-pkg ../...: outside the module " + dir, false},
 		{"go.mod above the repository", above, []string{"-base", "HEAD", "-pkg", "./..."}, filepath.Dir(above) + "/go.mod: outside the repository " + above, false},
