@@ -37,6 +37,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -261,7 +262,37 @@ func (o Options) check() error {
 		return cli.Usagef("-rounds %d gives %d samples a side; the U test at alpha %v can never be significant below %d: use -rounds %d or more",
 			o.Rounds, 2*o.Rounds, o.Alpha, need, (need+1)/2)
 	}
+	if err := checkAppendable(o.Summary); err != nil {
+		return cli.Usagef("step summary ($GITHUB_STEP_SUMMARY) %s: %v", o.Summary, err)
+	}
 	return checkNewFile("-o", o.Raw)
+}
+
+// checkAppendable checks, before anything is built, that the verdict can
+// be appended to name at the end: a file that can be opened for writing,
+// or none yet in a directory that exists ("" is no file, and fine).
+func checkAppendable(name string) error {
+	if name == "" {
+		return nil
+	}
+	fi, err := os.Stat(name)
+	switch {
+	case err == nil && fi.IsDir():
+		return errors.New("a directory")
+	case err == nil:
+		f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		return f.Close()
+	case !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	dir := filepath.Dir(name)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("directory %s does not exist", dir)
+	}
+	return nil
 }
 
 // checkNewFile checks, before anything is built, that a file can be

@@ -332,3 +332,26 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("%d worktrees left; want only the main one", n)
 	}
 }
+
+// TestBadSummary checks that a step summary the verdict could not be
+// appended to ($GITHUB_STEP_SUMMARY a directory, or in one that does not
+// exist) is bad input found before anything is built, as the README
+// promises of every path, not a warning after the gate has run.
+func TestBadSummary(t *testing.T) {
+	t.Parallel()
+	_, dir := tinyRepo(t, "")
+	for name, summary := range map[string]string{
+		"a directory":       t.TempDir(),
+		"missing directory": filepath.Join(t.TempDir(), "no", "summary.md"),
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, stderr, code, err := gate(t, context.Background(), dir, summary, "-base", "HEAD")
+			if code != 2 || err == nil || !strings.Contains(err.Error(), "step summary ($GITHUB_STEP_SUMMARY) "+summary) {
+				t.Fatalf("exit = %d (%v); want 2 naming the step summary\n%s%s", code, err, out, stderr)
+			}
+			if strings.Contains(stderr, "gate: building") {
+				t.Errorf("built before finding the bad summary:\n%s", stderr)
+			}
+		})
+	}
+}
