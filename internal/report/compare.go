@@ -40,9 +40,39 @@ func Compare(w io.Writer, old, new *results.Set, oldName, newName string) error 
 		common += n
 	}
 	if common == 0 {
+		if shared := sharedCells(old, new); shared > 0 {
+			what := "benchmarks"
+			if shared == 1 {
+				what = "benchmark"
+			}
+			return fmt.Errorf("%s and %s have %d %s in common, but in different units (%s against %s): write one unit, or convert one file",
+				oldName, newName, shared, what, unitsOf(old), unitsOf(new))
+		}
 		return fmt.Errorf("%s and %s have no benchmark in common (same name, package, GOMAXPROCS, preempt and unit)", oldName, newName)
 	}
 	return nil
+}
+
+// sharedCells counts old's cells that new has too, whatever their units.
+func sharedCells(old, new *results.Set) int {
+	n := 0
+	for _, c := range old.Cells() {
+		if _, ok := new.Lookup(c); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// unitsOf lists s's units as its input wrote them.
+func unitsOf(s *results.Set) string {
+	var units []string
+	for _, m := range s.Metrics() {
+		if u := s.OrigUnit(m.Unit); !slices.Contains(units, u) {
+			units = append(units, u)
+		}
+	}
+	return strings.Join(units, ", ")
 }
 
 // pair is one row of a comparison: a cell's metric in the old and the new

@@ -269,6 +269,17 @@ func TestCompareNothingInCommon(t *testing.T) {
 	}
 }
 
+// TestCompareOtherUnits checks that two files of the same benchmarks in
+// different units are told apart from two files of different benchmarks.
+func TestCompareOtherUnits(t *testing.T) {
+	ns := read(t, writeLines(t, "ns.txt", []string{"BenchmarkA-2 1 5 ns/op", "BenchmarkA-2 1 6 ns/op"}))
+	ms := read(t, writeLines(t, "ms.txt", []string{"BenchmarkA-2 1 5 ms/op", "BenchmarkA-2 1 6 ms/op"}))
+	err := Compare(&bytes.Buffer{}, ns, ms, "ns.txt", "ms.txt")
+	if want := "ns.txt and ms.txt have 1 benchmark in common, but in different units (ns/op against ms/op)"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v; want %q", err, want)
+	}
+}
+
 func TestCompareZeroMedian(t *testing.T) {
 	// A benchmark whose median is 0 at one side is still in common: only
 	// the geomean leaves it out.
