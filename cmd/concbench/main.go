@@ -70,7 +70,7 @@ func main() {
 
 	ctx, stop := cli.NotifyContext(context.Background())
 	err := cli.Interrupted(ctx, run(ctx, os.Args[1:], os.Stdout, os.Stderr))
-	if err != nil && !errors.Is(err, flag.ErrHelp) {
+	if err != nil && !errors.Is(err, flag.ErrHelp) && !cli.Shown(err) {
 		fmt.Fprintln(os.Stderr, "concbench:", err) // before stop: stderr may be a closed pipe
 	}
 	stop()

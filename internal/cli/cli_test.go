@@ -75,6 +75,11 @@ func TestParse(t *testing.T) {
 			} else if err == nil || !strings.Contains(err.Error(), tc.want) || ExitCode(err) != tc.exit {
 				t.Errorf("Parse(%q) = %v (exit %d); want an error naming %q, exit %d", tc.args, err, ExitCode(err), tc.want, tc.exit)
 			}
+			// A bad flag is printed by the flag package above the help: main
+			// must not print it again; other errors it prints.
+			if shown := err != nil && strings.Contains(stderr.String(), err.Error()); Shown(err) != shown {
+				t.Errorf("Shown(%v) = %v; the error is printed already: %v\n%s", err, Shown(err), shown, stderr.String())
+			}
 			if got := strings.Contains(stderr.String(), "usage: cmd [-v] OLD NEW\n  -v\tverbose\n"); got != tc.help {
 				t.Errorf("help printed = %v; want %v; stderr:\n%s", got, tc.help, stderr.String())
 			}

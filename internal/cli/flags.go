@@ -35,7 +35,7 @@ func Parse(fs *flag.FlagSet, args []string, min, max int, want string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return Usage(err)
+		return Usage(shown{err}) // the flag package has printed it, with the help
 	}
 	switch n := fs.NArg(); {
 	case max >= 0 && n > max:
@@ -74,4 +74,17 @@ func (p *Percent) Set(s string) error {
 	}
 	*p = Percent(f / 100)
 	return nil
+}
+
+// shown is an error already printed to the user, as the flag package prints
+// a bad flag before the help.
+type shown struct{ error }
+
+func (s shown) Unwrap() error { return s.error }
+
+// Shown reports whether err has been printed already (a bad flag, which the
+// flag package printed above the help), so that main need not print it again.
+func Shown(err error) bool {
+	var s shown
+	return errors.As(err, &s)
 }
