@@ -249,8 +249,16 @@ func readFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: empty file", path)
 	}
 	head := data[:min(len(data), 8192)]
-	if bytes.IndexByte(head, 0) >= 0 || !utf8.Valid(trimPartialRune(head)) {
+	if bytes.IndexByte(head, 0) >= 0 {
 		return nil, fmt.Errorf("%s: binary file, not Go benchmark output", path)
+	}
+	if head := trimPartialRune(head); !utf8.Valid(head) {
+		// Text, but not UTF-8 (a name in Latin-1, say): say where.
+		for i, line := range bytes.Split(head, []byte("\n")) {
+			if !utf8.Valid(line) {
+				return nil, fmt.Errorf("%s:%d: not UTF-8 text, as Go benchmark output is", path, i+1)
+			}
+		}
 	}
 	return data, nil
 }

@@ -298,7 +298,7 @@ func TestReadBadInput(t *testing.T) {
 		{"empty.txt", ptr(""), "empty.txt: empty file"},
 		{"blank.txt", ptr("\n  \n"), "blank.txt: empty file"},
 		{"binary.txt", ptr("\x7fELF\x02\x01\x01\x00\x00\x00BenchmarkX"), "binary.txt: binary file"},
-		{"latin1.txt", ptr("goos: linux\nBenchmark\xe9 1 2 ns/op\n"), "latin1.txt: binary file"},
+		{"latin1.txt", ptr("goos: linux\nBenchmark\xe9 1 2 ns/op\n"), "latin1.txt:2: not UTF-8 text"},
 		{"malformed.txt", ptr("goos: linux\nBenchmarkX-2 100 200 ns/op\nBenchmarkY-2 100 fast ns/op\n"), "malformed.txt:3: parsing measurement"},
 		{"nobench.txt", ptr("goos: linux\nPASS\nok  pkg 1.0s\n"), "nobench.txt: no benchmark results"},
 		{"mixed.txt", ptr("BenchmarkS 1 5 ns/op 30000 wake-ns\nBenchmarkS 1 5 ns/op 3 wake-ms\n"), "mixed.txt:2: unit wake-ms mixes with wake-ns ("},
