@@ -59,7 +59,7 @@ func Run(ctx context.Context, o Options, stdout io.Writer) error {
 		got = "starved"
 	}
 	if o.Expect != "" && got != o.Expect {
-		return cli.Finding(fmt.Errorf("starve: the victim %s; -expect %s", got, o.Expect))
+		return cli.Finding(fmt.Errorf("starve: the verdict is %s, where -expect said %s", got, o.Expect))
 	}
 	return nil
 }
