@@ -31,6 +31,7 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return cli.Usage(err)
 	}
 	var other *results.Set
+	var compared, differ int
 	if *aa != "" { // read before anything is printed
 		for _, f := range fs.Args() {
 			if sameFile(f, *aa) {
@@ -40,7 +41,7 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if other, err = results.Read(*aa); err != nil {
 			return cli.Usagef("-aa: %w", err)
 		}
-		if n, _ := precision.Agreement(set, other); n == 0 {
+		if compared, differ = precision.Agreement(set, other); compared == 0 {
 			return cli.Usagef("-aa %s: no metric in common with %s: nothing to compare", *aa, strings.Join(fs.Args(), ", "))
 		}
 	}
@@ -59,8 +60,7 @@ func runPrecision(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if other == nil {
 		return nil
 	}
-	n, differ := precision.Agreement(set, other) // n > 0, checked above
-	if _, err := fmt.Fprintf(stdout, "\n%d of %d comparisons with %s differ at p < 0.05 (%.1f%%)\n", differ, n, *aa, 100*float64(differ)/float64(max(n, 1))); err != nil {
+	if _, err := fmt.Fprintf(stdout, "\n%d of %d comparisons with %s differ at p < 0.05 (%.1f%%)\n", differ, compared, *aa, 100*float64(differ)/float64(compared)); err != nil {
 		return err
 	}
 	shifts := precision.Shifts(set, other)

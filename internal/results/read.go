@@ -133,22 +133,21 @@ func (s *Set) addResult(name string, rec *benchfmt.Result) error {
 		return fmt.Errorf("%s:%d: Benchmark%s is also in %s: concbench does not merge benchmarks of different files; "+
 			"report each file alone, or compare two with concbench compare", file, line, rec.Name, first)
 	}
-	// One line is one sample: a unit given twice on it (10 ns/op 10 ns/op)
-	// would count as two. (ns/op and ms/op on one line are refused as
-	// mixed units, by checkUnit.)
-	seen := make(map[string]string, len(rec.Values))
-	for _, v := range rec.Values {
-		t := tidy(v)
-		if first, ok := seen[t.Unit]; ok {
-			file, line := rec.Pos()
-			return fmt.Errorf("%s:%d: Benchmark%s gives %s twice (as %s and %s): one line is one sample", file, line, rec.Name, t.Unit, first, orig(v))
-		}
-		seen[t.Unit] = orig(v)
-	}
 	s.residues[c][s.residue.Project(rec)] = true
 	s.addConfig(rec)
+	// One line is one sample: a unit given twice on it (10 ns/op 10 ns/op)
+	// would count as two; an error ends the read, so what was added of the
+	// line is never used. (ns/op and ms/op on one line are refused as mixed
+	// units, by checkUnit.)
+	seen := make(map[string]string, len(rec.Values))
 	for _, v := range rec.Values {
+		written := orig(v)
 		v = tidy(v)
+		if first, ok := seen[v.Unit]; ok {
+			file, line := rec.Pos()
+			return fmt.Errorf("%s:%d: Benchmark%s gives %s twice (as %s and %s): one line is one sample", file, line, rec.Name, v.Unit, first, written)
+		}
+		seen[v.Unit] = written
 		if err := s.checkUnit(v, rec); err != nil {
 			return err
 		}

@@ -50,8 +50,8 @@ type Config struct {
 	Done <-chan struct{}
 }
 
-// stopped reports whether c.Done is closed.
-func (c Config) stopped() bool {
+// Stopped reports whether c.Done is closed.
+func (c Config) Stopped() bool {
 	select {
 	case <-c.Done:
 		return true
@@ -121,7 +121,7 @@ func pValue(seg []float64, q float64, c Config, rng *rand.Rand, buf []float64) f
 	atLeast := 1
 	limit := int(c.Alpha * float64(c.Permutations+1))
 	for i := 0; i < c.Permutations; i++ {
-		if i%1024 == 0 && c.Done != nil && c.stopped() {
+		if i%1024 == 0 && c.Done != nil && c.Stopped() {
 			return 1 // no point accepted: Find returns
 		}
 		rng.Shuffle(len(perm), func(a, b int) { perm[a], perm[b] = perm[b], perm[a] })

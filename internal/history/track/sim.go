@@ -79,20 +79,10 @@ func (sim Sim) Run(noise Noise) SimResult {
 	return r
 }
 
-// stopped reports whether sim.Config.Done is closed.
-func (sim Sim) stopped() bool {
-	select {
-	case <-sim.Config.Done:
-		return true
-	default:
-		return false
-	}
-}
-
 // noShift counts the change points found in series without a shift.
 func (sim Sim) noShift(r *SimResult, rng *rand.Rand, noise Noise) {
 	for range sim.Series {
-		if sim.stopped() {
+		if sim.Config.Stopped() {
 			return
 		}
 		n := len(sim.changes(rng, noise[rng.IntN(len(noise))], func(int) float64 { return 1 }))
@@ -107,7 +97,7 @@ func (sim Sim) noShift(r *SimResult, rng *rand.Rand, noise Noise) {
 // points find it.
 func (sim Sim) steps(r *SimResult, rng *rand.Rand, noise Noise) {
 	for range sim.Series {
-		if sim.stopped() {
+		if sim.Config.Stopped() {
 			return
 		}
 		at := 10 + rng.IntN(sim.Points-20)
@@ -135,7 +125,7 @@ func (sim Sim) steps(r *SimResult, rng *rand.Rand, noise Noise) {
 // find it.
 func (sim Sim) drifts(r *SimResult, rng *rand.Rand, noise Noise) {
 	for range sim.Series {
-		if sim.stopped() {
+		if sim.Config.Stopped() {
 			return
 		}
 		at := 5 + rng.IntN(sim.Points-25)

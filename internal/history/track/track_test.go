@@ -73,14 +73,7 @@ func TestAnalyze(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			writeHistory(t, dir, 24, 18, stepAt(12, tc.factor))
-			h, err := history.Read(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a, err := Analyze(context.Background(), h, changepoint.DefaultConfig)
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, a := analyze(t, dir)
 			if len(a.Trends) != 2 {
 				t.Fatalf("trends = %d; want 2 (sec/op, B/op)", len(a.Trends))
 			}
@@ -200,14 +193,7 @@ func TestWriteTableCells(t *testing.T) {
 // returns the history and the page.
 func writePage(t *testing.T, dir, out string) (*history.History, []byte) {
 	t.Helper()
-	h, err := history.Read(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := Analyze(context.Background(), h, changepoint.DefaultConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, a := analyze(t, dir)
 	if err := a.Write(out, changepoint.DefaultConfig, DefaultThreshold); err != nil {
 		t.Fatal(err)
 	}
@@ -216,4 +202,19 @@ func writePage(t *testing.T, dir, out string) (*history.History, []byte) {
 		t.Fatal(err)
 	}
 	return h, page
+}
+
+// analyze reads the history in dir and analyzes it with the default
+// configuration.
+func analyze(t *testing.T, dir string) (*history.History, *Analysis) {
+	t.Helper()
+	h, err := history.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Analyze(context.Background(), h, changepoint.DefaultConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, a
 }
