@@ -80,6 +80,8 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"precision", good, good}, "given twice"},
 		{[]string{"precision", "-aa", good, good}, "is also a FILE"},
 		{[]string{"precision", "-aa", otherB, good}, "no metric in common"},
+		{[]string{"precision", "-halves", good}, "-halves: " + good + ": no process of a concbench run"},
+		{[]string{"precision", "-halves", "../../internal/precision/testdata/two.txt"}, "one round only"},
 		{[]string{"report", good, "-o", filepath.Join(t.TempDir(), "r")}, "flag -o after the arguments"},
 		{[]string{"compare", good, nan}, "nan.txt:1: BenchmarkA-2: NaN ns/op"},
 		{[]string{"starve", "-hog", "spin"}, `-hog "spin"`},
@@ -270,6 +272,50 @@ func TestPrecisionAA(t *testing.T) {
 	} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("precision -aa lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}
+
+// TestPrecisionHalves splits a run of twelve rounds, in which one cell is
+// twice as slow in its odd rounds as in its even ones and another is as
+// fast in both: precision -halves finds the one that differs. With -aa, a
+// second run three times as slow in every round differs from the first
+// in both cells, half against half, while its own halves agree.
+func TestPrecisionHalves(t *testing.T) {
+	write := func(name string, factor int) string {
+		raw := "commit: abc\nrunid: " + name + "\n"
+		for r := range 12 {
+			slow := 100 * (1 + r%2) * factor
+			raw += fmt.Sprintf("preempt: async\nruntime: go\ncpus: 0,1\nBenchmarkA-2 1 %d ns/op\nBenchmarkB-2 1 %d ns/op\n", slow+r, 100*factor+r)
+		}
+		f := filepath.Join(t.TempDir(), name+".txt")
+		if err := os.WriteFile(f, []byte(raw), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	f := write("run", 1)
+	var stdout bytes.Buffer
+	if err := run(context.Background(), []string{"precision", "-halves", f}, &stdout, new(bytes.Buffer)); err != nil {
+		t.Fatal(err)
+	}
+	want := "Odd rounds of " + f + " against its even rounds (interleaved, over the whole run): 1 of 2 comparisons differ at p < 0.05 (50.0%)"
+	if !strings.Contains(stdout.String(), want) {
+		t.Errorf("precision -halves lacks %q:\n%s", want, stdout.String())
+	}
+
+	slower := write("slower", 3)
+	stdout.Reset()
+	if err := run(context.Background(), []string{"precision", "-halves", "-aa", slower, f}, &stdout, new(bytes.Buffer)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Odd rounds of " + slower + " against its even rounds: 1 of 2 comparisons differ",
+		"Odd rounds of " + f + " against the even rounds of " + slower + " (as many rounds, run apart): 2 of 2 comparisons differ",
+		"Even rounds of " + f + " against the odd rounds of " + slower + ": 2 of 2 comparisons differ",
+	} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("precision -halves -aa lacks %q:\n%s", want, stdout.String())
 		}
 	}
 }
