@@ -67,7 +67,18 @@ func summaryOf(s *results.Set, m *results.Metric) (benchmath.Summary, bool) {
 
 // summary formats a median with its confidence interval: "1.23µs ±2%".
 func summary(s benchmath.Summary, unit string) string {
-	return value(s.Center, unit) + " ±" + s.PctRangeString()
+	return value(s.Center, unit) + " ±" + pctRange(s)
+}
+
+// pctRange is benchstat's whole percentage (Summary.PctRangeString), but
+// with one decimal, rounded up, where the whole one would hide that an
+// interval is wider than ±precision.Noisy: "±10.3% (noisy)", not a "±10%"
+// marked noisy beside a "±10%" that is not.
+func pctRange(s benchmath.Summary) string {
+	if w := precision.Width(s); w > precision.Noisy && math.Round(100*w) <= 100*precision.Noisy {
+		return strconv.FormatFloat(math.Ceil(1000*w)/10, 'f', 1, 64) + "%"
+	}
+	return s.PctRangeString()
 }
 
 // marked is summary with " (noisy)" after an interval wider than

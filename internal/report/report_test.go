@@ -594,10 +594,10 @@ func TestNoisyMarks(t *testing.T) {
 		lines = append(lines, line)
 	}
 	md := buildLines(t, "noisy.txt", lines)
-	cell := regexp.MustCompile(`±(\d+|∞)%( \(noisy\))?`)
+	cell := regexp.MustCompile(`±(\d+(?:\.\d)?|∞)%( \(noisy\))?`)
 	marked := 0
 	for _, m := range cell.FindAllStringSubmatch(string(md), -1) {
-		pct, _ := strconv.Atoi(m[1])
+		pct, _ := strconv.ParseFloat(m[1], 64)
 		wide := m[1] == "∞" || pct > 10
 		if wide != (m[2] != "") {
 			t.Errorf("cell %q: wider than ±10%% = %v, marked = %v", m[0], wide, m[2] != "")
@@ -608,6 +608,27 @@ func TestNoisyMarks(t *testing.T) {
 	}
 	if marked < 4 || !strings.Contains(string(md), "- Precision: 99% of the sec/op cells (146 of 148)") {
 		t.Errorf("%d noisy cells marked; want the JoinAll cell and FailFast's wasted-tasks, and the precision line to count the cell in both preempt modes:\n%s", marked, md)
+	}
+}
+
+// TestMarkedAtTheBound checks that an interval just wider than ±10% does
+// not print as "±10%": marked noisy, it would sit beside an unmarked "±10%".
+func TestMarkedAtTheBound(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   string
+	}{
+		{90.5, 109.7, "100.0ns ±10%"},          // 9.7%: within
+		{91, 109.99, "100.0ns ±10%"},           // 9.99%: within
+		{89.7, 105, "100.0ns ±10.3% (noisy)"},  // 10.3%
+		{99, 110.01, "100.0ns ±10.1% (noisy)"}, // 10.01%, rounded up
+		{89.4, 101, "100.0ns ±11% (noisy)"},    // 10.6%: a whole 11 says it
+		{50, 200, "100.0ns ±100% (noisy)"},
+	} {
+		got := marked(benchmath.Summary{Center: 100e-9, Lo: c.lo * 1e-9, Hi: c.hi * 1e-9}, "sec/op")
+		if got != c.want {
+			t.Errorf("interval [%v, %v] ns: %q, want %q", c.lo, c.hi, got, c.want)
+		}
 	}
 }
 
