@@ -632,6 +632,61 @@ func TestMarkedAtTheBound(t *testing.T) {
 	}
 }
 
+// TestBeatsBoundNote checks the note on efficiencies above 100%: a table
+// with such an eff. cell says that its bound is another measured cell, and
+// a table without one does not. The fixture has both kinds (JoinAll's
+// task=wait cells beat the sleep's floor by a few per cent).
+func TestBeatsBoundNote(t *testing.T) {
+	data, err := os.ReadFile("testdata/run.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(buildLines(t, "run.txt", strings.Split(string(data), "\n")))
+	const note = "Above 100%, a cell beat its bound"
+	with, without := 0, 0
+	for _, section := range strings.Split(md, "\n### ")[1:] {
+		var eff []int // columns named eff.
+		above := false
+		for _, line := range strings.Split(section, "\n") {
+			if !strings.HasPrefix(line, "|") {
+				continue
+			}
+			cells := strings.Split(strings.Trim(line, "|"), "|")
+			if eff == nil {
+				for i, c := range cells {
+					if strings.TrimSpace(c) == "eff." {
+						eff = append(eff, i)
+					}
+				}
+				if eff == nil {
+					break // a table without a bound
+				}
+				continue
+			}
+			for _, i := range eff {
+				if v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(cells[i]), "%"), 64); err == nil && v > 100 {
+					above = true
+				}
+			}
+		}
+		if eff == nil {
+			continue
+		}
+		heading, _, _ := strings.Cut(section, "\n")
+		if has := strings.Contains(section, note); has != above {
+			t.Errorf("table %q: an eff. above 100%% = %v, the note = %v", heading, above, has)
+		}
+		if above {
+			with++
+		} else {
+			without++
+		}
+	}
+	if with == 0 || without == 0 {
+		t.Errorf("%d tables with an eff. above 100%% and %d without: the fixture should have both", with, without)
+	}
+}
+
 // writeLines writes lines into a new file named name and returns its path.
 func writeLines(t *testing.T, name string, lines []string) string {
 	t.Helper()
