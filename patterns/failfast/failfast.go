@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 
@@ -46,9 +47,11 @@ func Limit(n int) Option {
 // AllErrors makes [Group.Wait] return every task's error instead of only
 // the first: the error itself if there is one, or all of them joined with
 // [errors.Join] in the order the tasks returned them. The first error still
-// cancels the context. An error identical (==) to the first one, which is
-// what a sibling returns when it reports context.Cause(ctx), is listed once.
-// Errors of a type that is not comparable (a map or a slice of errors) are
+// cancels the context. An error identical to the first one, which is what
+// a sibling returns when it reports context.Cause(ctx), is listed once:
+// identical is == for errors it can compare, and for a map or a slice type
+// (a validation error) the same map, or the same elements with the same
+// length. Other errors == cannot compare (a struct holding a slice) are
 // never identical: each is listed.
 func AllErrors() Option {
 	return Option{func(g *Group) { g.all = true }}
@@ -114,13 +117,17 @@ func New(ctx context.Context, opts ...Option) (*Group, context.Context) {
 // also while Wait waits, which then waits for their tasks too, and for a Go
 // blocked on the Limit. As with sync.WaitGroup's Add, a call made while no
 // task of the group runs and no other Go is blocked on the Limit (the
-// first call, for one) must happen before Wait is called. A task's Go
+// first call, for one) must happen before Wait is called; a Go that
+// breaks this rule races with Wait, which may then panic with
+// sync.WaitGroup's "WaitGroup is reused before previous Wait has
+// returned", or return while that Go starts its task (the race detector
+// reports such a Go). A task's Go
 // under a Limit waits for a slot while the task holds its own: once every
 // slot is held by a task blocked so, they wait until the context is done
 // (as with errgroup's SetLimit, where they wait for ever).
 func (g *Group) Go(f func(ctx context.Context) error) {
 	switch {
-	case g.cancel == nil:
+	case g == nil || g.cancel == nil:
 		panic("failfast: Go on a Group not made by New")
 	case f == nil:
 		panic("failfast: Go with a nil task")
@@ -216,17 +223,35 @@ func (g *Group) fail(err error) {
 	}
 }
 
-// same reports whether a and b are identical (==) errors. Errors that ==
-// cannot compare (of a map or slice type, or a struct holding one, also
-// behind an interface field) are never the same: == panics on them, at
-// run time only, so the panic is recovered here.
+// same reports whether a and b are identical errors (see [AllErrors]): ==
+// where it can compare them; where it cannot (it panics, at run time only,
+// so the panic is recovered here), [sameReference].
 func same(a, b error) (eq bool) {
 	defer func() {
 		if recover() != nil {
-			eq = false
+			eq = sameReference(a, b)
 		}
 	}()
 	return a == b
+}
+
+// sameReference reports whether a and b, errors == cannot compare, are one
+// map or one slice (the same elements, the same length): the value a
+// sibling passes on when it returns context.Cause(ctx). Errors of other
+// kinds (a struct holding a slice, also behind an interface field) are
+// never the same.
+func sameReference(a, b error) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	if va.Type() != vb.Type() {
+		return false
+	}
+	switch va.Kind() {
+	case reflect.Map:
+		return va.UnsafePointer() == vb.UnsafePointer()
+	case reflect.Slice:
+		return va.UnsafePointer() == vb.UnsafePointer() && va.Len() == vb.Len()
+	}
+	return false
 }
 
 // abort records a task's panic with record and cancels the context with it
@@ -250,7 +275,7 @@ func (g *Group) abort(record func() (*PanicError, bool)) {
 //
 // Wait panics if the Group was not made by [New].
 func (g *Group) Wait() error {
-	if g.cancel == nil {
+	if g == nil || g.cancel == nil {
 		panic("failfast: Wait on a Group not made by New")
 	}
 	g.wg.Wait()

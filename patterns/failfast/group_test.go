@@ -34,6 +34,8 @@ func TestMisuse(t *testing.T) {
 		{"limit 0", func() { failfast.Limit(0) }, "failfast: Limit(0): the limit must be at least 1"},
 		{"zero Group", func() { new(failfast.Group).Go(nop) }, "failfast: Go on a Group not made by New"},
 		{"zero Group Wait", func() { new(failfast.Group).Wait() }, "failfast: Wait on a Group not made by New"},
+		{"nil Group", func() { (*failfast.Group)(nil).Go(nop) }, "failfast: Go on a Group not made by New"},
+		{"nil Group Wait", func() { (*failfast.Group)(nil).Wait() }, "failfast: Wait on a Group not made by New"},
 		{"nil task", func() {
 			g, _ := failfast.New(context.Background())
 			g.Go(nil)
@@ -123,6 +125,62 @@ func TestAllErrorsListsCauseOnce(t *testing.T) {
 		if got, want := fmt.Sprint(err), "first failure\nsecond failure"; got != want {
 			t.Errorf("Wait() = %q; want %q", got, want)
 		}
+	})
+}
+
+// fieldErrs, errList and wrapped are validation errors of types == cannot
+// compare.
+type (
+	fieldErrs map[string]string
+	errList   []string
+	wrapped   struct{ list []string }
+)
+
+func (e fieldErrs) Error() string { return fmt.Sprint(map[string]string(e)) }
+func (e errList) Error() string   { return strings.Join(e, "; ") }
+func (e wrapped) Error() string   { return strings.Join(e.list, "; ") }
+
+// TestAllErrorsListsUncomparableCauseOnce checks that siblings that return
+// context.Cause(ctx), where the first error is a map or a slice, do not
+// list it again, while a second map or slice error with the same contents
+// is listed: identity, not equal contents. A struct holding a slice cannot
+// be told apart, and is listed each time, as AllErrors documents.
+func TestAllErrorsListsUncomparableCauseOnce(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		first, second error
+		want          string
+	}{
+		{"map", fieldErrs{"name": "empty"}, fieldErrs{"name": "empty"}, "map[name:empty]\nmap[name:empty]"},
+		{"slice", errList{"a", "b"}, errList{"a", "b"}, "a; b\na; b"},
+		{"struct with a slice", wrapped{[]string{"a"}}, nil, "a\na\na\na"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				g, _ := failfast.New(context.Background(), failfast.AllErrors())
+				g.Go(func(context.Context) error { time.Sleep(time.Millisecond); return c.first })
+				for range 3 { // siblings that report the cause
+					g.Go(func(ctx context.Context) error { <-ctx.Done(); return context.Cause(ctx) })
+				}
+				if c.second != nil {
+					g.Go(func(context.Context) error { time.Sleep(2 * time.Millisecond); return c.second })
+				}
+				if got := fmt.Sprint(g.Wait()); got != c.want {
+					t.Errorf("Wait() = %q; want %q", got, c.want)
+				}
+			})
+		})
+	}
+	t.Run("shorter slice", func(t *testing.T) { // over the same elements: another error
+		long := errList{"a", "b"}
+		synctest.Test(t, func(t *testing.T) {
+			g, _ := failfast.New(context.Background(), failfast.AllErrors())
+			g.Go(func(context.Context) error { time.Sleep(time.Millisecond); return long })
+			g.Go(func(context.Context) error { time.Sleep(2 * time.Millisecond); return long[:1] })
+			if got, want := fmt.Sprint(g.Wait()), "a; b\na"; got != want {
+				t.Errorf("Wait() = %q; want %q", got, want)
+			}
+		})
 	})
 }
 
