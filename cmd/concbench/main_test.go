@@ -320,6 +320,40 @@ func TestPrecisionHalves(t *testing.T) {
 	}
 }
 
+// TestReportSelfCheck checks that report states the halves of a run's
+// raw.txt, and says nothing of them for go test's output, which has no
+// rounds.
+func TestReportSelfCheck(t *testing.T) {
+	dir := t.TempDir()
+	run1 := "commit: abc\nrunid: r\n"
+	for r := range 6 {
+		run1 += fmt.Sprintf("preempt: async\nruntime: go\ncpus: 0,1\nBenchmarkA-2 1 %d ns/op\n", 100+r)
+	}
+	for name, c := range map[string]struct {
+		data string
+		want int
+	}{
+		"run.txt":    {run1, 1},
+		"gotest.txt": {"goos: linux\nBenchmarkA-2 1 100 ns/op\nBenchmarkA-2 1 101 ns/op\n", 0},
+	} {
+		in := filepath.Join(dir, name)
+		if err := os.WriteFile(in, []byte(c.data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, name+"-report")
+		if err := run(context.Background(), []string{"report", "-o", out, in}, new(bytes.Buffer), new(bytes.Buffer)); err != nil {
+			t.Fatal(err)
+		}
+		md, err := os.ReadFile(filepath.Join(out, "report.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(string(md), "- Self-check: the run's odd rounds and its even rounds"); got != c.want {
+			t.Errorf("%s: %d self-check lines, want %d:\n%s", name, got, c.want, md)
+		}
+	}
+}
+
 // TestReportDefaultOut checks the message when report's default output
 // directory, FILE's name + -report, exists: no -o was given, so the
 // message says where the name came from.

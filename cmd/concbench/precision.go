@@ -120,15 +120,7 @@ func compareHalves(files []string, other string) ([]agreed, error) {
 		if err != nil {
 			return h, err
 		}
-		odd, even, err := results.SplitRounds(f, data)
-		if err != nil {
-			return h, err
-		}
-		h.odd, h.even = results.New(), results.New()
-		if _, err := h.odd.Add(f+" (odd rounds)", odd); err != nil {
-			return h, err
-		}
-		_, err = h.even.Add(f+" (even rounds)", even)
+		h.odd, h.even, err = precision.SplitRun(f, data)
 		return h, err
 	}
 	var out []agreed

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/concbench/concbench/internal/cli"
+	"github.com/concbench/concbench/internal/precision"
 	"github.com/concbench/concbench/internal/report"
 	"github.com/concbench/concbench/internal/results"
 )
@@ -33,8 +35,16 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return cli.Usage(err)
 	}
+	o := report.Options{Command: commandLine("concbench report", args), Charts: true}
+	if fs.NArg() == 1 { // a run's raw.txt: its halves; go test's output has no rounds
+		if data, err := os.ReadFile(fs.Arg(0)); err == nil {
+			if h, err := precision.HalvesOf(fs.Arg(0), data); err == nil {
+				o.Halves = &h
+			}
+		}
+	}
 	err = writeDir(flag, dir, *force, fs.Args(), func(path string) error {
-		return report.Write(path, set, report.Options{Command: commandLine("concbench report", args), Charts: true})
+		return report.Write(path, set, o)
 	})
 	if err != nil {
 		return err

@@ -248,3 +248,41 @@ func Shifts(a, b *results.Set) []Shift {
 	}
 	return out
 }
+
+// Halves is how the odd rounds of one run compare with its even rounds
+// ([Agreement]): about 5% of the comparisons differ by chance where the
+// run's intervals hold for what it measured side by side.
+type Halves struct{ Compared, Differ int }
+
+// SplitRun reads a runner's raw.txt (data, named name in errors) into two
+// sets, its odd rounds and its even rounds ([results.SplitRounds]), whose
+// processes ran interleaved over the whole run.
+func SplitRun(name string, data []byte) (odd, even *results.Set, err error) {
+	o, e, err := results.SplitRounds(name, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	odd, even = results.New(), results.New()
+	if _, err := odd.Add(name+" (odd rounds)", o); err != nil {
+		return nil, nil, err
+	}
+	if _, err := even.Add(name+" (even rounds)", e); err != nil {
+		return nil, nil, err
+	}
+	return odd, even, nil
+}
+
+// HalvesOf compares the odd rounds of a runner's raw.txt with its even
+// rounds; an error if data is not one ([SplitRun]) or no cell was measured
+// in both.
+func HalvesOf(name string, data []byte) (Halves, error) {
+	odd, even, err := SplitRun(name, data)
+	if err != nil {
+		return Halves{}, err
+	}
+	var h Halves
+	if h.Compared, h.Differ = Agreement(odd, even); h.Compared == 0 {
+		return Halves{}, fmt.Errorf("%s: no cell measured in both odd and even rounds: nothing to compare", name)
+	}
+	return h, nil
+}

@@ -45,6 +45,10 @@ type Options struct {
 	// Files, if set, names the inputs in the report instead of their paths
 	// (the runner's report says raw.txt, not its temporary path).
 	Files []string
+	// Halves, if set, is how the run's odd rounds compare with its even
+	// rounds (precision.HalvesOf): the header's self-check of the
+	// intervals.
+	Halves *precision.Halves
 }
 
 // Write writes report.md and the charts for s into dir, which must exist.
@@ -228,7 +232,24 @@ func (r *rep) header(b *bytes.Buffer) {
 			fmt.Fprintf(b, "- Time budget: %s\n", text)
 		}
 	}
+	if h := r.opts.Halves; h != nil && h.Compared > 0 {
+		fmt.Fprintf(b, "- Self-check: %s\n", halvesLine(*h))
+	}
 	fmt.Fprintf(b, "- Machine: see [the end of this report](#machine)\n\n")
+}
+
+// halvesLine says how the run's odd and even rounds compare, and what that
+// says of its intervals: the rate of chance is the U-test's alpha, 5%.
+func halvesLine(h precision.Halves) string {
+	share := float64(h.Differ) / float64(h.Compared)
+	s := fmt.Sprintf("the run's odd rounds and its even rounds, which ran interleaved, differ in %d of %d comparisons (%.1f%%), ",
+		h.Differ, h.Compared, 100*share)
+	if share <= 0.05 {
+		return s + "within the 5% that chance alone gives: the intervals hold for what this run measured side by side. " +
+			"Runs made apart in time can differ more: the machine moves between them (`concbench precision -halves -aa`)."
+	}
+	return s + "more than the 5% that chance alone gives: the cells moved within the run, " +
+		"by more than their intervals say; read small differences with care."
 }
 
 // precisionLine states the share of sec/op cells and of latency cells

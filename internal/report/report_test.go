@@ -18,6 +18,7 @@ import (
 	"gonum.org/v1/plot"
 
 	"github.com/concbench/concbench/internal/md"
+	"github.com/concbench/concbench/internal/precision"
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/suite"
 	"github.com/concbench/concbench/internal/work"
@@ -608,6 +609,32 @@ func TestNoisyMarks(t *testing.T) {
 	}
 	if marked < 4 || !strings.Contains(string(md), "- Precision: 99% of the sec/op cells (146 of 148)") {
 		t.Errorf("%d noisy cells marked; want the JoinAll cell and FailFast's wasted-tasks, and the precision line to count the cell in both preempt modes:\n%s", marked, md)
+	}
+}
+
+// TestSelfCheck checks the header's line on the run's halves: what it
+// says depends on whether they differ in more than the 5% of chance, and
+// there is no line without halves (go test's output has no rounds).
+func TestSelfCheck(t *testing.T) {
+	set := read(t, "testdata/run.txt")
+	for _, c := range []struct {
+		h    *precision.Halves
+		want string
+	}{
+		{&precision.Halves{Compared: 200, Differ: 10}, "- Self-check: the run's odd rounds and its even rounds, which ran interleaved, differ in 10 of 200 comparisons (5.0%), within the 5% that chance alone gives"},
+		{&precision.Halves{Compared: 200, Differ: 11}, "differ in 11 of 200 comparisons (5.5%), more than the 5% that chance alone gives: the cells moved within the run"},
+		{nil, ""},
+	} {
+		md, _, err := Build(set, Options{Halves: c.h})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(string(md), "- Self-check: "); got != min(1, len(c.want)) {
+			t.Errorf("halves %v: %d self-check lines", c.h, got)
+		}
+		if !strings.Contains(string(md), c.want) {
+			t.Errorf("halves %v: report lacks %q", c.h, c.want)
+		}
 	}
 }
 

@@ -34,6 +34,7 @@ import (
 	"github.com/concbench/concbench/internal/childproc"
 	"github.com/concbench/concbench/internal/cli"
 	"github.com/concbench/concbench/internal/outdir"
+	"github.com/concbench/concbench/internal/precision"
 	"github.com/concbench/concbench/internal/report"
 	"github.com/concbench/concbench/internal/results"
 	"github.com/concbench/concbench/internal/scratch"
@@ -551,7 +552,11 @@ func (s *session) write() (*Result, error) {
 	if err != nil {
 		return s.res, err
 	}
-	if err := report.Write(s.dir.Path(), set, report.Options{Charts: true, Files: []string{outdir.Raw}}); err != nil {
+	halves, err := runHalves(s.rawPath)
+	if err != nil {
+		return s.res, err
+	}
+	if err := report.Write(s.dir.Path(), set, report.Options{Charts: true, Files: []string{outdir.Raw}, Halves: halves}); err != nil {
 		return s.res, fmt.Errorf("writing the report: %w", err)
 	}
 	if err := s.dir.Commit(); err != nil {
@@ -588,6 +593,20 @@ func readResults(path string) (*results.Set, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// runHalves compares the odd rounds of raw.txt at path with its even
+// rounds, for the report's self-check; nil for a run of one round.
+func runHalves(path string) (*precision.Halves, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	h, err := precision.HalvesOf(filepath.Base(path), data)
+	if err != nil {
+		return nil, nil
+	}
+	return &h, nil
 }
 
 // note starts a line of raw.txt that the report lists under problems.

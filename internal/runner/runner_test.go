@@ -91,7 +91,8 @@ func BenchmarkHang(b *testing.B) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"## Problems during the run", "watchdog", "crash on purpose", "`concbench run -test`"} {
+	// Two rounds: the self-check compares the first with the second.
+	for _, want := range []string{"## Problems during the run", "watchdog", "crash on purpose", "`concbench run -test`", "- Self-check: the run's odd rounds and its even rounds"} {
 		if !bytes.Contains(md, []byte(want)) {
 			t.Errorf("report.md lacks %q", want)
 		}
