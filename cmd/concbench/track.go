@@ -238,8 +238,11 @@ func runTrackSim(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := cli.NewFlagSet("track sim", "usage: concbench track sim [flags]\n\n"+
 		"Measures the change-point search on simulated series with the noise of a real run: false change\n"+
 		"points without a shift, a 10% step, a 2%-per-commit drift over 10 commits. Seeded: the same flags\n"+
-		"print the same figures.\n\nflags:\n", stderr)
-	noise := fs.String("noise", "results/archive/20261125T233524Z-f6e464f/raw.txt", "benchmark `file` whose samples per cell give the noise (impl=own cells but starvation's)")
+		"print the same figures. With -noise given more than once (runs of one commit made apart in\n"+
+		"time), each simulated commit is measured in one of those runs, picked at random, so the noise\n"+
+		"includes how far the machine moved between runs.\n\nflags:\n", stderr)
+	noise := &fileList{files: []string{"results/archive/20261125T233524Z-f6e464f/raw.txt"}, dflt: true}
+	fs.Var(noise, "noise", "benchmark `file` whose samples per cell give the noise (impl=own cells but starvation's); repeat it for several runs")
 	sim := track.Sim{}
 	fs.IntVar(&sim.Series, "series", 100, "series per case")
 	fs.IntVar(&sim.Points, "points", 50, "commits per series (at least 30)")
@@ -255,13 +258,20 @@ func runTrackSim(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if sim.Series < 1 || sim.Points < 30 || sim.Samples < 1 {
 		return cli.Usagef("track sim: want -series >= 1, -points >= 30, -samples >= 1")
 	}
-	s, err := results.Read(*noise)
-	if err != nil {
-		return cli.Usagef("-noise: %w", err)
+	var runs []*results.Set
+	for _, f := range noise.files {
+		s, err := results.Read(f)
+		if err != nil {
+			return cli.Usagef("-noise: %w", err)
+		}
+		runs = append(runs, s)
 	}
-	n := track.NoiseOf(s, 6, track.Tracked)
+	n := track.NoiseOf(runs, 6, track.Tracked)
 	if len(n) == 0 {
-		return cli.Usagef("%s: no impl=own sec/op cell with 6 or more samples", *noise)
+		if len(runs) == 1 {
+			return cli.Usagef("%s: no impl=own sec/op cell with 6 or more samples", noise.files[0])
+		}
+		return cli.Usagef("-noise %s: no impl=own sec/op cell with 6 or more samples in every file", noise)
 	}
 	sim.Config = *cfg
 	sim.Config.Done = ctx.Done()
@@ -270,5 +280,32 @@ func runTrackSim(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err // r is cut short
 	}
 	r.Print(stdout)
+	return nil
+}
+
+// fileList is a flag given once per file; the first one given replaces
+// the default.
+type fileList struct {
+	files []string
+	dflt  bool // files is the default, not yet replaced
+}
+
+func (l *fileList) String() string {
+	if l == nil {
+		return ""
+	}
+	return strings.Join(l.files, ", ")
+}
+
+func (l *fileList) Set(f string) error {
+	if l.dflt {
+		l.files, l.dflt = nil, false
+	}
+	for _, g := range l.files {
+		if sameFile(f, g) || f == g {
+			return fmt.Errorf("%s given twice: its samples would count twice", f)
+		}
+	}
+	l.files = append(l.files, f)
 	return nil
 }

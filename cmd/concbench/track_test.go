@@ -39,6 +39,8 @@ func writeRuns(t *testing.T, factor float64) string {
 
 func TestTrackExitStatus(t *testing.T) {
 	slower, faster := writeRuns(t, 1.2), writeRuns(t, 0.8)
+	// Two default runs of one commit, five minutes apart: the noise of runs.
+	runA, runB := "../../results/archive/20261129T194456Z-ea67b53/raw.txt", "../../results/archive/20261129T195011Z-ea67b53/raw.txt"
 	bad := writeRuns(t, 1)
 	os.WriteFile(filepath.Join(bad, "zz.txt"), []byte("commit: x\nBenchmarkX-2 100 oops ns/op\n"), 0o644)
 	cut := filepath.Join(t.TempDir(), "raw.txt")
@@ -74,6 +76,9 @@ func TestTrackExitStatus(t *testing.T) {
 		{[]string{"track", "sim", "-points", "10"}, 2, "-points"},
 		{[]string{"track", "-dir", slower, "-permutations", "2000000"}, 2, "-permutations 2000000: at most 1000000"},
 		{[]string{"track", "sim", "-permutations", "2000000"}, 2, "-permutations 2000000: at most 1000000"},
+		{[]string{"track", "sim", "-series", "2", "-noise", runA, "-noise", runB}, 0, "noise: 52 cells of 2 runs, each point from one of them"},
+		{[]string{"track", "sim", "-series", "2", "-noise", runA}, 0, "noise: 52 cells of one run"},
+		{[]string{"track", "sim", "-noise", runA, "-noise", runA}, 2, runA + " given twice"},
 	} {
 		t.Run(strings.Join(tc.args[1:], " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

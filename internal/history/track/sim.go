@@ -12,36 +12,61 @@ import (
 	"github.com/concbench/concbench/internal/suite"
 )
 
-// Noise is the relative noise of real measurements: for each cell of a
-// benchmark file, its sec/op samples divided by their median.
-type Noise [][]float64
+// Noise is the relative noise of real measurements: for each cell, the
+// sec/op samples of each run they came from, divided by the median of all
+// of them. A cell measured in one run has one row; in several runs made
+// apart in time, one row per run, each keeping how far the machine moved
+// that run.
+type Noise [][][]float64
 
-// NoiseOf reads the noise of every sec/op metric of s with at least
-// minSamples samples (6, benchstat's minimum for an interval, is a fair
-// choice) whose cell keep accepts.
-func NoiseOf(s *results.Set, minSamples int, keep func(results.Cell) bool) Noise {
+// NoiseOf reads the noise of every sec/op metric that cell keep accepts
+// and that each of runs measured in at least minSamples samples (6,
+// benchstat's minimum for an interval, is a fair choice): a cell some run
+// lacks, or sampled fewer times, is left out.
+func NoiseOf(runs []*results.Set, minSamples int, keep func(results.Cell) bool) Noise {
 	var out Noise
-	for _, m := range s.Metrics() {
-		v := s.Values(m)
-		if m.Unit != "sec/op" || len(v) < minSamples || !keep(m.Cell) {
+	if len(runs) == 0 {
+		return nil
+	}
+	for _, m := range runs[0].Metrics() {
+		if m.Unit != "sec/op" || !keep(m.Cell) {
 			continue
 		}
-		med := median(v)
+		var rows [][]float64
+		var all []float64
+		for _, s := range runs {
+			c, ok := s.Lookup(m.Cell)
+			if !ok {
+				break
+			}
+			v := s.Values(results.Metric{Cell: c, Unit: m.Unit})
+			if len(v) < minSamples {
+				break
+			}
+			rows = append(rows, slices.Clone(v))
+			all = append(all, v...)
+		}
+		if len(rows) < len(runs) {
+			continue
+		}
+		med := median(all)
 		if med <= 0 {
 			continue
 		}
-		r := make([]float64, len(v))
-		for i, x := range v {
-			r[i] = x / med
+		for _, r := range rows {
+			for i := range r {
+				r[i] /= med
+			}
 		}
-		out = append(out, r)
+		out = append(out, rows)
 	}
 	return out
 }
 
 // Sim is one simulation: Series series of Points points each, every point
 // the median of Samples draws (with replacement) from one cell's noise, the
-// cell picked at random per series.
+// cell picked at random per series and, where the noise has several runs,
+// the run picked at random per point: each commit is measured in one run.
 type Sim struct {
 	Series, Points, Samples int
 	Seed                    uint64
@@ -52,6 +77,7 @@ type Sim struct {
 type SimResult struct {
 	Sim
 	Cells int // cells the noise came from
+	Runs  int // runs of each cell
 	// No shift: change points found in all series (each one false).
 	FalseChanges, FalseSeries int
 	// A 10% step at a random point: series with a change point within ±1
@@ -72,7 +98,7 @@ func (sim Sim) Run(noise Noise) SimResult {
 		panic("track: Sim.Run needs noise and at least 30 points")
 	}
 	rng := rand.New(rand.NewPCG(sim.Seed, 16))
-	r := SimResult{Sim: sim, Cells: len(noise)}
+	r := SimResult{Sim: sim, Cells: len(noise), Runs: len(noise[0])}
 	sim.noShift(&r, rng, noise)
 	sim.steps(&r, rng, noise)
 	sim.drifts(&r, rng, noise)
@@ -162,26 +188,37 @@ func drift(i, at int) float64 {
 }
 
 // changes simulates one series of the given shape and returns its change points.
-func (sim Sim) changes(rng *rand.Rand, cell []float64, shape func(int) float64) []Change {
+func (sim Sim) changes(rng *rand.Rand, cell [][]float64, shape func(int) float64) []Change {
+	return Changes(sim.series(rng, cell, shape), sim.Config)
+}
+
+// series simulates one series of the given shape: each point from one run
+// of cell, picked at random.
+func (sim Sim) series(rng *rand.Rand, cell [][]float64, shape func(int) float64) history.Series {
 	s := history.Series{Unit: "sec/op", Better: -1, Points: make([]history.Point, sim.Points)}
 	draws := make([]float64, sim.Samples)
 	for i := range s.Points {
+		run := cell[0]
+		if len(cell) > 1 { // one run draws nothing here: its figures stay as they were
+			run = cell[rng.IntN(len(cell))]
+		}
 		for j := range draws {
-			draws[j] = cell[rng.IntN(len(cell))]
+			draws[j] = run[rng.IntN(len(run))]
 		}
 		s.Points[i].Commit = i
 		s.Points[i].Summary.Center = shape(i) * median(draws)
 	}
-	return Changes(s, sim.Config)
+	return s
 }
 
 // QuietSpread is the noise spread (interquartile range over median) up to
 // which a cell counts as quiet in [SimResult].
 const QuietSpread = 0.10
 
-// spread returns the interquartile range of a cell's noise over its median.
-func spread(cell []float64) float64 {
-	s := slices.Clone(cell)
+// spread returns the interquartile range of a cell's noise, all its runs
+// together, over its median.
+func spread(cell [][]float64) float64 {
+	s := slices.Concat(cell...)
 	slices.Sort(s)
 	n := len(s)
 	return (s[3*n/4] - s[n/4]) / median(s)
@@ -189,8 +226,12 @@ func spread(cell []float64) float64 {
 
 // Print writes r for people.
 func (r SimResult) Print(w io.Writer) {
-	fmt.Fprintf(w, "noise: %d cells; %d series of %d commits per case, each point the median of %d samples; seed %d\n",
-		r.Cells, r.Series, r.Points, r.Samples, r.Seed)
+	runs := "one run"
+	if r.Runs > 1 {
+		runs = fmt.Sprintf("%d runs, each point from one of them", r.Runs)
+	}
+	fmt.Fprintf(w, "noise: %d cells of %s; %d series of %d commits per case, each point the median of %d samples; seed %d\n",
+		r.Cells, runs, r.Series, r.Points, r.Samples, r.Seed)
 	fmt.Fprintf(w, "change points: E-divisive, %d permutations, p <= %g, segments >= %d\n",
 		r.Config.Permutations, r.Config.Alpha, r.Config.MinSize)
 	per100 := func(n int) float64 { return 100 * float64(n) / float64(r.Series) }

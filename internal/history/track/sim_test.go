@@ -1,6 +1,10 @@
 package track
 
 import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/concbench/concbench/internal/history/changepoint"
@@ -27,7 +31,7 @@ func TestSimulation(t *testing.T) {
 	if raceEnabled || testing.Short() {
 		series = 20
 	}
-	r := Sim{Series: series, Points: 50, Samples: 30, Seed: 1, Config: changepoint.DefaultConfig}.Run(NoiseOf(s, 6, Tracked))
+	r := Sim{Series: series, Points: 50, Samples: 30, Seed: 1, Config: changepoint.DefaultConfig}.Run(NoiseOf([]*results.Set{s}, 6, Tracked))
 	var b testWriter
 	r.Print(&b)
 	t.Log("\n" + string(b))
@@ -39,6 +43,48 @@ func TestSimulation(t *testing.T) {
 	}
 	if r.DriftFound*10 < 9*series {
 		t.Errorf("drift found in %d of %d; want >= 90%%", r.DriftFound, series)
+	}
+}
+
+// TestNoiseOfRuns checks the noise of several runs: each cell's runs keep
+// their move (the second run 1.5 times the first, divided by the median of
+// both), a cell one run lacks or samples too few times is left out, and a
+// simulated point comes from one run, never a mix of two.
+func TestNoiseOfRuns(t *testing.T) {
+	run := func(name string, factor float64, extra string) *results.Set {
+		s := results.New()
+		data := "pkg: p\n" + extra
+		for i := range 6 {
+			data += fmt.Sprintf("BenchmarkJoinAll/impl=own/n=1/task=tiny-2 1 %g ns/op\n", factor*float64(100+i%2))
+		}
+		if _, err := s.Add(name, []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	few := "BenchmarkJoinAll/impl=own/n=2/task=tiny-2 1 100 ns/op\n"
+	a, b := run("a", 1, few), run("b", 1.5, few+few+few+few+few+few)
+	n := NoiseOf([]*results.Set{a, b}, 6, Tracked)
+	if len(n) != 1 || len(n[0]) != 2 {
+		t.Fatalf("noise of %d cells (%v); want 1 cell of 2 runs (n=2 has too few samples in a)", len(n), n)
+	}
+	// The pooled median of 100, 101, 150, 151.5 is 125.75.
+	if got, want := median(n[0][1])/median(n[0][0]), 1.5; math.Abs(got-want) > 1e-9 {
+		t.Errorf("second run's median over the first's = %g; want %g", got, want)
+	}
+	sim := Sim{Points: 40, Samples: 5}
+	s := sim.series(rand.New(rand.NewPCG(1, 2)), n[0], func(int) float64 { return 1 })
+	seen := map[bool]int{}
+	for _, p := range s.Points {
+		first := slices.ContainsFunc(n[0][0], func(v float64) bool { return v == p.Summary.Center })
+		second := slices.ContainsFunc(n[0][1], func(v float64) bool { return v == p.Summary.Center })
+		if first == second {
+			t.Fatalf("point %d = %g: not a median of one run's draws", p.Commit, p.Summary.Center)
+		}
+		seen[first]++
+	}
+	if seen[true] == 0 || seen[false] == 0 {
+		t.Errorf("points per run: %v; want both runs drawn", seen)
 	}
 }
 
