@@ -245,7 +245,7 @@ func halvesLine(h precision.Halves) string {
 	s := fmt.Sprintf("the run's odd rounds and its even rounds, which ran interleaved, differ in %d of %d comparisons (%.1f%%), ",
 		h.Differ, h.Compared, 100*share)
 	if share <= 0.05 {
-		return s + "within the 5% that chance alone gives: the intervals hold for what this run measured side by side. " +
+		return s + "within the 5% that chance alone gives: the cells held still within the run, as far as halves of its samples can tell. " +
 			"Runs made apart in time can differ more: the machine moves between them (`concbench precision -halves -aa`)."
 	}
 	return s + "more than the 5% that chance alone gives: the cells moved within the run, " +
