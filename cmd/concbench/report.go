@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -36,12 +35,8 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return cli.Usage(err)
 	}
 	o := report.Options{Command: commandLine("concbench report", args), Charts: true}
-	if fs.NArg() == 1 { // a run's raw.txt: its halves; go test's output has no rounds
-		if data, err := os.ReadFile(fs.Arg(0)); err == nil {
-			if h, err := precision.HalvesOf(fs.Arg(0), data); err == nil {
-				o.Halves = &h
-			}
-		}
+	if fs.NArg() == 1 { // a run's raw.txt
+		o.Halves = precision.RunHalves(fs.Arg(0))
 	}
 	err = writeDir(flag, dir, *force, fs.Args(), func(path string) error {
 		return report.Write(path, set, o)

@@ -10,6 +10,8 @@ import (
 	"io"
 	"maps"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -270,6 +272,21 @@ func SplitRun(name string, data []byte) (odd, even *results.Set, err error) {
 		return nil, nil, err
 	}
 	return odd, even, nil
+}
+
+// RunHalves is [HalvesOf] the file at path, for a report's self-check: nil
+// if the file cannot be read or is not a runner's raw.txt of two rounds or
+// more (go test's output has no rounds).
+func RunHalves(path string) *Halves {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	h, err := HalvesOf(filepath.Base(path), data)
+	if err != nil {
+		return nil
+	}
+	return &h
 }
 
 // HalvesOf compares the odd rounds of a runner's raw.txt with its even

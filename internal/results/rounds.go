@@ -23,15 +23,14 @@ func SplitRounds(name string, data []byte) (odd, even []byte, err error) {
 	var header, block bytes.Buffer
 	var kind strings.Builder
 	inBlock, kindDone := false, false
-	seen := map[string]int{}
-	blocks := 0
+	seen := map[string]int{} // processes of each kind so far
 	flush := func() {
 		if !inBlock {
 			return
 		}
-		blocks++
-		seen[kind.String()]++
-		if seen[kind.String()]%2 == 1 {
+		k := kind.String()
+		seen[k]++
+		if seen[k]%2 == 1 {
 			odd = append(odd, block.Bytes()...)
 		} else {
 			even = append(even, block.Bytes()...)
@@ -59,7 +58,7 @@ func SplitRounds(name string, data []byte) (odd, even []byte, err error) {
 		}
 	}
 	flush()
-	if blocks == 0 {
+	if len(seen) == 0 {
 		return nil, nil, fmt.Errorf("%s: no process of a concbench run (none starts with a %q line): not a raw.txt of `concbench run`", name, Preempt+":")
 	}
 	if len(even) == 0 {

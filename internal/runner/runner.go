@@ -552,10 +552,7 @@ func (s *session) write() (*Result, error) {
 	if err != nil {
 		return s.res, err
 	}
-	halves, err := runHalves(s.rawPath)
-	if err != nil {
-		return s.res, err
-	}
+	halves := precision.RunHalves(s.rawPath)
 	if err := report.Write(s.dir.Path(), set, report.Options{Charts: true, Files: []string{outdir.Raw}, Halves: halves}); err != nil {
 		return s.res, fmt.Errorf("writing the report: %w", err)
 	}
@@ -593,20 +590,6 @@ func readResults(path string) (*results.Set, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-// runHalves compares the odd rounds of raw.txt at path with its even
-// rounds, for the report's self-check; nil for a run of one round.
-func runHalves(path string) (*precision.Halves, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	h, err := precision.HalvesOf(filepath.Base(path), data)
-	if err != nil {
-		return nil, nil
-	}
-	return &h, nil
 }
 
 // note starts a line of raw.txt that the report lists under problems.
