@@ -111,6 +111,35 @@ func TestRunDependentPair(t *testing.T) {
 	})
 }
 
+func TestRunNestedWaitsForOuter(t *testing.T) {
+	// Task a of an outer call runs a Run of its own, one of whose tasks
+	// waits until task b of the outer call has run: the outer worker that
+	// runs task a then waits in the inner call, and the caller of each call
+	// stands by as a spare, so both calls must keep starting tasks while
+	// the other waits. Both orders, near and far indices.
+	withProcs(t, func(t *testing.T) {
+		for _, n := range []int{2, 20, 1000} {
+			for _, p := range pairs(n) {
+				a, b := p[0], p[1]
+				ran := make(chan struct{})
+				tasks := tasksOf(n, func(i int) (int, error) { return i, nil })
+				tasks[b] = func() (int, error) { close(ran); return b, nil }
+				tasks[a] = func() (int, error) {
+					inner := tasksOf(n, func(j int) (int, error) { return j, nil })
+					inner[n-1-a] = func() (int, error) { <-ran; return -1, nil }
+					got, err := joinall.Run(inner)
+					return got[n-1-a], err
+				}
+				got, err := within(t, tasks)
+				if err != nil || got[a] != -1 || got[b] != b {
+					t.Errorf("n=%d, task %d's inner call waits for task %d: results[%d], results[%d], err = %d, %d, %v; want -1, %d, nil",
+						n, a, b, a, b, got[a], got[b], err, b)
+				}
+			}
+		}
+	})
+}
+
 func TestRunReverseChain(t *testing.T) {
 	// Task i waits until task i+1 has returned: every task but the last
 	// blocks until all after it have run, so all n must be in flight at once,
