@@ -61,17 +61,15 @@ import (
 // blocks, a queued spare worker starts and takes the tasks not yet started,
 // including those of the blocked worker's batch.
 //
-// The caller waits as one more queued spare: it yields to the first worker
-// and, if it runs again while tasks are left (a worker blocked, or another
-// processor took it), queues a spare in its place; a call whose tasks never
-// block starts one goroutine.
+// The caller parks until the last worker is done, whose wake-up puts it
+// first in line on that processor: it does not wait for the time slices
+// of other runnable goroutines.
 //
 // Cost beyond the tasks' own work, measured on a shared 2-vCPU VM (see
-// docs/joinall.md): that goroutine's start, no more than the spare that
-// e84e06c's Run started when it ran tasks on the caller (10 tiny tasks at
-// GOMAXPROCS=1 took as long as with it, 1.03 against 1.10 µs), and an
-// uncontended atomic add per task, 3 to 4 ns: 8 to 14% of a tiny task of
-// 21 to 37 ns, on the two host CPUs measured.
+// docs/joinall.md): a goroutine start per call, as the caller only waits
+// (10 tiny tasks took about 0.65 µs more at GOMAXPROCS=1 than when the
+// caller ran them), and an uncontended atomic add per task, 3 to 4 ns: 8
+// to 14% of a tiny task of 21 to 37 ns, on the two host CPUs measured.
 func Run[T any](tasks []func() (T, error)) ([]T, error) {
 	if int64(len(tasks)) >= 1<<31 {
 		// Before the results are allocated: 2^31 of them may not fit, and
@@ -92,10 +90,9 @@ func Run[T any](tasks []func() (T, error)) ([]T, error) {
 	} else {
 		r.share, r.maxQueue = 2*procs, uint64(procs)
 		r.slots = make([]slot, min(2*procs, maxSlots))
-		r.spares.Store(2) // the first worker and the caller, queued
+		r.spares.Store(1) // the first worker, queued
 		r.wg.Add(1)
 		go r.worker(nil)
-		r.standBy()
 	}
 	r.wg.Wait() // every worker's Done synchronizes before this returns
 	if p := r.panics.Load(); p != nil {
@@ -142,10 +139,7 @@ type PanicError = panics.Error
 // calls topUp after storing it, which covers a batch stored after a spare
 // looked at the slot. So when every worker is blocked, a spare is runnable,
 // the scheduler gives it a processor, and it starts a task nobody else
-// could. The caller counts as one more queued spare from the call's start
-// until it runs again after yielding (standBy): it runs no task, but then
-// queues a real spare if any task is left, having read the pool and the
-// slots after it left the count, as a spare reads them after it begins.
+// could.
 type run[T any] struct {
 	tasks   []func() (T, error)
 	results []T
@@ -442,23 +436,6 @@ func (own *slot) stealHalf(s *slot) bool {
 			return true
 		}
 	}
-}
-
-// standBy lets the caller wait as a queued spare that runs no task: it
-// yields the processor to the first worker, and once it runs again (the
-// worker blocked or returned, or another processor took it) it queues a
-// real spare if any task is left to start, before it waits for the workers.
-// So a call whose tasks never block starts one goroutine, the first worker,
-// and the caller waits on the run queue instead of parking twice. (A spare
-// the worker queued in its place would cost a goroutine start, and one more
-// switch to run and find nothing.) The caller leaves the queued count
-// without adding to the started one: the workers read a start as a sign
-// that a task blocked, and the caller may run again on another processor
-// while no task has.
-func (r *run[T]) standBy() {
-	runtime.Gosched()
-	r.spares.Add(^uint64(0)) // one fewer queued
-	r.topUp()
 }
 
 // withTasks returns a slot with a task not yet taken, or nil if no task is
